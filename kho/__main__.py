@@ -1,0 +1,5 @@
+"""``python -m kho`` runs the CLI."""
+
+from kho.cli import main
+
+main()
