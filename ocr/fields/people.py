@@ -1,0 +1,85 @@
+"""The person a document is for (``holder_name``) and the locality it concerns."""
+
+from __future__ import annotations
+
+import re
+
+from ocr.fields.model import Evidence, FieldValue
+from ocr.fields.textnorm import fold, title_case_vi
+
+__all__ = ["find_holder_name", "find_locality"]
+
+# Labels introducing the holder, matched on accent-folded text (case kept), strongest first.
+_HOLDER_LABELS: tuple[tuple[re.Pattern[str], float], ...] = (
+    (re.compile(r"\bHo,?\s*chu\s*dem,?\s*(?:va\s*)?ten\s*(?:nguoi\s*[a-z ]{0,20})?:\s*", re.I), 0.92),
+    (re.compile(r"\bChu\s*ho\s*(?:kinh\s*doanh)?\s*:\s*", re.I), 0.92),
+    (re.compile(r"\bHo\s*(?:va|&)\s*ten\s*(?:chu\s*ho|nguoi\s*[a-z ]{0,25})?\s*:\s*", re.I), 0.9),
+    (re.compile(r"\bcho\s+(?:ho\s+)?(?:ong|ba)\s*(?:\(ba\)|/\s*ba)?\s*:?\s+"), 0.86),
+    (re.compile(r"\b(?:Ong|Ba)\s*(?:\(ba\)|/\s*ba)?\s*:\s+"), 0.8),
+)
+_WORD = re.compile(r"\S+")
+_TRAILING = ",.;:)"
+
+
+def _name_after(text: str, pos: int) -> tuple[str, int, int] | None:
+    """2–5 capitalised words starting at ``pos`` on the same line: (name, start, end)."""
+    line_end = text.find("\n", pos)
+    line_end = len(text) if line_end < 0 else line_end
+    words: list[re.Match[str]] = []
+    for w in _WORD.finditer(text, pos, line_end):
+        token = w.group()
+        core = token.rstrip(_TRAILING)
+        if not core or not core.isalpha() or not core[0].isupper():
+            break
+        words.append(w)
+        if core != token or len(words) == 5:
+            break
+    if len(words) < 2:
+        return None
+    start, end = words[0].start(), words[-1].start() + len(words[-1].group().rstrip(_TRAILING))
+    raw = text[start:end]
+    name = title_case_vi(raw) if raw.isupper() else " ".join(raw.split())
+    return name, start, end
+
+
+def find_holder_name(text: str, page: int) -> FieldValue | None:
+    """The holder's full name from ``Họ, chữ đệm, tên:``, ``Chủ hộ kinh doanh:``, ``Họ và tên:``,
+    ``cho ông/bà …``; names printed in capitals are returned in title case (``Nguyễn Văn An``)."""
+    folded = fold(text)
+    for pattern, confidence in _HOLDER_LABELS:
+        for m in pattern.finditer(folded):
+            found = _name_after(text, m.end())
+            if found is not None:
+                name, start, end = found
+                return FieldValue(name, confidence, Evidence(page, start, end))
+    return None
+
+
+_KINDS = r"(?:thi tran|thi xa|thanh pho|phuong|huyen|quan|tinh|xa)"
+_NAME = r"(?:[A-Z][A-Za-z]*|[0-9]{1,2})(?:[ ](?:[A-Z][A-Za-z]*|[0-9]{1,2})){0,3}"
+_UNIT = rf"\b{_KINDS}\s+{_NAME}"
+_CHAIN = re.compile(rf"{_UNIT}(?:\s*,\s*{_UNIT})*")
+_COMMUNE_LEVEL = re.compile(r"^(?:xa|phuong|thi tran)\b")
+
+
+def find_locality(text: str, page: int, issuer: FieldValue | None = None) -> FieldValue | None:
+    """The administrative chain a document concerns (``xã Trà Sơn, huyện Bắc Trà My, tỉnh Quảng Nam``).
+
+    The longest chain of units named in the text that starts at commune level; without one, the
+    issuer's own unit (``UBND huyện Bắc Trà My`` → ``huyện Bắc Trà My``) with low confidence.
+    """
+    folded = fold(text)
+    best: tuple[int, int] | None = None
+    for m in _CHAIN.finditer(folded):
+        if not _COMMUNE_LEVEL.match(m.group()):
+            continue
+        if best is None or (m.group().count(",") > folded[best[0]:best[1]].count(",")):
+            best = (m.start(), m.end())
+    if best is not None:
+        start, end = best
+        value = " ".join(text[start:end].split())
+        confidence = 0.85 if value.count(",") >= 1 else 0.7
+        return FieldValue(value, confidence, Evidence(page, start, end))
+    if issuer is not None and issuer.value.startswith("UBND "):
+        return FieldValue(issuer.value[5:], 0.5, issuer.evidence)
+    return None
