@@ -58,7 +58,13 @@ _DATE = re.compile(
     rf"n[a-z]?m\s*(?P<y>{_D}\s?{_D}\s?{_D}\s?{_D})"
 )
 _DIGIT_MAP = str.maketrans({"o": "0", "i": "1", "l": "1", "|": "1", " ": None})
-_EXCLUDED_BEFORE = re.compile(r"(sinh|cap|hieu luc|ky|tu|den)\W*$")
+_EXCLUDED_BEFORE = re.compile(r"\b(sinh|cap|hieu luc|ky|tu|den)\W*$")
+
+
+def _capitalised_word_before(text: str, comma: int) -> bool:
+    """True when the word before the comma at ``comma`` starts with a capital (a place name)."""
+    words = text[text.rfind("\n", 0, comma) + 1:comma].split()
+    return bool(words) and words[-1][0].isupper()
 
 
 @dataclass(frozen=True)
@@ -116,8 +122,8 @@ def find_date_line(text: str, page: int) -> DateLine | None:
         line_start = folded.rfind("\n", 0, m.start()) + 1
         before = folded[line_start:m.start()]
         evidence = Evidence(page, m.start(), m.end())
-        if re.search(r"[^\W\d_]\s*,\s*$", before) and not _EXCLUDED_BEFORE.search(before[:-1].rstrip(", ")):
-            comma = line_start + before.rstrip().rfind(",")
+        comma = line_start + before.rstrip().rfind(",")
+        if re.search(r"[^\W\d_]\s*,\s*$", before) and _capitalised_word_before(text, comma):
             confidence = 0.95 - (0.07 if repaired else 0.0)
             place = _place_before(text, comma, page)
             return DateLine(FieldValue(date.isoformat(), confidence, evidence), place)
@@ -162,9 +168,10 @@ def find_issuer(text: str, page: int) -> FieldValue | None:
             if unit is not None and is_upper_text(line[unit.start(): unit.end()]):
                 kind = _FOLDED_KIND[re.sub(r"\s+", " ", unit.group(1))]
                 name_start = unit.start("name")
-                name = title_case_vi(line[name_start: unit.end("name")])
+                name_end = name_start + len(unit.group("name").rstrip())
+                name = title_case_vi(line[name_start:name_end])
                 confidence = 0.93 if _UBND.search(left[: unit.start()]) or offset else 0.9
-                evidence = Evidence(page, offset + unit.start(), offset + unit.end("name"))
+                evidence = Evidence(page, offset + unit.start(), offset + name_end)
                 return FieldValue(f"UBND {kind} {name}", confidence, evidence) if name else None
         offset += len(line) + 1
     return None

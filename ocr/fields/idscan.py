@@ -100,7 +100,8 @@ def _citizen_reading(text: str, folded: str, run: _Run) -> tuple[str, int, float
         clean = raw.isdigit() and len(raw) == 12
         confidence = 0.97 if clean else (0.95 if raw.replace(" ", "").replace(".", "") == repaired else 0.92)
         found.setdefault(repaired, (groups[-1][1], confidence))
-    if len(found) != 1:
+    # the reading must use the whole run: a trailing group means the number is not what it seems
+    if len(found) != 1 or next(iter(found.values()))[0] != run.groups[-1][1]:
         return None
     value, (end, confidence) = found.popitem()
     return value, end, confidence
@@ -115,14 +116,9 @@ def _repair_with_years(digits: str, years: set[int]) -> str | None:
 
 
 def _plain_digits(text: str, run: _Run, lengths: tuple[int, ...]) -> tuple[str, int] | None:
-    """Digits of the first groups of ``run`` whose count is in ``lengths``: (digits, end offset)."""
-    for j in range(1, len(run.groups) + 1):
-        digits = _digits_of(text, run.groups[:j])
-        if len(digits) in lengths:
-            return digits, run.groups[j - 1][1]
-        if len(digits) > max(lengths):
-            break
-    return None
+    """All digits of ``run`` when their count is in ``lengths``: (digits, end offset)."""
+    digits = _digits_of(text, run.groups)
+    return (digits, run.groups[-1][1]) if len(digits) in lengths else None
 
 
 def _tax_reading(text: str, run: _Run) -> tuple[str, int] | None:
