@@ -1,0 +1,63 @@
+# kho: the two commands are `make demo` and `make test`; both do all set-up first.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+KHO := $(VENV)/bin/kho
+DEMO_DIR ?= demo-data
+
+APT_PACKAGES := tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd poppler-utils fonts-liberation2 fonts-noto-core \
+	fonts-dejavu-core postgresql unzip ghostscript unpaper chromium chromium-driver
+
+.PHONY: setup system-packages venv services services-down demo test test-fast lint bench clean
+
+setup: system-packages venv
+
+## Debian packages (idempotent: apt runs only when something is missing).
+system-packages:
+	@missing=$$(for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q "ok installed" || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "installing Debian packages:" $$missing; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+
+## The project, editable, with dev extras, in .venv (re-installed when pyproject.toml changes).
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[dev]'
+	@touch $@
+
+## Elasticsearch, MinIO and PostgreSQL on 127.0.0.1 (built/fetched once, cached under ~/.cache/kho).
+services: setup
+	$(KHO) services up
+
+services-down:
+	$(KHO) services down
+
+## The main job on the embedded defaults: a sample batch digitized, stored, indexed, searched.
+demo: setup
+	@echo "== 1. a sample batch of synthetic Vietnamese scans (ground truth beside each) =="
+	$(KHO) corpus $(DEMO_DIR)/scans --n 6 --seed 7 --manifest
+	@echo "== 2. OCR of the first scan (text and searchable PDF in $(DEMO_DIR)/ocr) =="
+	$(KHO) ocr "$$(ls $(DEMO_DIR)/scans/*.truth.json | head -1 | sed 's/.truth.json$$//')".* --out $(DEMO_DIR)/ocr
+
+## Everything: set-up, real servers, the whole suite.
+test: setup services
+	$(PY) -m pytest -q
+
+test-fast: venv
+	$(PY) -m pytest -q -m "not integration and not slow"
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
+
+bench: services
+	$(PY) bench/ocr.py && $(PY) bench/fields.py && $(PY) bench/store.py && $(PY) bench/search.py
+
+clean:
+	rm -rf $(DEMO_DIR) kho-data .pytest_cache .mypy_cache .ruff_cache
