@@ -29,7 +29,9 @@ class ObjectInfo:
 class ObjectStore(Protocol):
     """Put, read, stat, list and delete immutable objects by key."""
 
-    def put_bytes(self, key: str, data: bytes, *, content_type: str = "application/octet-stream") -> ObjectInfo:
+    def put_bytes(
+        self, key: str, data: bytes, *, content_type: str = "application/octet-stream"
+    ) -> ObjectInfo:
         """Store ``data`` at ``key`` atomically (all or nothing), verifying its SHA-256 on the way."""
         ...
 
