@@ -106,29 +106,27 @@ def find_document_type(
         first = fold(symbol.split("-")[0]).upper()
         if first in _BY_ABBREVIATION:
             return FieldValue(_BY_ABBREVIATION[first], 0.75, number.evidence)
-    if summary is not None:
-        label = fold(text[max(0, summary.evidence.start - 8):summary.evidence.start]).lower()
-        if re.search(r"v\s?/\s?v\W*$", label):
-            return FieldValue("Công văn", 0.8, summary.evidence)
+    if summary is not None and summary.value.startswith("V/v"):
+        return FieldValue("Công văn", 0.8, summary.evidence)
     return None
 
 
-_SUMMARY = re.compile(r"(?<![\w/])(?P<label>V\s?/\s?[vV]|Về việc|Ve viec|VỀ VIỆC)\b\s*[:.]?\s*(?P<body>\S)")
+_SUMMARY = re.compile(r"(?<![\w/])(?P<label>v\s?/\s?v|ve\s+viec)\b\s*[:.]?\s*(?P<body>\S)", re.IGNORECASE)
 _STOP_LINE = re.compile(
     r"^\s*(?:Căn cứ|Kính gửi|Xét |Theo |CHỦ TỊCH|QUYẾT ĐỊNH|Điều \d|TM\.|KT\.|Nơi nhận|[-–•]\s)"
 )
 
 
 def find_summary(text: str, page: int) -> FieldValue | None:
-    """The summary after ``Về việc`` / ``V/v``, joined across wrapped lines, without the label.
+    """The summary ``Về việc …`` / ``V/v …``, joined across wrapped lines (label normalised).
 
     The summary ends at a blank line, at a line that starts the next part (``Căn cứ``, ``Kính
     gửi``, ``CHỦ TỊCH``, ``Điều 1``), at a capitalised line, or after three lines.
     """
-    m = _SUMMARY.search(text)
+    m = _SUMMARY.search(fold(text))
     if m is None:
         return None
-    start = m.start("body")
+    start = m.start("label")
     end = text.find("\n", start)
     end = len(text) if end < 0 else end
     for _ in range(2):
@@ -141,8 +139,10 @@ def find_summary(text: str, page: int) -> FieldValue | None:
                 or text[end - 1] in ".;:":
             break
         end = nxt_end
-    value = collapse_spaces(text[start:end]).rstrip(" .;:")
-    if not value:
+    body = collapse_spaces(text[m.start("body"):end]).rstrip(" .;:")
+    if not body:
         return None
-    confidence = 0.9 if m.group("label") in ("Về việc", "V/v") else 0.78
-    return FieldValue(value, confidence, Evidence(page, start, end))
+    raw_label = text[m.start("label"):m.end("label")]
+    label = "V/v" if "/" in raw_label else "Về việc"
+    confidence = 0.9 if raw_label in ("Về việc", "V/v") else 0.8
+    return FieldValue(f"{label} {body}", confidence, Evidence(page, start, end))

@@ -10,26 +10,37 @@ from ocr.fields.textnorm import fold, title_case_vi
 __all__ = ["find_holder_name", "find_locality"]
 
 # Labels introducing the holder, matched on accent-folded text (case kept), strongest first.
-_HOLDER_LABELS: tuple[tuple[re.Pattern[str], float], ...] = (
-    (re.compile(r"\bHo,?\s*chu\s*dem,?\s*(?:va\s*)?ten\s*(?:nguoi\s*[a-z ]{0,20})?:\s*", re.I), 0.92),
-    (re.compile(r"\bChu\s*ho\s*(?:kinh\s*doanh)?\s*:\s*", re.I), 0.92),
-    (re.compile(r"\bHo\s*(?:va|&)\s*ten\s*(?:chu\s*ho|nguoi\s*[a-z ]{0,25})?\s*:\s*", re.I), 0.9),
-    (re.compile(r"\bcho\s+(?:ho\s+)?(?:ong|ba)\s*(?:\(ba\)|/\s*ba)?\s*:?\s+"), 0.86),
-    (re.compile(r"\b(?:Ong|Ba)\s*(?:\(ba\)|/\s*ba)?\s*:\s+"), 0.8),
+_HOLDER_LABELS: tuple[tuple[re.Pattern[str], float, bool], ...] = (
+    (re.compile(r"\bHo,?\s*chu\s*dem,?\s*(?:va\s*)?ten\s*(?:nguoi\s*[a-z ]{0,20})?:\s*", re.I), 0.92, False),
+    (re.compile(r"\bChu\s*ho\s*(?:kinh\s*doanh)?\s*:\s*", re.I), 0.92, False),
+    (re.compile(r"\bHo\s*(?:va|&)\s*ten\s*(?:chu\s*ho|nguoi\s*[a-z ]{0,25})?\s*:\s*", re.I), 0.9, False),
+    (re.compile(r"\bcho\s+(?:ho\s+)?(?:ong|ba)\s*(?:\(ba\)|/\s*ba)?\s*:?\s+"), 0.86, True),
+    (re.compile(r"\b(?:Ong|Ba)\s*(?:\(ba\)|/\s*ba)?\s*:\s+"), 0.8, False),
 )
 _WORD = re.compile(r"\S+")
 _TRAILING = ",.;:)"
+# Capitalised words that start a new line of prose rather than continue a wrapped name.
+_LINE_STARTERS = frozenset({"Can", "Dieu", "Xet", "Theo", "Ngay", "So", "Dia", "Noi", "Kinh", "Ho", "Thuong",
+                            "Chu", "Giao", "Cap", "Quyet", "Ve", "Tai", "Thoi", "Muc"})
 
 
-def _name_after(text: str, pos: int) -> tuple[str, int, int] | None:
-    """2–5 capitalised words starting at ``pos`` on the same line: (name, start, end)."""
-    line_end = text.find("\n", pos)
+def _name_after(text: str, pos: int, *, cross_lines: bool) -> tuple[str, int, int] | None:
+    """2–5 capitalised words starting at ``pos``: (name, start, end).
+
+    ``cross_lines`` lets a name in running prose wrap onto the next line; a form field
+    (``Họ và tên: …``) ends at its line.
+    """
+    line_end = len(text) if cross_lines else text.find("\n", pos)
     line_end = len(text) if line_end < 0 else line_end
     words: list[re.Match[str]] = []
     for w in _WORD.finditer(text, pos, line_end):
         token = w.group()
         core = token.rstrip(_TRAILING)
         if not core or not core.isalpha() or not core[0].isupper():
+            break
+        if words and (core.isupper() and len(core) > 1) != words[0].group().rstrip(_TRAILING).isupper():
+            break  # a name is either all capitals or all title case
+        if words and "\n" in text[words[-1].end():w.start()] and fold(core) in _LINE_STARTERS:
             break
         words.append(w)
         if core != token or len(words) == 5:
@@ -46,9 +57,9 @@ def find_holder_name(text: str, page: int) -> FieldValue | None:
     """The holder's full name from ``Họ, chữ đệm, tên:``, ``Chủ hộ kinh doanh:``, ``Họ và tên:``,
     ``cho ông/bà …``; names printed in capitals are returned in title case (``Nguyễn Văn An``)."""
     folded = fold(text)
-    for pattern, confidence in _HOLDER_LABELS:
+    for pattern, confidence, prose in _HOLDER_LABELS:
         for m in pattern.finditer(folded):
-            found = _name_after(text, m.end())
+            found = _name_after(text, m.end(), cross_lines=prose)
             if found is not None:
                 name, start, end = found
                 return FieldValue(name, confidence, Evidence(page, start, end))
@@ -56,7 +67,7 @@ def find_holder_name(text: str, page: int) -> FieldValue | None:
 
 
 _KINDS = r"(?:thi tran|thi xa|thanh pho|phuong|huyen|quan|tinh|xa)"
-_NAME = r"(?:[A-Z][A-Za-z]*|[0-9]{1,2})(?:[ ](?:[A-Z][A-Za-z]*|[0-9]{1,2})){0,3}"
+_NAME = r"(?:[A-Z][A-Za-z]*|[0-9]{1,2})(?:[ \n](?:[A-Z][A-Za-z]*|[0-9]{1,2})){0,3}"
 _UNIT = rf"\b{_KINDS}\s+{_NAME}"
 _CHAIN = re.compile(rf"{_UNIT}(?:\s*,\s*{_UNIT})*")
 _COMMUNE_LEVEL = re.compile(r"^(?:xa|phuong|thi tran)\b")

@@ -19,7 +19,7 @@ def test_decision_all_fields() -> None:
     assert _value(f.issuer) == "UBND huyện Bắc Trà My"
     assert _value(f.place) == "Bắc Trà My"
     assert _value(f.document_type) == "Quyết định"
-    assert _value(f.summary) == "trợ cấp xã hội hằng tháng cho bà Trần Thị Bích Hạnh"
+    assert _value(f.summary) == "Về việc trợ cấp xã hội hằng tháng cho bà Trần Thị Bích Hạnh"
     assert _value(f.holder_name) == "Trần Thị Bích Hạnh"
     assert _value(f.locality) == "xã Trà Sơn, huyện Bắc Trà My, tỉnh Quảng Nam"
     assert f.tax_codes == ()
@@ -52,7 +52,7 @@ def test_letter_is_cong_van_with_wrapped_summary() -> None:
     f = extract_fields([LETTER])
     assert _value(f.document_number) == "45/UBND-VP"
     assert _value(f.document_type) == "Công văn"
-    assert _value(f.summary) == "đề nghị hỗ trợ kinh phí sửa chữa nhà văn hóa thôn 4"
+    assert _value(f.summary) == "V/v đề nghị hỗ trợ kinh phí sửa chữa nhà văn hóa thôn 4"
     assert _value(f.issuer) == "UBND xã Trà Sơn"
     assert _value(f.issued_on) == "2023-08-15"
 
