@@ -204,9 +204,7 @@ class Catalog:
 
     # Batches -----------------------------------------------------------------------------------
 
-    def create_batch(
-        self, name: str, sources: Iterable[str], options: Mapping[str, Any] | None = None
-    ) -> Batch:
+    def create_batch(self, name: str, sources: Iterable[str], options: Mapping[str, Any] | None = None) -> Batch:
         """Add a queued batch; :class:`ConflictError` if the name exists (find and resume it instead)."""
         return self._write(batches.insert_batch, name, sources, options or {})
 
@@ -222,9 +220,7 @@ class Catalog:
         """Batches, newest first."""
         return self._read(batches.list_batches, limit, offset)
 
-    def set_batch_status(
-        self, batch_id: int, status: str, *, counts: Mapping[str, int] | None = None
-    ) -> Batch:
+    def set_batch_status(self, batch_id: int, status: str, *, counts: Mapping[str, int] | None = None) -> Batch:
         """Move a batch to queued/running/done/failed (stamping start and end); optionally set counts."""
         return self._write(batches.set_batch_status, batch_id, status, counts)
 
@@ -285,9 +281,7 @@ class Catalog:
         except ConflictError:  # another writer opened it at the same moment: merge into theirs
             return self._write(oversight.open_task, record_id, reasons)
 
-    def list_review_tasks(
-        self, status: str | None = "open", limit: int = 50, offset: int = 0
-    ) -> list[ReviewTask]:
+    def list_review_tasks(self, status: str | None = "open", limit: int = 50, offset: int = 0) -> list[ReviewTask]:
         """Review tasks of a status (``None``: all), oldest first."""
         return self._read(oversight.list_tasks, status, limit, offset)
 

@@ -21,9 +21,7 @@ def normalize_username(username: str) -> str:
     """NFC, trimmed; refuse empty, over-long or space-containing names."""
     name = unicodedata.normalize("NFC", username).strip()
     if not name or len(name) > 64 or any(c.isspace() or not c.isprintable() for c in name):
-        raise UsageError(
-            "a username must be 1-64 printable characters without spaces", subject=name or "username"
-        )
+        raise UsageError("a username must be 1-64 printable characters without spaces", subject=name or "username")
     return name
 
 

@@ -125,9 +125,7 @@ def _existing_items(session: Session, batch_id: int, keys: Sequence[str]) -> dic
     found: dict[str, BatchItemRow] = {}
     for start in range(0, len(keys), _CHUNK):
         chunk = keys[start : start + _CHUNK]
-        query = select(BatchItemRow).where(
-            BatchItemRow.batch_id == batch_id, BatchItemRow.item_key.in_(chunk)
-        )
+        query = select(BatchItemRow).where(BatchItemRow.batch_id == batch_id, BatchItemRow.item_key.in_(chunk))
         found.update((r.item_key, r) for r in session.scalars(query))
     return found
 
@@ -164,14 +162,10 @@ def upsert_items(session: Session, batch_id: int, items: Sequence[NewBatchItem])
     return [to_item(rows[key]) for key in wanted]
 
 
-def update_item(
-    session: Session, batch_id: int, key: str, status: str, changes: Mapping[str, Any]
-) -> BatchItem:
+def update_item(session: Session, batch_id: int, key: str, status: str, changes: Mapping[str, Any]) -> BatchItem:
     """Set an item's status, its reason (always replaced) and any of the non-``None`` ``changes``."""
     check_status(status, ITEM_STATUSES, "item")
-    row = session.scalar(
-        select(BatchItemRow).where(BatchItemRow.batch_id == batch_id, BatchItemRow.item_key == key)
-    )
+    row = session.scalar(select(BatchItemRow).where(BatchItemRow.batch_id == batch_id, BatchItemRow.item_key == key))
     if row is None:
         raise NotFoundError(f"no such item in batch {batch_id}", subject=key)
     row.status = status
@@ -188,9 +182,7 @@ def update_item(
     return to_item(row)
 
 
-def list_items(
-    session: Session, batch_id: int, status: str | None, limit: int | None, offset: int
-) -> list[BatchItem]:
+def list_items(session: Session, batch_id: int, status: str | None, limit: int | None, offset: int) -> list[BatchItem]:
     """Items of a batch in planning order, optionally of one status."""
     batch_row(session, batch_id)
     query = select(BatchItemRow).where(BatchItemRow.batch_id == batch_id)

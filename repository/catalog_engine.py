@@ -50,7 +50,7 @@ def _sqlite_engine(url: str) -> Engine:
         kwargs["poolclass"] = StaticPool
     else:
         Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(parsed, **kwargs)
+    engine = create_engine(parsed, hide_parameters=True, **kwargs)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
@@ -85,6 +85,7 @@ def create_catalog_engine(url: str) -> Engine:
         if backend == "postgresql":
             return create_engine(
                 url,
+                hide_parameters=True,  # bound values may be citizen IDs: keep them out of errors
                 pool_pre_ping=True,
                 pool_size=5,
                 max_overflow=10,

@@ -81,7 +81,9 @@ def verify_password(password: str, stored: str) -> bool:
         salt, expected = base64.b64decode(parts[4]), base64.b64decode(parts[5])
     except ValueError:
         return False
-    if not (1 < n <= _SCRYPT_MAX_N and 0 < r <= 32 and 0 < p <= 16):
+    if not (1 < n <= _SCRYPT_MAX_N and n & (n - 1) == 0 and 0 < r <= 32 and 0 < p <= 16):
+        return False
+    if not salt or not 16 <= len(expected) <= 64 or 128 * n * r * 2 > _SCRYPT_MAXMEM:
         return False
     digest = hashlib.scrypt(
         password.encode("utf-8"), salt=salt, n=n, r=r, p=p, maxmem=_SCRYPT_MAXMEM, dklen=len(expected)

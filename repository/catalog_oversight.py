@@ -32,6 +32,13 @@ def _nfc(value: str | None) -> str | None:
     return None if value is None else unicodedata.normalize("NFC", value).strip()
 
 
+def aware(value: datetime | None, what: str) -> datetime | None:
+    """``value`` if it is ``None`` or timezone-aware; a :class:`UsageError` for naive datetimes."""
+    if value is not None and value.tzinfo is None:
+        raise UsageError("a timezone-aware datetime is required (e.g. datetime.now(UTC))", subject=what)
+    return value
+
+
 def to_task(row: ReviewTaskRow) -> ReviewTask:
     """The public view of a review task row."""
     return ReviewTask(
@@ -69,9 +76,7 @@ def list_tasks(session: Session, status: str | None, limit: int, offset: int) ->
     query = select(ReviewTaskRow)
     if status is not None:
         if status not in REVIEW_STATUSES:
-            raise UsageError(
-                f"unknown review status; choose one of {', '.join(REVIEW_STATUSES)}", subject=status
-            )
+            raise UsageError(f"unknown review status; choose one of {', '.join(REVIEW_STATUSES)}", subject=status)
         query = query.where(ReviewTaskRow.status == status)
     query = query.order_by(ReviewTaskRow.created_at, ReviewTaskRow.id).limit(limit).offset(offset)
     return [to_task(r) for r in session.scalars(query)]
@@ -88,9 +93,7 @@ def get_task(session: Session, task_id: int) -> ReviewTask:
 def resolve_task(session: Session, task_id: int, actor: str, outcome: str) -> ReviewTask:
     """Close an open task as ``accepted`` or ``corrected``; :class:`ConflictError` if already closed."""
     if outcome not in REVIEW_OUTCOMES:
-        raise UsageError(
-            f"unknown review outcome; choose one of {', '.join(REVIEW_OUTCOMES)}", subject=outcome
-        )
+        raise UsageError(f"unknown review outcome; choose one of {', '.join(REVIEW_OUTCOMES)}", subject=outcome)
     row = session.get(ReviewTaskRow, task_id, with_for_update=True)
     if row is None:
         raise NotFoundError("no such review task", subject=f"review task {task_id}")
@@ -144,14 +147,12 @@ class AuditQuery:
 def insert_event(session: Session, values: Mapping[str, Any]) -> AuditEvent:
     """Append one audit event (``values`` as in :meth:`Catalog.record_audit_event`)."""
     if values["actor_kind"] not in ACTOR_KINDS:
-        raise UsageError(
-            f"actor_kind must be one of {', '.join(ACTOR_KINDS)}", subject=str(values["actor_kind"])
-        )
+        raise UsageError(f"actor_kind must be one of {', '.join(ACTOR_KINDS)}", subject=str(values["actor_kind"]))
     actor, action = _nfc(values["actor"]), _nfc(values["action"])
     if not actor or not action:
         raise UsageError("an audit event needs an actor and an action", subject="audit event")
     row = AuditEventRow(
-        at=values.get("at") or utcnow(),
+        at=aware(values.get("at"), "at") or utcnow(),
         actor=actor[:200],
         actor_kind=values["actor_kind"],
         action=action[:64],
@@ -178,9 +179,9 @@ def query_events(session: Session, q: AuditQuery) -> list[AuditEvent]:
     if q.action is not None:
         query = query.where(AuditEventRow.action == q.action)
     if q.since is not None:
-        query = query.where(AuditEventRow.at >= q.since)
+        query = query.where(AuditEventRow.at >= aware(q.since, "since"))
     if q.until is not None:
-        query = query.where(AuditEventRow.at < q.until)
+        query = query.where(AuditEventRow.at < aware(q.until, "until"))
     query = query.order_by(AuditEventRow.at.desc(), AuditEventRow.id.desc()).limit(q.limit).offset(q.offset)
     return [to_event(r) for r in session.scalars(query)]
 
@@ -202,8 +203,8 @@ def to_fixity(row: FixityRunRow) -> FixityRun:
 def insert_fixity_run(session: Session, summary: FixityRunSummary) -> FixityRun:
     """Store the summary of one fixity run."""
     row = FixityRunRow(
-        started_at=summary.started_at,
-        finished_at=summary.finished_at,
+        started_at=aware(summary.started_at, "started_at"),
+        finished_at=aware(summary.finished_at, "finished_at"),
         records_checked=summary.records_checked,
         objects_checked=summary.objects_checked,
         problems=summary.problems,
