@@ -111,7 +111,8 @@ def find_document_type(
     return None
 
 
-_SUMMARY = re.compile(r"(?<![\w/])(?P<label>v\s?/\s?v|ve\s+viec)\b\s*[:.]?\s*(?P<body>\S)", re.IGNORECASE)
+_SUMMARY = re.compile(r"(?:^|(?<=\s))(?P<label>V\s?/\s?[vV]|V[eE]\s+[vV]iec|VE\s+VIEC)\b\s*[:.]?\s*(?P<body>\S)",
+                      re.MULTILINE)
 _STOP_LINE = re.compile(
     r"^\s*(?:Căn cứ|Kính gửi|Xét |Theo |CHỦ TỊCH|QUYẾT ĐỊNH|Điều \d|TM\.|KT\.|Nơi nhận|[-–•]\s)"
 )

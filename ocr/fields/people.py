@@ -14,8 +14,9 @@ _HOLDER_LABELS: tuple[tuple[re.Pattern[str], float, bool], ...] = (
     (re.compile(r"\bHo,?\s*chu\s*dem,?\s*(?:va\s*)?ten\s*(?:nguoi\s*[a-z ]{0,20})?:\s*", re.I), 0.92, False),
     (re.compile(r"\bChu\s*ho\s*(?:kinh\s*doanh)?\s*:\s*", re.I), 0.92, False),
     (re.compile(r"\bHo\s*(?:va|&)\s*ten\s*(?:chu\s*ho|nguoi\s*[a-z ]{0,25})?\s*:\s*", re.I), 0.9, False),
-    (re.compile(r"\bcho\s+(?:ho\s+)?(?:ong|ba)\s*(?:\(ba\)|/\s*ba)?\s*:?\s+"), 0.86, True),
+    (re.compile(r"\b[Cc]ho\s*:?\s*(?:ho\s+)?(?:[Oo]ng|[Bb]a)\s*(?:\(ba\)|/\s*ba)?\s*:?\s+"), 0.86, True),
     (re.compile(r"\b(?:Ong|Ba)\s*(?:\(ba\)|/\s*ba)?\s*:\s+"), 0.8, False),
+    (re.compile(r"(?<![\w/])(?:ong|ba)\s+(?=[A-Z])"), 0.8, True),
 )
 _WORD = re.compile(r"\S+")
 _TRAILING = ",.;:)"
@@ -66,11 +67,15 @@ def find_holder_name(text: str, page: int) -> FieldValue | None:
     return None
 
 
-_KINDS = r"(?:thi tran|thi xa|thanh pho|phuong|huyen|quan|tinh|xa)"
-_NAME = r"(?:[A-Z][A-Za-z]*|[0-9]{1,2})(?:[ \n](?:[A-Z][A-Za-z]*|[0-9]{1,2})){0,3}"
+_STARTERS_RE = "(?:" + "|".join(sorted(_LINE_STARTERS)) + ")"
+_KINDS = r"(?:thi\s+tran|thi\s+xa|thanh\s+pho|phuong|huyen|quan|tinh|xa)"
+_NAME_WORD = r"(?:[A-Z][a-z]+|[A-Z](?![A-Za-z]))"
+# a name may wrap onto the next line when the wrapped word closes the unit (``Sơn\nViên, huyện``)
+_WRAP = rf"\n(?=(?:{_NAME_WORD}[ ]){{0,2}}{_NAME_WORD}(?:[,.;]|$))(?!{_STARTERS_RE}\b)"
+_NAME = rf"{_NAME_WORD}(?:(?:[ ]|{_WRAP})+{_NAME_WORD}){{0,3}}"
 _UNIT = rf"\b{_KINDS}\s+{_NAME}"
-_CHAIN = re.compile(rf"{_UNIT}(?:\s*,\s*{_UNIT})*")
-_COMMUNE_LEVEL = re.compile(r"^(?:xa|phuong|thi tran)\b")
+_CHAIN = re.compile(rf"{_UNIT}(?:\s*,\s*{_UNIT})*", re.MULTILINE)
+_COMMUNE_LEVEL = re.compile(r"^(?:xa|phuong|thi\s+tran)\b")
 
 
 def find_locality(text: str, page: int, issuer: FieldValue | None = None) -> FieldValue | None:
