@@ -23,6 +23,7 @@ from kho.settings import load_settings
 # "module:attribute" of each click command or group attached to the main group.
 COMMANDS: tuple[str, ...] = (
     "kho.services_cli:services",
+    "ocr.cli:ocr",
 )
 
 EXIT_INTERNAL = 70

@@ -1,0 +1,103 @@
+"""``kho ocr FILE``: recognise a scanned file and print or write its text, JSON and searchable PDF."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+import click
+
+from kho.context import CliContext
+from kho.errors import InputError, UsageError
+from ocr.pdfout import searchable_pdf
+from ocr.pipeline import DocumentOcr, OcrOptions, ocr_document, page_executor
+from ocr.rasterize import inspect_source
+from ocr.recognize import available_languages
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file in the same folder, then rename."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def document_json(document: DocumentOcr) -> str:
+    """The ``--json`` output of a document (UTF-8 text, NFC, not ASCII-escaped)."""
+    return json.dumps(document.to_json(), ensure_ascii=False, indent=2)
+
+
+def write_outputs(document: DocumentOcr, source: Path, out_dir: Path) -> list[Path]:
+    """Write ``NAME.pdf``, ``NAME.txt`` and ``NAME.json`` for ``document`` into ``out_dir``."""
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise UsageError(f"cannot create the output folder: {e.strerror}", subject=str(out_dir)) from e
+    stem = source.stem
+    outputs = [
+        (out_dir / f"{stem}.pdf", searchable_pdf(document, source)),
+        (out_dir / f"{stem}.txt", (document.text + "\n").encode("utf-8")),
+        (out_dir / f"{stem}.json", (document_json(document) + "\n").encode("utf-8")),
+    ]
+    for path, data in outputs:
+        write_atomic(path, data)
+    return [path for path, _ in outputs]
+
+
+def _check_langs(lang: str, timeout: float) -> bool:
+    """Check every language of ``lang`` is installed; True when ``osd`` is too."""
+    installed = available_languages(timeout)
+    missing = [code for code in lang.split("+") if code not in installed]
+    if missing:
+        raise UsageError(
+            f"Tesseract language data not installed: {', '.join(missing)} (installed: "
+            f"{', '.join(sorted(installed))}); on Debian install tesseract-ocr-{missing[0]}",
+            subject="--lang",
+        )
+    return "osd" in installed
+
+
+@click.command("ocr")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--text", "as_text", is_flag=True, help="Print the text of all pages (form feed between pages).")
+@click.option("--json", "as_json", is_flag=True, help="Print text, confidences and page facts as JSON.")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
+              help="Write NAME.pdf (searchable), NAME.txt and NAME.json into this folder.")
+@click.option("--jobs", type=click.IntRange(min=1), help="Worker processes (default: one per core).")
+@click.option("--lang", help="Tesseract languages joined by '+' (default: KHO_OCR_LANG, vie).")
+@click.option("--dpi", type=click.IntRange(72, 1200), help="Resolution for rasterising PDFs (default 300).")
+@click.option("--force-ocr", is_flag=True, help="OCR every page even if the PDF has a good text layer.")
+@click.pass_obj
+def ocr(obj: CliContext, file: Path, as_text: bool, as_json: bool, out_dir: Path | None,
+        jobs: int | None, lang: str | None, dpi: int | None, force_ocr: bool) -> None:
+    """Nhận dạng chữ (OCR) một tệp quét / Recognise the text of a scanned FILE (PDF, TIFF, JPEG, PNG)."""
+    if not (as_text or as_json or out_dir):
+        as_text = True
+    if as_text and as_json:
+        raise UsageError("choose one of --text and --json", subject="kho ocr")
+    settings = obj.settings
+    if not file.exists():
+        raise InputError("file not found", subject=str(file))
+    osd = _check_langs(lang or settings.ocr_lang, float(settings.ocr_timeout))
+    options = OcrOptions.from_settings(settings, lang=lang, dpi=dpi, force_ocr=force_ocr,
+                                       text_pdf=out_dir is not None, osd=osd)
+    pages = inspect_source(file, options.limits, read_text_layer=False).page_count
+    with page_executor(jobs or settings.effective_jobs, pages) as executor:
+        document = ocr_document(file, options, executor)
+    if out_dir is not None:
+        for path in write_outputs(document, file, out_dir):
+            click.echo(f"kho: wrote {path}", err=True)
+    if as_json:
+        click.echo(document_json(document))
+    elif as_text:
+        click.echo(document.text)

@@ -1,0 +1,174 @@
+"""Decide and apply the corrections one page needs, from measurements on that page.
+
+:func:`plan_page` measures a page (on small probe copies) and returns a :class:`PagePlan` saying
+which steps to apply; :func:`apply_geometry` makes the archive image (colour or grey, upright,
+straightened, photo perspective removed) and :func:`recognition_image` the grey image handed to
+Tesseract. A clean 300 dpi scan gets an empty plan and reaches Tesseract unchanged.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ocr import clean, geometry
+
+LOW_DPI = 200
+TARGET_DPI = 300
+MAX_UPSCALE = 4.0
+MIN_LETTER_HEIGHT = 12.0
+TARGET_LETTER_HEIGHT = 16.0
+MIN_SKEW = 0.4
+MIN_SKEW_STRENGTH = 1.15
+RED_SHARE = 0.003
+UNEVEN_BACKGROUND = 35.0
+NOISE_SIGMA = 6.0
+SPECKLE_SHARE = 0.5
+LOW_CONTRAST = 90.0
+
+
+@dataclass(frozen=True)
+class PagePlan:
+    """The corrections chosen for one page, and what was measured to choose them."""
+
+    rotation: int = 0
+    quad: np.ndarray | None = field(default=None, compare=False)
+    skew: float = 0.0
+    border: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)
+    drop_red: bool = False
+    scale: float = 1.0
+    illumination: bool = False
+    denoise: bool = False
+    binarize: bool = False
+    blank: bool = False
+    measures: dict[str, float] = field(default_factory=dict, compare=False)
+
+    def steps(self) -> list[str]:
+        """Names of the steps this plan applies, in order (for logs and warnings)."""
+        flags = [
+            ("perspective", self.quad is not None), ("rotate", self.rotation != 0), ("deskew", self.skew != 0),
+            ("border", any(self.border)), ("drop-red", self.drop_red), ("resample", self.scale != 1.0),
+            ("illumination", self.illumination), ("denoise", self.denoise), ("binarize", self.binarize),
+        ]
+        return [name for name, used in flags if used]
+
+
+def recognition_scale(dpi: int, letter_height: float) -> float:
+    """Enlargement for recognition of a page at ``dpi`` whose letters measure ``letter_height`` px.
+
+    Pages under 200 dpi (or with letters under 12 px) are enlarged so that letters measure about
+    16 px, which Tesseract reads best on real low-resolution scans (more blurs them), at most 4x;
+    without a usable letter height, to 300 dpi at most 2x.
+    """
+    if dpi >= LOW_DPI and (letter_height == 0 or letter_height >= MIN_LETTER_HEIGHT):
+        return 1.0
+    factor = TARGET_LETTER_HEIGHT / letter_height if letter_height > 0 else min(2.0, TARGET_DPI / max(dpi, 1))
+    return round(min(MAX_UPSCALE, max(1.0, factor)), 2)
+
+
+def plan_geometry(image: np.ndarray, rotation: int = 0) -> tuple[np.ndarray | None, float, dict[str, float]]:
+    """The photo quadrilateral (full-image coordinates) and the skew of ``image`` turned by ``rotation``."""
+    small, scale = geometry.probe(image)
+    measures: dict[str, float] = {}
+    quad = geometry.find_page_quad(small)
+    if quad is not None:
+        quad = quad / scale
+        small, _ = geometry.probe(geometry.warp_quad(image, quad))
+    small = geometry.rotate_quarter(small, rotation)
+    skew, strength = geometry.estimate_skew(small)
+    measures.update(skew=skew, skew_strength=round(strength, 2))
+    if abs(skew) < MIN_SKEW or strength < MIN_SKEW_STRENGTH:
+        skew = 0.0
+    return quad, skew, measures
+
+
+def apply_geometry(image: np.ndarray, plan: PagePlan) -> np.ndarray:
+    """The archive image: ``image`` with the plan's perspective, quarter turn and deskew applied."""
+    out = image if plan.quad is None else geometry.warp_quad(image, plan.quad)
+    out = geometry.rotate_quarter(out, plan.rotation)
+    return geometry.deskew(out, plan.skew) if plan.skew else out
+
+
+@dataclass(frozen=True)
+class Photometry:
+    """The photometric steps chosen for an upright page, and the measurements behind them."""
+
+    border: tuple[float, float, float, float]
+    drop_red: bool
+    scale: float
+    illumination: bool
+    denoise: bool
+    binarize: bool
+    blank: bool
+    measures: dict[str, float]
+
+
+def plan_photometry(upright: np.ndarray, dpi: int) -> Photometry:
+    """Measure the upright archive image and choose the photometric steps it needs."""
+    red = clean.red_ink_share(upright[::2, ::2] if upright.ndim == 3 else upright)
+    grey = clean.grey_for_recognition(upright, red >= RED_SHARE)
+    small, probe_scale = geometry.probe(grey)
+    border = geometry.dark_border(small)
+    small = geometry.fill_border(small, border) if any(border) else small
+    letters = clean.text_height(grey) if dpi < LOW_DPI else clean.text_height(small) / probe_scale
+    scale = recognition_scale(dpi, letters)
+    uneven = clean.background_unevenness(small)
+    noise = clean.noise_level(grey)
+    speckles = clean.speckle_share(small)
+    contrast = clean.contrast(small)
+    return Photometry(
+        border=border,
+        drop_red=red >= RED_SHARE,
+        scale=scale,
+        illumination=uneven >= UNEVEN_BACKGROUND,
+        denoise=noise >= NOISE_SIGMA or speckles >= SPECKLE_SHARE,
+        binarize=contrast < LOW_CONTRAST,
+        blank=clean.is_blank(small),
+        measures={"letters": round(letters, 1), "red": round(red, 4), "uneven": round(uneven, 1),
+                  "noise": round(noise, 2), "speckles": round(speckles, 3), "contrast": round(contrast, 1)},
+    )
+
+
+@dataclass(frozen=True)
+class PreparedPage:
+    """A page ready for recognition: the plan, the archive image and the recognition image."""
+
+    plan: PagePlan
+    archive: np.ndarray
+    recognition: np.ndarray
+    recognition_dpi: int
+
+
+def prepare_page(image: np.ndarray, dpi: int, rotation: int = 0) -> PreparedPage:
+    """Measure ``image`` (a page at ``dpi``), choose its corrections for ``rotation`` and apply them."""
+    quad, skew, measures = plan_geometry(image, rotation)
+    upright = apply_geometry(image, PagePlan(rotation=rotation, quad=quad, skew=skew))
+    photo = plan_photometry(upright, dpi)
+    plan = PagePlan(
+        rotation=rotation, quad=quad, skew=skew, border=photo.border, drop_red=photo.drop_red,
+        scale=photo.scale, illumination=photo.illumination, denoise=photo.denoise,
+        binarize=photo.binarize, blank=photo.blank, measures={**measures, **photo.measures},
+    )
+    recognition = recognition_image(upright, plan)
+    return PreparedPage(plan, upright, recognition, round(dpi * plan.scale))
+
+
+def recognition_image(upright: np.ndarray, plan: PagePlan) -> np.ndarray:
+    """The grey image for Tesseract: the archive image with the plan's photometric steps applied."""
+    photometric = any(plan.border) or plan.illumination or plan.denoise or plan.binarize
+    if upright.ndim == 3 and not plan.drop_red and not photometric:
+        # Tesseract picks its own threshold per colour channel: better than our grey on photos.
+        return clean.resample(upright, plan.scale)
+    grey = clean.grey_for_recognition(upright, plan.drop_red)
+    if any(plan.border):
+        grey = geometry.fill_border(grey, plan.border)
+    if plan.scale != 1.0:
+        grey = clean.resample(grey, plan.scale)
+    if plan.illumination:
+        grey = clean.normalize_illumination(grey)
+    if plan.denoise:
+        grey = clean.denoise(grey)
+    if plan.binarize:
+        grey = clean.binarize(clean.stretch_contrast(grey))
+    return grey
