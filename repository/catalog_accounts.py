@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from kho.errors import ConflictError, NotFoundError, UsageError
 from repository.catalog_keys import NewKeySecret
 from repository.catalog_models import ApiKeyRow, UserRow, utcnow
-from repository.catalog_types import ApiKey, Scopes, User
+from repository.catalog_types import ApiKey, Scopes, User, bounded
 
 # last_used_at is rewritten at most this often per key, to keep writes off the hot path.
 TOUCH_INTERVAL = timedelta(seconds=60)
@@ -59,7 +59,7 @@ def insert_user(session: Session, username: str, password_hash: str, role: str, 
         username=username,
         password_hash=password_hash,
         role=role,
-        display_name=unicodedata.normalize("NFC", display_name).strip(),
+        display_name=bounded(display_name, 200, "display_name") or "",
         active=True,
         created_at=utcnow(),
     )
@@ -108,7 +108,7 @@ def insert_api_key(session: Session, secret: NewKeySecret, name: str, role: str,
     """Store a new API key (its hash only)."""
     row = ApiKeyRow(
         id=secret.key_id,
-        name=unicodedata.normalize("NFC", name).strip(),
+        name=bounded(name, 200, "name") or "",
         role=role,
         scopes=scopes.to_json(),
         key_hash=secret.key_hash,

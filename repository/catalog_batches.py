@@ -19,6 +19,7 @@ from repository.catalog_types import (
     BatchItem,
     BatchProgress,
     NewBatchItem,
+    bounded,
 )
 
 _CHUNK = 500
@@ -170,6 +171,7 @@ def update_item(session: Session, batch_id: int, key: str, status: str, changes:
         raise NotFoundError(f"no such item in batch {batch_id}", subject=key)
     row.status = status
     row.reason = changes.get("reason")
+    bounded(changes.get("record_id"), 128, "record_id")
     for name in ("record_id", "pages", "confidence"):
         if changes.get(name) is not None:
             setattr(row, name, changes[name])

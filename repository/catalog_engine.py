@@ -22,7 +22,7 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import StaticPool
 
-from kho.errors import ConfigError, ConflictError, KhoError, ServiceUnavailableError
+from kho.errors import ConfigError, ConflictError, KhoError, ServiceUnavailableError, UsageError
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
@@ -49,7 +49,13 @@ def _sqlite_engine(url: str) -> Engine:
     if in_memory:
         kwargs["poolclass"] = StaticPool
     else:
-        Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        folder = Path(database).expanduser().parent
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise ServiceUnavailableError(
+                f"cannot create the catalog folder {folder}: {e.strerror or e}", subject=safe_url(url)
+            ) from e
     engine = create_engine(parsed, hide_parameters=True, **kwargs)
 
     @event.listens_for(engine, "connect")
@@ -107,6 +113,15 @@ def writer(engine: Engine) -> Engine:
     return engine
 
 
+def url_of(engine: Engine) -> str:
+    """The engine's URL as a string (password included: mask it with :func:`safe_url`)."""
+    return engine.url.render_as_string(hide_password=False)
+
+
+def _known_revisions() -> set[str]:
+    return {script.revision for script in ScriptDirectory(str(MIGRATIONS_DIR)).walk_revisions()}
+
+
 def head_revision() -> str:
     """The newest migration revision shipped with this version of kho."""
     head = ScriptDirectory(str(MIGRATIONS_DIR)).get_current_head()
@@ -126,8 +141,15 @@ def migrate_to_head(engine: Engine) -> None:
     with writer(engine).begin() as conn:
         if conn.dialect.name == "postgresql":
             conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _MIGRATION_LOCK_ID})
-        if current_revision(conn) == head_revision():
+        current = current_revision(conn)
+        if current == head_revision():
             return
+        if current is not None and current not in _known_revisions():
+            raise ConfigError(
+                f"the catalog database is at schema revision {current}, unknown to this version of kho "
+                "(it was migrated by a newer kho); upgrade kho or point KHO_CATALOG_URL elsewhere",
+                subject=safe_url(url_of(engine)),
+            )
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
 
@@ -143,18 +165,16 @@ def translated_errors(url: str) -> Iterator[None]:
         raise ConflictError(
             f"the change conflicts with what the catalog holds ({_first_line(e.orig)})", subject="catalog"
         ) from e
-    except (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.TimeoutError) as e:
+    except sa_exc.DataError as e:
+        raise UsageError(
+            f"a value does not fit the catalog ({_first_line(e.orig)}); shorten or correct it", subject="catalog"
+        ) from e
+    except (sa_exc.DBAPIError, sa_exc.TimeoutError) as e:
         raise ServiceUnavailableError(
             f"the catalog database cannot be used: {_first_line(getattr(e, 'orig', e))}; "
-            "check that it is running and reachable",
+            "check that it is running, reachable and a kho catalog",
             subject=safe_url(url),
         ) from e
-    except sa_exc.DBAPIError as e:
-        if e.connection_invalidated:
-            raise ServiceUnavailableError(
-                "the connection to the catalog database was lost; retry", subject=safe_url(url)
-            ) from e
-        raise
 
 
 def _first_line(error: object) -> str:

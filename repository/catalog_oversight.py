@@ -25,6 +25,7 @@ from repository.catalog_types import (
     FixityRun,
     FixityRunSummary,
     ReviewTask,
+    bounded,
 )
 
 
@@ -54,9 +55,14 @@ def to_task(row: ReviewTaskRow) -> ReviewTask:
 
 def open_task(session: Session, record_id: str, reasons: Iterable[str]) -> ReviewTask:
     """The open task of ``record_id`` with ``reasons`` merged in, created if there is none."""
+    record_id = bounded(record_id, 128, "record_id") or ""
+    if not record_id:
+        raise UsageError("a review task needs a record ID", subject="record_id")
     new_reasons = [r for r in (_nfc(r) for r in reasons) if r]
     row = session.scalar(
-        select(ReviewTaskRow).where(ReviewTaskRow.record_id == record_id, ReviewTaskRow.status == "open")
+        select(ReviewTaskRow)
+        .where(ReviewTaskRow.record_id == record_id, ReviewTaskRow.status == "open")
+        .with_for_update()
     )
     if row is None:
         row = ReviewTaskRow(
@@ -156,8 +162,8 @@ def insert_event(session: Session, values: Mapping[str, Any]) -> AuditEvent:
         actor=actor[:200],
         actor_kind=values["actor_kind"],
         action=action[:64],
-        citizen_id=_nfc(values.get("citizen_id")) or None,
-        record_id=_nfc(values.get("record_id")) or None,
+        citizen_id=bounded(values.get("citizen_id"), 32, "citizen_id"),
+        record_id=bounded(values.get("record_id"), 128, "record_id"),
         purpose=_nfc(values.get("purpose")) or "",
         client_address=(values.get("client_address") or "")[:64],
         details=dict(values.get("details") or {}),

@@ -6,10 +6,13 @@ catalog without seeing SQLAlchemy. Every timestamp is timezone-aware UTC.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+
+from kho.errors import UsageError
 
 USER_ROLES: tuple[str, ...] = ("official", "archivist", "admin")
 KEY_ROLES: tuple[str, ...] = ("portal", "official", "archivist", "admin")
@@ -19,6 +22,19 @@ ITEM_DONE_STATUSES: tuple[str, ...] = ("stored", "indexed")
 REVIEW_STATUSES: tuple[str, ...] = ("open", "accepted", "corrected")
 REVIEW_OUTCOMES: tuple[str, ...] = ("accepted", "corrected")
 ACTOR_KINDS: tuple[str, ...] = ("key", "user")
+
+
+def bounded(value: str | None, limit: int, what: str) -> str | None:
+    """``value`` NFC-normalised and trimmed (``None`` if blank); :class:`UsageError` if over ``limit``.
+
+    The message names only ``what``, never the value (it may be a citizen ID).
+    """
+    if value is None:
+        return None
+    text = unicodedata.normalize("NFC", value).strip()
+    if len(text) > limit:
+        raise UsageError(f"too long: at most {limit} characters", subject=what)
+    return text or None
 
 
 @dataclass(frozen=True)

@@ -110,3 +110,15 @@ def test_fixity_runs(catalog: Catalog) -> None:
     assert catalog.last_fixity_run() == second
     assert (second.ok, second.problems, second.report) == (False, 1, {"problems": [{"key": "x"}]})
     assert second.started_at == later and second.finished_at == later + timedelta(minutes=6)
+
+
+def test_overlong_values_are_refused_without_echoing_them(catalog: Catalog) -> None:
+    too_long = "0" * 40
+    with pytest.raises(UsageError) as info:
+        catalog.record_audit_event(actor="x", actor_kind="user", action="read_document", citizen_id=too_long)
+    assert too_long not in info.value.one_line() and info.value.subject == "citizen_id"
+    with pytest.raises(UsageError):
+        catalog.open_review_task("R" * 200, ["x"])
+    with pytest.raises(UsageError):
+        catalog.open_review_task("  ", ["x"])
+    assert catalog.query_audit() == [] and catalog.review_backlog() == 0
