@@ -1,0 +1,1 @@
+"""Package data of ``search``: the old/new place-name table read with importlib.resources."""

@@ -1,0 +1,94 @@
+"""Elasticsearch query DSL for a :class:`~search.query.TextPlan` and :class:`~search.query.Filters`.
+
+Pure functions returning request bodies. The text clauses mirror :func:`search.sqlite_sql.fts_expression`:
+every term/phrase is required on ``text_folded``; accented ones also score on ``text_exact``
+(boosted); bare words together score as a phrase; a document-number query also matches
+``document_number_key`` exactly.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from search.query import FACET_FIELDS, FACET_SIZE, Filters, Phrase, Term, TextPlan
+
+__all__ = ["EXACT_BOOST", "aggregations", "build_query", "sort_clause"]
+
+EXACT_BOOST = 2.0
+DOCNUM_BOOST = 50.0
+
+
+def _clause(field: str, item: Term | Phrase, boost: float = 1.0) -> dict[str, Any]:
+    if isinstance(item, Term):
+        value = item.exact if field == "text_exact" else item.folded
+        return {"term": {field: {"value": value, "boost": boost}}}
+    tokens = item.exact if field == "text_exact" else item.folded
+    return {"match_phrase": {field: {"query": " ".join(tokens or ()), "boost": boost}}}
+
+
+def text_query(plan: TextPlan) -> dict[str, Any] | None:
+    """The scoring part of the query, or ``None`` for no text."""
+    must: list[dict[str, Any]] = []
+    should: list[dict[str, Any]] = []
+    for item in plan.required():
+        must.append(_clause("text_folded", item))
+        if item.exact:
+            should.append(_clause("text_exact", item, EXACT_BOOST))
+    if plan.proximity is not None:
+        should.append(_clause("text_folded", plan.proximity))
+        if plan.proximity.exact:
+            should.append(_clause("text_exact", plan.proximity, EXACT_BOOST))
+    text: dict[str, Any] | None = {"bool": {"must": must, "should": should}} if must else None
+    if plan.document_number is None:
+        return text
+    number = {"term": {"document_number_key": {"value": plan.document_number, "boost": DOCNUM_BOOST}}}
+    alternatives = [number] if text is None else [text, number]
+    return {"bool": {"should": alternatives, "minimum_should_match": 1}}
+
+
+def filter_clauses(f: Filters) -> list[dict[str, Any]]:
+    """Non-scoring filters."""
+    clauses: list[dict[str, Any]] = []
+    if f.citizen_ids is not None:
+        clauses.append({"terms": {"citizen_ids": list(f.citizen_ids)}})
+    if f.document_type_key is not None:
+        clauses.append({"term": {"document_type_key": f.document_type_key}})
+    if f.issuer_tokens is not None:
+        clauses.append({"match_phrase": {"issuer_folded": " ".join(f.issuer_tokens)}})
+    for place in f.locality_keys or ():
+        clauses.append({"term": {"locality_keys": place}})
+    if f.status is not None:
+        clauses.append({"term": {"status": f.status}})
+    if f.review_state is not None:
+        clauses.append({"term": {"review_state": f.review_state}})
+    if f.date_from is not None or f.date_to is not None:
+        bounds = {k: v for k, v in (("gte", f.date_from), ("lte", f.date_to)) if v is not None}
+        clauses.append({"range": {"issued_on": bounds}})
+    return clauses
+
+
+def build_query(plan: TextPlan, filters: Filters) -> dict[str, Any]:
+    """The ``query`` of a search request."""
+    scoring = text_query(plan)
+    clauses = filter_clauses(filters)
+    if scoring is None and not clauses:
+        return {"match_all": {}}
+    body: dict[str, Any] = {"filter": clauses}
+    if scoring is not None:
+        body["must"] = [scoring]
+    return {"bool": body}
+
+
+def sort_clause(sort: Literal["relevance", "date"]) -> list[Any]:
+    """Sort by score (if relevance) then newest issue date, then record ID: deterministic."""
+    by_date: list[Any] = [
+        {"issued_on": {"order": "desc", "missing": "_last"}},
+        {"record_id": {"order": "asc"}},
+    ]
+    return ([{"_score": {"order": "desc"}}] if sort == "relevance" else []) + by_date
+
+
+def aggregations() -> dict[str, Any]:
+    """Terms aggregations for the facets (count desc, then value asc)."""
+    order = [{"_count": "desc"}, {"_key": "asc"}]
+    return {name: {"terms": {"field": name, "size": FACET_SIZE, "order": order}} for name in FACET_FIELDS}

@@ -1,0 +1,187 @@
+"""Backend-neutral query planning: what a :class:`~search.index.SearchQuery` asks for, normalised.
+
+Both backends translate the same :class:`TextPlan` and :class:`Filters`, so they match the same
+records. Query text syntax:
+
+* words are required terms (all must occur, accent-insensitively);
+* ``"quoted words"`` are required phrases; a word that splits into several tokens
+  (``07/QĐ-UBND``, ``Hòa-Bình``) is a phrase too;
+* accented terms also score on the exact (accent-sensitive) field, so exact-accent matches rank
+  first; unaccented terms match only on the folded field;
+* several bare words also score as a phrase (adjacent, in order): Vietnamese words are several
+  syllables, and this ranks ``quyết định`` above texts with ``quyết`` and ``định`` apart;
+* a query that is a document number (``Số: 7/QĐ-UBND``) also matches that document number exactly,
+  whatever the leading zeros.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from kho.errors import UsageError
+from search.index import SearchQuery
+from search.normalize import fold_tokens, key, normalize_document_number, tokens
+from search.places import query_keys
+
+__all__ = [
+    "FACET_FIELDS",
+    "FACET_SIZE",
+    "MAX_LIMIT",
+    "REVIEW_STATES",
+    "STATUSES",
+    "Filters",
+    "Phrase",
+    "Term",
+    "TextPlan",
+    "plan_filters",
+    "plan_text",
+]
+
+FACET_FIELDS = ("document_type", "issuer", "locality", "year", "status", "review_state")
+FACET_SIZE = 20
+MAX_LIMIT = 1000
+STATUSES = ("valid", "superseded", "revoked")
+REVIEW_STATES = ("none", "needs_review", "reviewed")
+
+_PART_RE = re.compile(r'"([^"]*)"?|“([^”]*)”?|(\S+)')
+_DOCNUM_RE = re.compile(r"(?:s[oố]\s*[:.]?\s*)?\d+\s*/\s*\S*[^\W\d_]\S*", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Term:
+    """One required token: its folded form, and its exact form when it carries accents."""
+
+    folded: str
+    exact: str | None
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """Consecutive tokens: folded forms, and exact forms when any of them carries accents."""
+
+    folded: tuple[str, ...]
+    exact: tuple[str, ...] | None
+
+
+@dataclass(frozen=True)
+class TextPlan:
+    """The free-text part of a query."""
+
+    terms: tuple[Term, ...] = ()
+    phrases: tuple[Phrase, ...] = ()
+    proximity: Phrase | None = None
+    document_number: str | None = None
+
+    @property
+    def empty(self) -> bool:
+        """True when there is no text to match."""
+        return not self.terms and not self.phrases and self.document_number is None
+
+    def required(self) -> tuple[Term | Phrase, ...]:
+        """Every required term and phrase."""
+        return (*self.terms, *self.phrases)
+
+    def highlight_terms(self) -> frozenset[str]:
+        """Folded single tokens to mark in snippets."""
+        return frozenset(t.folded for t in self.terms)
+
+    def highlight_phrases(self) -> tuple[tuple[str, ...], ...]:
+        """Folded token sequences to mark in snippets."""
+        return tuple(p.folded for p in self.phrases)
+
+
+def _phrase(exact: list[str]) -> Phrase:
+    folded = tuple(fold_tokens(exact))
+    return Phrase(folded, tuple(exact) if tuple(exact) != folded else None)
+
+
+def plan_text(text: str) -> TextPlan:
+    """Parse query text into required terms and phrases (see the module docstring)."""
+    terms: dict[str, Term] = {}
+    phrases: dict[tuple[str, ...], Phrase] = {}
+    bare: list[str] = []
+    for match in _PART_RE.finditer(text):
+        quoted = match.group(1) if match.group(1) is not None else match.group(2)
+        exact = tokens(quoted if quoted is not None else match.group(3) or "")
+        if len(exact) == 1:
+            folded = fold_tokens(exact)[0]
+            terms.setdefault(folded + "\0" + exact[0], Term(folded, exact[0] if exact[0] != folded else None))
+            if quoted is None:
+                bare.append(exact[0])
+        elif len(exact) > 1:
+            phrase = _phrase(exact)
+            phrases.setdefault(phrase.folded + (phrase.exact or ()), phrase)
+    proximity = _phrase(bare) if len(bare) > 1 else None
+    stripped = text.strip()
+    number = normalize_document_number(stripped) if _DOCNUM_RE.fullmatch(stripped) else None
+    return TextPlan(tuple(terms.values()), tuple(phrases.values()), proximity, number or None)
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Normalised filters; ``None`` means no filter on that field."""
+
+    citizen_ids: tuple[str, ...] | None = None
+    document_type_key: str | None = None
+    issuer_tokens: tuple[str, ...] | None = None
+    locality_keys: tuple[str, ...] | None = None
+    status: str | None = None
+    review_state: str | None = None
+    date_from: str | None = None
+    date_to: str | None = None
+
+
+def _nonblank(value: str | None) -> str | None:
+    return value if value is not None and value.strip() else None
+
+
+def _check_choice(value: str | None, choices: tuple[str, ...], what: str) -> str | None:
+    if value is None:
+        return None
+    if value not in choices:
+        raise UsageError(f"unknown value {value!r}; use one of: {', '.join(choices)}", subject=what)
+    return value
+
+
+def _check_window(query: SearchQuery) -> None:
+    if not 0 <= query.limit <= MAX_LIMIT:
+        raise UsageError(f"must be between 0 and {MAX_LIMIT}", subject="limit")
+    if query.offset < 0:
+        raise UsageError("must not be negative", subject="offset")
+    if query.sort not in ("relevance", "date"):
+        raise UsageError("use relevance or date", subject="sort")
+    if query.date_from and query.date_to and query.date_to < query.date_from:
+        raise UsageError("the end date is before the start date", subject="date range")
+
+
+def plan_filters(query: SearchQuery) -> Filters:
+    """Validate and normalise the filters of ``query``; :class:`UsageError` for bad values.
+
+    A citizen ID goes through ``ocr.fields.ids.citizen_id_lookup_forms`` (12-digit ID or CMND,
+    9-digit CMND, 11-digit ID that lost its leading zero); the message never repeats the ID.
+    """
+    from ocr.fields.ids import citizen_id_lookup_forms
+
+    _check_window(query)
+    citizen = _nonblank(query.citizen_id)
+    doc_type = _nonblank(query.document_type)
+    issuer = _nonblank(query.issuer)
+    locality = _nonblank(query.locality)
+    issuer_tokens = tuple(tokens(issuer, folded=True)) if issuer else None
+    locality_keys = query_keys(locality) if locality else None
+    if issuer is not None and not issuer_tokens:
+        raise UsageError("has no letters or digits", subject="issuer")
+    if locality is not None and not locality_keys:
+        raise UsageError("has no letters or digits", subject="locality")
+    return Filters(
+        citizen_ids=citizen_id_lookup_forms(citizen) if citizen else None,
+        document_type_key=key(doc_type) if doc_type else None,
+        issuer_tokens=issuer_tokens,
+        locality_keys=locality_keys,
+        status=_check_choice(_nonblank(query.status), STATUSES, "status"),
+        review_state=_check_choice(_nonblank(query.review_state), REVIEW_STATES, "review state"),
+        date_from=query.date_from.isoformat() if query.date_from else None,
+        date_to=query.date_to.isoformat() if query.date_to else None,
+    )
+
