@@ -1,0 +1,159 @@
+"""Field extraction benchmark: precision and recall per field on the synthetic corpus.
+
+Two readings of every document are scored against its truth fields:
+
+* ``truth text`` — the exact text the renderer drew (the upper bound: extraction alone);
+* ``OCR`` — the text ``ocr.pipeline`` recognises from the degraded scan (all levels).
+
+Usage::
+
+    .venv/bin/python bench/fields.py --generate 140 --seed 7 --out /tmp/kho-bench-fields
+    .venv/bin/python bench/fields.py --corpus /tmp/kho-bench-fields            # reuse scans
+    .venv/bin/python bench/fields.py --corpus DIR --no-ocr                      # truth text only
+
+OCR texts are cached in ``<corpus>/fields-ocr-cache.json`` so that re-scoring after a change to the
+extractor does not OCR again (``--fresh`` ignores the cache). Citizen IDs are never printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from ocr.corpus import CorpusItem, generate_corpus, load_corpus
+from ocr.fields import extract_fields
+from ocr.fields.evaluate import FIELD_NAMES, LIST_FIELDS, Scoreboard, score_documents
+
+# (precision, recall) targets of the issue.
+TARGETS: dict[str, tuple[float, float]] = {
+    "citizen_ids": (0.97, 0.95),
+    "document_number": (0.97, 0.95),
+    "issued_on": (0.97, 0.95),
+    "document_type": (0.97, 0.95),
+    "issuer": (0.90, 0.90),
+    "holder_name": (0.90, 0.90),
+}
+CACHE_NAME = "fields-ocr-cache.json"
+
+
+def _ocr_pages(path: str) -> list[str]:
+    """OCR one scan with the project's pipeline (runs in a worker process)."""
+    from kho.settings import load_settings
+    from ocr.pipeline import OcrOptions, SerialExecutor, ocr_document
+
+    options = OcrOptions.from_settings(load_settings())
+    return [page.text for page in ocr_document(Path(path), options, SerialExecutor()).pages]
+
+
+def _ocr_texts(items: Sequence[CorpusItem], cache_path: Path, jobs: int, fresh: bool) -> dict[str, list[str]]:
+    cache: dict[str, list[str]] = {}
+    if cache_path.is_file() and not fresh:
+        cache = json.loads(cache_path.read_text(encoding="utf-8"))
+    todo = [item for item in items if item.id not in cache]
+    if todo:
+        started = time.perf_counter()
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            for item, pages in zip(todo, pool.map(_ocr_pages, [str(i.path) for i in todo]), strict=True):
+                cache[item.id] = pages
+        print(f"OCR of {len(todo)} documents: {time.perf_counter() - started:.0f} s with {jobs} workers")
+        cache_path.write_text(json.dumps(cache, ensure_ascii=False), encoding="utf-8")
+    return cache
+
+
+def _score(items: Sequence[CorpusItem], texts: Mapping[str, Sequence[str]]) -> tuple[Scoreboard, float]:
+    started = time.perf_counter()
+    pairs = [(item.id, extract_fields(texts[item.id]).values(), item.fields.to_json()) for item in items]
+    elapsed = time.perf_counter() - started
+    return score_documents(pairs), elapsed / max(1, len(items))
+
+
+def _verdict(name: str, board: Scoreboard) -> str:
+    if name not in TARGETS:
+        return ""
+    p, r = TARGETS[name]
+    s = board.scores[name]
+    return "ok" if s.precision >= p and s.recall >= r else f"BELOW ({p:.2f}/{r:.2f})"
+
+
+def _print_table(title: str, boards: dict[str, Scoreboard]) -> None:
+    print(f"\n{title}")
+    columns = list(boards)
+    print(f"| field | {' | '.join(f'{c} P | {c} R' for c in columns)} | target |")
+    print(f"|---|{'---|---|' * len(columns)}---|")
+    for name in FIELD_NAMES:
+        cells = []
+        for board in boards.values():
+            s = board.scores[name]
+            cells += [f"{s.precision:.3f}", f"{s.recall:.3f}"] if s.tp + s.fp + s.fn else ["–", "–"]
+        verdict = _verdict(name, boards[columns[-1]])
+        target = TARGETS.get(name)
+        target_text = f"{target[0]:.2f}/{target[1]:.2f} {verdict}" if target else ""
+        print(f"| {name} | {' | '.join(cells)} | {target_text} |")
+
+
+def _print_errors(board: Scoreboard, limit: int) -> None:
+    for doc_id, name, want, got in board.errors[:limit]:
+        if name in LIST_FIELDS:
+            print(f"  {doc_id} {name}: expected {len(want)}, got {len(got)}, common {len(set(want) & set(got))}")
+        else:
+            print(f"  {doc_id} {name}: expected {want!r}, got {got!r}")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the benchmark; returns 0 when every target is met on OCR text, 1 otherwise."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--corpus", type=Path, help="an existing corpus folder (with corpus.json)")
+    parser.add_argument("--generate", type=int, metavar="N", help="generate N documents into --out first")
+    parser.add_argument("--out", type=Path, default=Path("/tmp/kho-bench-fields"))
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--no-ocr", action="store_true", help="score the truth text only")
+    parser.add_argument("--fresh", action="store_true", help="ignore cached OCR text")
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--errors", type=int, default=15, help="how many errors to print")
+    args = parser.parse_args(argv)
+
+    if args.generate:
+        started = time.perf_counter()
+        items = generate_corpus(args.out, args.generate, args.seed)
+        print(f"generated {len(items)} documents in {args.out} ({time.perf_counter() - started:.0f} s)")
+        folder = args.out
+    else:
+        folder = args.corpus or args.out
+        items = load_corpus(folder)
+    levels = sorted({item.level for item in items})
+    print(f"corpus {folder}: {len(items)} documents, {sum(len(i.pages) for i in items)} pages, "
+          f"levels {', '.join(levels)}")
+
+    truth_texts = {item.id: list(item.page_texts) for item in items}
+    truth_board, truth_time = _score(items, truth_texts)
+    boards = {"truth text": truth_board}
+    if not args.no_ocr:
+        ocr_texts = _ocr_texts(items, folder / CACHE_NAME, args.jobs, args.fresh)
+        ocr_board = _score(items, ocr_texts)[0]
+        boards["OCR"] = ocr_board
+    _print_table("Precision (P) and recall (R) per field", boards)
+    print(f"\nextraction time per document: {truth_time * 1000:.1f} ms (truth text)")
+    if args.no_ocr:
+        _print_errors(truth_board, args.errors)
+        return 0 if all(_verdict(n, truth_board) == "ok" for n in TARGETS) else 1
+
+    by_level: dict[str, list[CorpusItem]] = defaultdict(list)
+    for item in items:
+        by_level[item.level].append(item)
+    level_boards = {level: _score(by_level[level], ocr_texts)[0] for level in levels}
+    _print_table("OCR text by degradation level", level_boards)
+    print("\ntruth-text errors:")
+    _print_errors(truth_board, args.errors)
+    print("OCR errors:")
+    _print_errors(ocr_board, args.errors)
+    return 0 if all(_verdict(n, ocr_board) == "ok" for n in TARGETS) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
