@@ -24,6 +24,9 @@ from kho.settings import load_settings
 COMMANDS: tuple[str, ...] = (
     "kho.services_cli:services",
     "ocr.cli:ocr",
+    "repository.cli:get_command",
+    "repository.cli:show_command",
+    "repository.cli:verify_command",
 )
 
 EXIT_INTERNAL = 70

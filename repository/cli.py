@@ -1,0 +1,158 @@
+"""``kho get``, ``kho show`` and ``kho verify``: read records and check the store's fixity."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import secrets
+import sys
+from pathlib import Path
+from typing import BinaryIO, cast
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from kho.context import CliContext
+from kho.errors import InputError, IntegrityError
+from repository.fixity import FixityReport, verify_store
+from repository.records import FileRole, Record
+
+CHOICES: dict[str, FileRole] = {"pdf": "pdf", "original": "original", "text": "text", "json": "json"}
+CHUNK = 1024 * 1024
+
+
+def default_file_name(record: Record, choice: str, index: int) -> str:
+    """The file name ``kho get`` writes to when no ``--out`` is given."""
+    if choice == "original":
+        entry = next(o for o in record.objects if o.role == "original" and o.index == index)
+        name = Path((entry.name or "").replace("\\", "/")).name
+        return name or f"{record.record_id}-original-{index + 1}"
+    suffix = {"pdf": ".pdf", "text": ".txt", "json": ".ocr.json"}[choice]
+    return record.record_id + suffix
+
+
+def _copy_verified(source: BinaryIO, target: BinaryIO, size: int, sha256: str, key: str) -> None:
+    digest = hashlib.sha256()
+    written = 0
+    for chunk in iter(lambda: source.read(CHUNK), b""):
+        digest.update(chunk)
+        written += len(chunk)
+        target.write(chunk)
+    if written != size or digest.hexdigest() != sha256:
+        raise IntegrityError(
+            "the stored object does not match its SHA-256 in record.json; run `kho verify`", subject=key
+        )
+
+
+def _write_file(path: Path, source: BinaryIO, size: int, sha256: str, key: str) -> None:
+    """Write to a temporary file beside ``path`` and rename it only if the checksum matched."""
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.part")
+    try:
+        with open(tmp, "xb") as fh:
+            _copy_verified(source, fh, size, sha256, key)
+        os.replace(tmp, path)
+    except OSError as e:
+        raise InputError(f"cannot write the output file: {e.strerror or e}", subject=str(path)) from e
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+
+
+@click.command("get")
+@click.argument("record_id")
+@click.option(
+    "--file",
+    "choice",
+    type=click.Choice(sorted(CHOICES)),
+    default="pdf",
+    show_default=True,
+    help="Which file: the searchable PDF, an original as received, the OCR text or the OCR JSON.",
+)
+@click.option(
+    "--index",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Which original, when a record has several.",
+)
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Output file or folder ('-' for standard output). Default: a file in the current folder.",
+)
+@click.pass_obj
+def get_command(obj: CliContext, record_id: str, choice: str, index: int, out: Path | None) -> None:
+    """Tải một tệp của hồ sơ / Download one file of a record, checking its SHA-256 on the way."""
+    repository = obj.backends().repository
+    record = repository.get(record_id)
+    role = CHOICES[choice]
+    info, stream = repository.open_object(record_id, role, index - 1)
+    key, sha256 = info.key, cast(str, info.sha256)
+    with stream:
+        if out is not None and str(out) == "-":
+            _copy_verified(stream, sys.stdout.buffer, info.size, sha256, key)
+            sys.stdout.buffer.flush()
+            return
+        target = out if out is not None else Path(default_file_name(record, choice, index - 1))
+        if target.is_dir():
+            target = target / default_file_name(record, choice, index - 1)
+        _write_file(target, stream, info.size, sha256, key)
+    click.echo(f"{target} ({info.size} bytes, sha256 {sha256})", err=True)
+
+
+@click.command("show")
+@click.argument("record_id")
+@click.option("--history", is_flag=True, help="Print every version (oldest first) instead of the current one.")
+@click.pass_obj
+def show_command(obj: CliContext, record_id: str, history: bool) -> None:
+    """Xem siêu dữ liệu hồ sơ / Print a record's record.json (metadata, provenance, objects) as JSON."""
+    repository = obj.backends().repository
+    if history:
+        payload: object = [r.model_dump(mode="json") for r in repository.history(record_id)]
+    else:
+        payload = repository.get(record_id).model_dump(mode="json")
+    click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+
+
+def print_report(report: FixityReport, console: Console) -> None:
+    """A human-readable fixity report: one table row per problem, then a summary line."""
+    if report.problems:
+        table = Table(title="Sự cố toàn vẹn / Fixity problems", show_lines=False)
+        for column in ("record", "kind", "key", "detail"):
+            table.add_column(column, overflow="fold")
+        for problem in report.problems:
+            table.add_row(problem.record_id or "-", problem.kind, problem.key, problem.detail)
+        console.print(table)
+    counts = ", ".join(f"{k} {v}" for k, v in report.counts().items())
+    scope = f"{report.records_checked} of {report.records_total}" if report.sample else str(report.records_checked)
+    console.print(
+        f"Checked {scope} records, {report.objects_checked} objects, {report.bytes_checked} bytes: "
+        + ("[green]OK[/green]" if report.ok else f"[red]{len(report.problems)} problems[/red] ({counts})")
+    )
+
+
+@click.command("verify")
+@click.option("--sample", type=click.IntRange(min=1), default=None, help="Check N records chosen at random.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.pass_obj
+def verify_command(obj: CliContext, sample: int | None, as_json: bool) -> None:
+    """Kiểm tra toàn vẹn kho / Re-read objects, check SHA-256 and completeness; store the result."""
+    backends = obj.backends()
+    report = verify_store(backends.store, sample=sample)
+    run = backends.catalog.record_fixity_run(report.summary())
+    if as_json:
+        click.echo(json.dumps({"run_id": run.id, **report.to_json()}, ensure_ascii=False, indent=2))
+    else:
+        print_report(report, Console(soft_wrap=False))
+    if not report.ok:
+        records = len({p.record_id for p in report.problems})
+        raise IntegrityError(
+            f"{len(report.problems)} problem(s) in {records} record folder(s) or stray objects; "
+            "restore the objects from a backup or the bucket's previous versions",
+            subject="kho verify",
+        )

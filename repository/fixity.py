@@ -1,0 +1,258 @@
+"""Fixity: re-read every object and check it against its record's ``record.json`` (``kho verify``).
+
+For each record it reports objects that **changed** (size or SHA-256 differ), are **missing**, or
+are **untracked** (in the record's folder but not named by it), plus ``record.json`` or version
+files that are **invalid** or break the version hash chain. Objects outside any record folder, and
+folders without a ``record.json`` (left over from an interrupted write), are reported as untracked.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from itertools import groupby
+from typing import Any, Literal
+
+from pydantic import ValidationError
+
+from kho.errors import NotFoundError
+from repository import layout
+from repository.catalog_types import FixityRunSummary
+from repository.objectstore import ObjectInfo, ObjectStore
+from repository.schema import Record
+
+ProblemKind = Literal["changed", "missing", "untracked", "invalid"]
+CHUNK = 1024 * 1024
+MAX_PROBLEMS_IN_SUMMARY = 1000
+
+
+@dataclass(frozen=True)
+class FixityProblem:
+    """One thing wrong with the store: which record (if any), which key, what kind, and detail."""
+
+    record_id: str | None
+    key: str
+    kind: ProblemKind
+    detail: str
+
+
+@dataclass(frozen=True)
+class RecordCheck:
+    """The result of checking one record."""
+
+    record_id: str
+    objects_checked: int
+    bytes_checked: int
+    problems: tuple[FixityProblem, ...]
+
+
+@dataclass(frozen=True)
+class FixityReport:
+    """The result of one fixity run over the store (or a random sample of its records)."""
+
+    started_at: datetime
+    finished_at: datetime
+    records_total: int
+    records_checked: int
+    objects_checked: int
+    bytes_checked: int
+    sample: int | None
+    problems: tuple[FixityProblem, ...] = field(default=())
+
+    @property
+    def ok(self) -> bool:
+        """Whether nothing was found wrong."""
+        return not self.problems
+
+    def problems_by_record(self) -> dict[str, list[FixityProblem]]:
+        """Problems grouped by record ID (``"-"`` for objects outside any record)."""
+        grouped: dict[str, list[FixityProblem]] = {}
+        for problem in self.problems:
+            grouped.setdefault(problem.record_id or "-", []).append(problem)
+        return grouped
+
+    def counts(self) -> dict[str, int]:
+        """How many problems of each kind."""
+        out = {"changed": 0, "missing": 0, "untracked": 0, "invalid": 0}
+        for problem in self.problems:
+            out[problem.kind] += 1
+        return out
+
+    def to_json(self, max_problems: int | None = None) -> dict[str, Any]:
+        """The report as plain JSON values (problems capped at ``max_problems`` if given)."""
+        shown = self.problems if max_problems is None else self.problems[:max_problems]
+        return {
+            "ok": self.ok,
+            "started_at": self.started_at.isoformat(),
+            "finished_at": self.finished_at.isoformat(),
+            "records_total": self.records_total,
+            "records_checked": self.records_checked,
+            "objects_checked": self.objects_checked,
+            "bytes_checked": self.bytes_checked,
+            "sample": self.sample,
+            "counts": self.counts(),
+            "problems": [{"record_id": p.record_id, "key": p.key, "kind": p.kind, "detail": p.detail} for p in shown],
+            "problems_truncated": len(shown) < len(self.problems),
+        }
+
+    def summary(self) -> FixityRunSummary:
+        """What the catalog stores about this run."""
+        return FixityRunSummary(
+            started_at=self.started_at,
+            finished_at=self.finished_at,
+            records_checked=self.records_checked,
+            objects_checked=self.objects_checked,
+            problems=len(self.problems),
+            ok=self.ok,
+            report=self.to_json(max_problems=MAX_PROBLEMS_IN_SUMMARY),
+        )
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _hash_object(store: ObjectStore, key: str) -> tuple[int, str]:
+    digest = hashlib.sha256()
+    size = 0
+    with store.open_stream(key) as fh:
+        for chunk in iter(lambda: fh.read(CHUNK), b""):
+            digest.update(chunk)
+            size += len(chunk)
+    return size, digest.hexdigest()
+
+
+def _group_key(info: ObjectInfo) -> str:
+    parts = layout.split_record_key(info.key)
+    return parts[0] if parts else ""
+
+
+def _groups(store: ObjectStore) -> Iterator[tuple[str, dict[str, ObjectInfo]]]:
+    """``(record_id or "", {path in record: info})`` for every record folder, in key order."""
+    for record_id, infos in groupby(store.list_keys(), key=_group_key):
+        if not record_id:
+            for info in infos:
+                yield "", {info.key: info}
+            continue
+        prefix = layout.record_prefix(record_id)
+        yield record_id, {info.key[len(prefix) :]: info for info in infos}
+
+
+def verify_store(
+    store: ObjectStore,
+    *,
+    sample: int | None = None,
+    rng: random.Random | None = None,
+    clock: Callable[[], datetime] = _utcnow,
+) -> FixityReport:
+    """Check every record (or ``sample`` records chosen at random) and list stray objects."""
+    started = clock()
+    groups = list(_groups(store))
+    problems: list[FixityProblem] = []
+    records: list[tuple[str, dict[str, ObjectInfo]]] = []
+    for record_id, listed in groups:
+        if not record_id:
+            problems += [FixityProblem(None, k, "untracked", "outside any record folder") for k in listed]
+        elif layout.RECORD_JSON not in listed:
+            problems += [
+                FixityProblem(record_id, info.key, "untracked", "no record.json: left over from an interrupted write")
+                for info in listed.values()
+            ]
+        else:
+            records.append((record_id, listed))
+    chosen = records
+    if sample is not None and sample < len(records):
+        chosen = sorted((rng or random.Random()).sample(records, sample), key=lambda r: r[0])
+    objects = size = 0
+    for record_id, listed in chosen:
+        check = check_record(store, record_id, listed)
+        problems += check.problems
+        objects += check.objects_checked
+        size += check.bytes_checked
+    return FixityReport(
+        started_at=started,
+        finished_at=clock(),
+        records_total=len(records),
+        records_checked=len(chosen),
+        objects_checked=objects,
+        bytes_checked=size,
+        sample=sample,
+        problems=tuple(problems),
+    )
+
+
+def check_record(store: ObjectStore, record_id: str, listed: dict[str, ObjectInfo]) -> RecordCheck:
+    """Check one record against the objects ``listed`` in its folder (paths relative to it)."""
+    prefix = layout.record_prefix(record_id)
+    problems: list[FixityProblem] = []
+
+    def problem(path: str, kind: ProblemKind, detail: str) -> None:
+        problems.append(FixityProblem(record_id, prefix + path, kind, detail))
+
+    record_bytes = store.get_bytes(prefix + layout.RECORD_JSON)
+    try:
+        record = Record.model_validate_json(record_bytes)
+    except ValidationError as e:
+        problem(layout.RECORD_JSON, "invalid", f"does not match the record schema: {e.errors()[0]['msg']}")
+        return RecordCheck(record_id, 0, 0, tuple(problems))
+    if record.record_id != record_id:
+        problem(layout.RECORD_JSON, "invalid", f"names another record ({record.record_id})")
+    objects = size = 0
+    for entry in record.objects:
+        path = entry.key[len(prefix) :] if entry.key.startswith(prefix) else entry.key
+        if path not in listed:
+            problem(path, "missing", f"{entry.role} object named in record.json is not in the store")
+            continue
+        try:
+            got_size, got_sha = _hash_object(store, entry.key)
+        except NotFoundError:
+            problem(path, "missing", f"{entry.role} object disappeared while being checked")
+            continue
+        objects += 1
+        size += got_size
+        if got_size != entry.size:
+            problem(path, "changed", f"size {got_size} bytes, record.json says {entry.size}")
+        elif got_sha != entry.sha256:
+            problem(path, "changed", f"SHA-256 {got_sha[:16]}…, record.json says {entry.sha256[:16]}…")
+    expected = {entry.key[len(prefix) :] for entry in record.objects} | {layout.RECORD_JSON}
+    expected |= _check_versions(store, record, record_bytes, listed, problem)
+    for path in sorted(set(listed) - expected):
+        problem(path, "untracked", "in the record folder but not named by record.json")
+    return RecordCheck(record_id, objects, size, tuple(problems))
+
+
+def _check_versions(
+    store: ObjectStore,
+    record: Record,
+    record_bytes: bytes,
+    listed: dict[str, ObjectInfo],
+    problem: Callable[[str, ProblemKind, str], None],
+) -> set[str]:
+    """Check ``versions/1..n.json`` exist and form a hash chain ending in ``record.json``."""
+    paths: set[str] = set()
+    previous: bytes | None = None
+    for n in range(1, record.version + 1):
+        path = f"versions/{n}.json"
+        paths.add(path)
+        if path not in listed:
+            problem(path, "missing", f"version {n} of record.json is not in the store")
+            previous = None
+            continue
+        data = store.get_bytes(layout.record_prefix(record.record_id) + path)
+        try:
+            version = Record.model_validate_json(data)
+        except ValidationError as e:
+            problem(path, "invalid", f"does not match the record schema: {e.errors()[0]['msg']}")
+            previous = None
+            continue
+        if version.version != n or version.record_id != record.record_id:
+            problem(path, "invalid", f"holds version {version.version} of {version.record_id}")
+        if previous is not None and version.previous_version_sha256 != hashlib.sha256(previous).hexdigest():
+            problem(path, "changed", f"version {n - 1} no longer matches the SHA-256 recorded in version {n}")
+        if n == record.version and data != record_bytes:
+            problem(layout.RECORD_JSON, "changed", f"differs from its immutable copy {path}")
+        previous = data
+    return paths
