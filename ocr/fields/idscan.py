@@ -34,7 +34,7 @@ _FILLER = re.compile(r"^[\s:.,;()/\-]*(?:(?:so|la|the)\b[\s:.,;()/\-]*)*$")
 _LABEL_WINDOW = 48
 
 # Birth dates near an ID: "sinh ngày 12/3/1985", "Ngày, tháng, năm sinh: 12/03/1985", "sinh năm 1985".
-_BIRTH = re.compile(r"sinh\b[^0-9\n]{0,24}(?:\d{1,2}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*|"
+_BIRTH = re.compile(r"sinh\b[^0-9]{0,24}(?:\d{1,2}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*|"
                     r"\d{1,2}\s*thang\s*\d{1,2}\s*nam\s*)?((?:19|20)\d\d)\b")
 _BIRTH_WINDOW = 260
 
