@@ -11,6 +11,7 @@ import click
 
 from kho.context import CliContext
 from kho.errors import InputError, UsageError
+from ocr.fields import extract_fields
 from ocr.pdfout import searchable_pdf
 from ocr.pipeline import DocumentOcr, OcrOptions, ocr_document, page_executor
 from ocr.rasterize import inspect_source
@@ -34,7 +35,10 @@ def write_atomic(path: Path, data: bytes) -> None:
 
 def document_json(document: DocumentOcr) -> str:
     """The ``--json`` output of a document (UTF-8 text, NFC, not ASCII-escaped)."""
-    return json.dumps(document.to_json(), ensure_ascii=False, indent=2)
+    data = document.to_json()
+    # extracted fields (docs/fields.md), after "pages"
+    data["fields"] = extract_fields([page.text for page in document.pages]).to_json()
+    return json.dumps(data, ensure_ascii=False, indent=2)
 
 
 def write_outputs(document: DocumentOcr, source: Path, out_dir: Path) -> list[Path]:
