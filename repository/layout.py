@@ -124,13 +124,8 @@ def split_record_key(key: str) -> tuple[str, str] | None:
     return record_id, rest
 
 
-def is_version_path(path: str) -> bool:
-    """Whether a path inside a record is ``versions/<n>.json``."""
-    return re.fullmatch(r"versions/[1-9][0-9]*\.json", path) is not None
-
-
 def manifest_text(record_id: str, entries: Iterable[tuple[str, str]]) -> str:
     """The ``sha256sum`` manifest of ``(key, sha256)`` pairs, paths relative to the record folder."""
     prefix = record_prefix(record_id)
-    lines = sorted(f"{sha}  {key[len(prefix) :]}" for key, sha in entries if key.startswith(prefix))
-    return "".join(line + "\n" for line in lines)
+    pairs = sorted((key[len(prefix) :], sha) for key, sha in entries if key.startswith(prefix))
+    return "".join(f"{sha}  {path}\n" for path, sha in pairs)
