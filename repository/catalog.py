@@ -200,7 +200,8 @@ class Catalog:
 
     def touch_api_key(self, key_id: str) -> None:
         """Record the key's last use (written at most once a minute per key)."""
-        self._write(accounts.touch_api_key, key_id)
+        if self._read(accounts.key_needs_touch, key_id):  # a read first: no write lock per request
+            self._write(accounts.touch_api_key, key_id)
 
     # Batches -----------------------------------------------------------------------------------
 

@@ -142,6 +142,12 @@ def revoke_api_key(session: Session, key_id: str) -> ApiKey:
     return to_api_key(row)
 
 
+def key_needs_touch(session: Session, key_id: str) -> bool:
+    """Whether the key's ``last_used_at`` is older than :data:`TOUCH_INTERVAL` (read-only check)."""
+    last = session.scalar(select(ApiKeyRow.last_used_at).where(ApiKeyRow.id == key_id))
+    return last is None or last < utcnow() - TOUCH_INTERVAL
+
+
 def touch_api_key(session: Session, key_id: str) -> None:
     """Record that a key was just used (at most once per :data:`TOUCH_INTERVAL`)."""
     now = utcnow()
