@@ -1,0 +1,146 @@
+"""The quality gate after Circular 01/2023/TT-VPCP (pure): should a person check this document?
+
+Checks, each giving a reason (Vietnamese first, then English) and never a citizen ID:
+pages scanned below 200 dpi, blank pages, a page count that differs from the manifest, low OCR
+confidence, no citizen ID at all, the field extractor's own review reasons (for fields the manifest
+did not supply), disagreements between the manifest and the text, and manifest warnings (e.g. a
+repaired ID). A flagged document is still stored and indexed, with ``review_state`` set to
+``needs_review`` and a review task in the catalog.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Protocol
+
+from ingest.plan import DocumentEntry
+from ocr.fields import Evidence, ExtractedFields, FieldValue, needs_review
+
+_DIGIT_GAP = re.compile(r"(?<=\d)[ .\-](?=\d)")
+_MANIFEST_EVIDENCE = Evidence(page=0, start=0, end=0)
+
+
+class PageFacts(Protocol):
+    """What the gate reads of a page (``ocr.pipeline.PageOcr`` fits)."""
+
+    number: int
+    dpi: int
+    confidence: float
+    blank: bool
+
+
+@dataclass(frozen=True)
+class QualityRules:
+    """Thresholds of the gate: 200 dpi is the Circular's minimum scanning resolution."""
+
+    min_dpi: int = 200
+    min_confidence: float = 60.0
+
+
+@dataclass(frozen=True)
+class QualityVerdict:
+    """The reasons a document needs review (empty: it passed)."""
+
+    reasons: tuple[str, ...] = ()
+
+    @property
+    def needs_review(self) -> bool:
+        """Whether any check failed."""
+        return bool(self.reasons)
+
+
+def _pages_list(numbers: Sequence[int]) -> str:
+    shown = ", ".join(str(n) for n in numbers[:10])
+    return shown + (", …" if len(numbers) > 10 else "")
+
+
+def page_reasons(pages: Sequence[PageFacts], expected_pages: int | None, rules: QualityRules) -> list[str]:
+    """Reasons found in the pages: resolution, blank pages, page count, confidence."""
+    reasons = []
+    low_dpi = [p.number for p in pages if 0 < p.dpi < rules.min_dpi]
+    if low_dpi:
+        reasons.append(
+            f"độ phân giải dưới {rules.min_dpi} dpi / scanned below {rules.min_dpi} dpi: "
+            f"trang/page {_pages_list(low_dpi)}"
+        )
+    blank = [p.number for p in pages if p.blank]
+    if blank:
+        reasons.append(f"trang trắng / blank page: trang/page {_pages_list(blank)}")
+    if expected_pages is not None and expected_pages != len(pages):
+        reasons.append(
+            f"số trang khác bảng kê / page count differs from the manifest: {len(pages)} ≠ {expected_pages}"
+        )
+    scored = [p for p in pages if not p.blank]
+    if scored:
+        mean = sum(p.confidence for p in scored) / len(scored)
+        weak = [p.number for p in scored if p.confidence < rules.min_confidence]
+        if mean < rules.min_confidence:
+            reasons.append(f"độ tin cậy OCR thấp / low OCR confidence: {mean:.0f} < {rules.min_confidence:.0f}")
+        elif weak:
+            reasons.append(f"độ tin cậy OCR thấp / low OCR confidence: trang/page {_pages_list(weak)}")
+    elif pages:
+        reasons.append("không có chữ / no text on any page")
+    return reasons
+
+
+def with_manifest(fields: ExtractedFields, entry: DocumentEntry | None) -> ExtractedFields:
+    """``fields`` with the values the manifest supplies put in at full confidence (manifest wins)."""
+    if entry is None:
+        return fields
+    changes: dict[str, FieldValue] = {}
+    for name in ("document_type", "document_number", "issuer", "locality", "holder_name"):
+        value = getattr(entry, name)
+        if value:
+            changes[name] = FieldValue(value, 1.0, _MANIFEST_EVIDENCE)
+    if entry.issued_on is not None:
+        changes["issued_on"] = FieldValue(entry.issued_on.isoformat(), 1.0, _MANIFEST_EVIDENCE)
+    confirmed = tuple(
+        FieldValue(v.value, 1.0, v.evidence) if v.value in entry.citizen_ids else v for v in fields.citizen_ids
+    )
+    return replace(fields, citizen_ids=confirmed, **changes)  # type: ignore[arg-type]
+
+
+def _fold(text: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFC", text)).upper()
+
+
+def manifest_reasons(fields: ExtractedFields, entry: DocumentEntry | None, text: str) -> list[str]:
+    """Where the manifest and the recognised text disagree, plus the manifest's own warnings."""
+    if entry is None:
+        return []
+    reasons = list(entry.warnings)
+    if entry.citizen_ids:
+        found = {v.value for v in (*fields.citizen_ids, *fields.cmnd_ids)}
+        digits = _DIGIT_GAP.sub("", text)
+        if any(cid not in found and cid not in digits for cid in entry.citizen_ids):
+            reasons.append(
+                "số định danh trong bảng kê không có trong văn bản / manifest citizen ID not found in the text"
+            )
+    number = fields.document_number
+    if entry.document_number and number is not None and _fold(number.value) != _fold(entry.document_number):
+        reasons.append("số văn bản khác bảng kê / document number differs from the manifest")
+    issued = fields.issued_on
+    if entry.issued_on is not None and issued is not None and issued.value != entry.issued_on.isoformat():
+        reasons.append("ngày ban hành khác bảng kê / issue date differs from the manifest")
+    return reasons
+
+
+def assess(
+    pages: Sequence[PageFacts],
+    fields: ExtractedFields,
+    entry: DocumentEntry | None,
+    text: str,
+    rules: QualityRules = QualityRules(),
+) -> QualityVerdict:
+    """Every reason this document needs review; see the module docstring for the checks."""
+    expected = None if entry is None else entry.pages
+    reasons = page_reasons(pages, expected, rules)
+    has_id = bool(fields.citizen_ids or fields.cmnd_ids or (entry is not None and entry.citizen_ids))
+    if not has_id:
+        reasons.append("không tìm thấy số định danh / no citizen ID found")
+    reasons.extend(manifest_reasons(fields, entry, text))
+    reasons.extend(needs_review(with_manifest(fields, entry)))
+    return QualityVerdict(tuple(dict.fromkeys(reasons)))
