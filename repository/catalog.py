@@ -111,6 +111,14 @@ class Catalog:
         """Close pooled connections (the catalog may not be used afterwards)."""
         self._engine.dispose()
 
+    def __enter__(self) -> Catalog:
+        """Use as ``with Catalog.open(url) as catalog:``; closed on exit."""
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        """Close the catalog."""
+        self.close()
+
     def ping(self) -> None:
         """Check that the database answers; :class:`ServiceUnavailableError` if not."""
         with translated_errors(self._url), self._engine.connect() as conn:

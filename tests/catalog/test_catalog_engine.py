@@ -123,10 +123,10 @@ def test_sqlite_uses_wal_and_creates_its_folder(tmp_path: Path) -> None:
 
 
 def test_in_memory_sqlite() -> None:
-    cat = Catalog.open("sqlite://")
-    cat.create_batch("mem", [])
-    assert [b.name for b in cat.list_batches()] == ["mem"]
-    cat.close()
+    with Catalog.open("sqlite://") as cat:
+        cat.create_batch("mem", [])
+        assert [b.name for b in cat.list_batches()] == ["mem"]
+        assert cat.dialect == "sqlite"
 
 
 def test_newer_schema_is_refused(catalog: Catalog, catalog_url: str) -> None:
