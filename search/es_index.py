@@ -60,6 +60,7 @@ class ElasticsearchIndex:
         max_retries: int = 6,
         initial_backoff: float = 0.5,
         url: str = "",
+        max_window: int = MAX_WINDOW,
     ):
         self.client = client
         self.alias = alias
@@ -68,6 +69,7 @@ class ElasticsearchIndex:
         self._chunk_size = chunk_size
         self._max_retries = max_retries
         self._initial_backoff = initial_backoff
+        self._max_window = max_window
         self._ready = False
 
     @classmethod
@@ -265,7 +267,7 @@ class ElasticsearchIndex:
         es_query = build_query(plan, filters)
         sort = sort_clause(query.sort)
         fields = HIT_FIELDS + ([] if plan.empty else ["pages"])
-        deep = query.offset + query.limit > MAX_WINDOW
+        deep = query.offset + query.limit > self._max_window
         body: dict[str, Any] = {
             "query": es_query, "sort": sort, "track_total_hits": True, "track_scores": True,
             "from": 0 if deep else query.offset, "size": 0 if deep else query.limit,
@@ -293,7 +295,7 @@ class ElasticsearchIndex:
         after: list[Any] | None = None
         skipped = 0
         if offset:
-            for hit in self._walk(es_query, sort, page=MAX_WINDOW, limit=offset,
+            for hit in self._walk(es_query, sort, page=self._max_window, limit=offset,
                                   extra={"_source": False, "track_scores": True}):
                 after, skipped = hit["sort"], skipped + 1
             if skipped < offset:

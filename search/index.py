@@ -126,8 +126,8 @@ class SearchIndex(Protocol):
         """Upsert documents by record ID; ``refresh`` only when the caller must read its own write."""
         ...
 
-    def delete_document(self, record_id: str) -> None:
-        """Remove one record from the index (no error if absent)."""
+    def delete_document(self, record_id: str, *, refresh: bool = False) -> None:
+        """Remove one record from the index (no error if absent); ``refresh`` as for writes."""
         ...
 
     def search(self, query: SearchQuery) -> SearchResult:
