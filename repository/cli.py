@@ -123,10 +123,12 @@ def print_report(report: FixityReport, console: Console) -> None:
     """A human-readable fixity report: one table row per problem, then a summary line."""
     if report.problems:
         table = Table(title="Sự cố toàn vẹn / Fixity problems", show_lines=False)
-        for column in ("record", "kind", "key", "detail"):
+        for column in ("record", "kind", "object", "detail"):
             table.add_column(column, overflow="fold")
         for problem in report.problems:
-            table.add_row(problem.record_id or "-", problem.kind, problem.key, problem.detail)
+            prefix = f"records/{problem.record_id}/" if problem.record_id else ""
+            shown = problem.key.removeprefix(prefix)
+            table.add_row(problem.record_id or "-", problem.kind, shown, problem.detail)
         console.print(table)
     counts = ", ".join(f"{k} {v}" for k, v in report.counts().items())
     scope = f"{report.records_checked} of {report.records_total}" if report.sample else str(report.records_checked)
