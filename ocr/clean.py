@@ -39,9 +39,11 @@ def grey_for_recognition(image: np.ndarray, drop_red: bool) -> np.ndarray:
 
 
 def text_height(grey: np.ndarray) -> float:
-    """Median height in pixels of letter-sized ink blobs (0 when there are too few to tell).
+    """Typical height in pixels of tall letters (capitals, ascenders): the 75th percentile of ink blobs.
 
-    At 300 dpi, 13 pt body text measures about 26 px; Tesseract reads best from about 14 px up.
+    0 when there are too few blobs to tell. At 300 dpi, 12-13 pt body text measures about 33 px.
+    (The 75th percentile is stable across resolutions; the median jumps between the x-height and
+    separate diacritics.)
     """
     _, ink = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
     count, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
@@ -50,10 +52,10 @@ def text_height(grey: np.ndarray) -> float:
     heights = stats[1:, cv2.CC_STAT_HEIGHT]
     widths = stats[1:, cv2.CC_STAT_WIDTH]
     areas = stats[1:, cv2.CC_STAT_AREA]
-    letters = (heights >= 4) & (heights <= max(4, grey.shape[0] // 20)) & (widths <= 3 * heights) & (areas >= 8)
+    letters = (heights >= 3) & (heights <= max(3, grey.shape[0] // 20)) & (widths <= 3 * heights) & (areas >= 8)
     if int(letters.sum()) < 30:
         return 0.0
-    return float(np.median(heights[letters]))
+    return float(np.percentile(heights[letters], 75))
 
 
 def estimate_background(grey: np.ndarray, kernel: int = BACKGROUND_KERNEL) -> np.ndarray:

@@ -158,6 +158,20 @@ def order_quad(points: np.ndarray) -> np.ndarray:
     )
 
 
+def _edges_on_border(quad: np.ndarray, shape: tuple[int, ...], tolerance: float = 0.015) -> int:
+    """How many edges of ``quad`` run along the picture's frame."""
+    h, w = shape[:2]
+    tol_x, tol_y = w * tolerance, h * tolerance
+    count = 0
+    for a, b in zip(quad, np.roll(quad, -1, axis=0), strict=True):
+        on_left = a[0] <= tol_x and b[0] <= tol_x
+        on_right = a[0] >= w - 1 - tol_x and b[0] >= w - 1 - tol_x
+        on_top = a[1] <= tol_y and b[1] <= tol_y
+        on_bottom = a[1] >= h - 1 - tol_y and b[1] >= h - 1 - tol_y
+        count += int(on_left or on_right or on_top or on_bottom)
+    return count
+
+
 def find_page_quad(grey_probe: np.ndarray, min_area: float = 0.2, max_area: float = 0.93) -> np.ndarray | None:
     """The corners of a bright paper sheet on a darker background (photos), or None if there is none.
 
@@ -179,6 +193,8 @@ def find_page_quad(grey_probe: np.ndarray, min_area: float = 0.2, max_area: floa
     if len(approx) != 4 or not cv2.isContourConvex(approx):
         return None
     quad = order_quad(approx)
+    if _edges_on_border(quad, grey_probe.shape) > 1:
+        return None  # a bright region cut by the frame (e.g. a shaded scan), not a sheet on a desk
     inside = np.zeros_like(grey_probe)
     cv2.fillConvexPoly(inside, quad.astype(np.int32), 255)
     in_mean = float(grey_probe[inside > 0].mean())

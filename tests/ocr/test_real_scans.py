@@ -1,0 +1,53 @@
+"""Real Vietnamese scans (../shared/real-scans): every file reads, and kho never does worse than
+plain ``tesseract -l vie`` on the same page (mean word confidence)."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from ocr import runner
+from ocr.pipeline import OcrOptions, SerialExecutor, ocr_document
+from ocr.recognize import mean_confidence, parse_tsv
+from ocr.text import reads_as_vietnamese
+
+REAL = Path(__file__).resolve().parents[3] / "shared" / "real-scans"
+FILES = sorted(p.name for p in REAL.glob("*") if p.suffix.lower() in {".pdf", ".png", ".jpg"})
+TOLERANCE = 1.0
+
+
+def plain_tesseract_confidences(path: Path) -> list[float]:
+    """Mean word confidence per page of plain ``tesseract -l vie`` (PDF pages rendered at 300 dpi)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        images = [path]
+        if path.suffix == ".pdf":
+            done = runner.run(["pdftoppm", "-r", "300", str(path), str(folder / "p")], timeout=120, subject=str(path))
+            assert done.ok
+            images = sorted(folder.glob("p*"))
+        confidences = []
+        for index, image in enumerate(images):
+            out = folder / f"o{index}"
+            done = runner.run(["tesseract", str(image), str(out), "-l", "vie", "tsv"], timeout=120, subject=str(path))
+            assert done.ok
+            confidences.append(mean_confidence(parse_tsv(out.with_suffix(".tsv").read_text("utf-8"))))
+    return confidences
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", FILES)
+def test_real_scan_reads_and_is_not_worse_than_plain_tesseract(real_scans: Path, name: str) -> None:
+    path = real_scans / name
+    doc = ocr_document(path, OcrOptions(timeout=180), SerialExecutor())
+    plain = plain_tesseract_confidences(path)
+    assert len(doc.pages) == len(plain)
+    for page, baseline in zip(doc.pages, plain, strict=True):
+        assert not page.blank
+        assert reads_as_vietnamese(page.text), page.text[:200]
+        assert page.confidence >= baseline - TOLERANCE, (page.number, page.confidence, baseline, page.steps)
+
+
+def test_there_are_real_scans() -> None:
+    assert len(FILES) >= 8
