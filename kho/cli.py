@@ -23,7 +23,9 @@ from kho.settings import load_settings
 # "module:attribute" of each click command or group attached to the main group.
 COMMANDS: tuple[str, ...] = (
     "kho.services_cli:services",
+    "web.cli:serve", "web.cli:keys", "web.cli:audit",
     "ocr.cli:ocr",
+    "ocr.corpus.cli:corpus",
     "repository.cli:get_command",
     "repository.cli:show_command",
     "repository.cli:verify_command",

@@ -17,7 +17,7 @@ __all__ = ["ComposedDocument", "compose_document"]
 
 FIRST_DAY = dt.date(2016, 3, 1)
 LAST_DAY = dt.date(2025, 12, 31)
-LONG_SHARE = 0.3
+LONG_SHARE = 0.4
 AFTER_MERGER_SHARE = 0.15
 
 

@@ -57,7 +57,7 @@ LEVELS: dict[str, LevelSpec] = {
         LevelSpec("light", noise=(2.0, 4.0), max_skew=1.5, white_point=226),
         LevelSpec("medium", noise=(5.0, 9.0), blur=(0.5, 0.8), contrast=(0.78, 0.88), max_skew=5.0,
                   shade=0.08, jpeg_quality=60, colour_share=0.4),
-        LevelSpec("heavy", noise=(10.0, 15.0), blur=(0.8, 1.1), contrast=(0.62, 0.72), max_skew=10.0,
+        LevelSpec("heavy", noise=(14.0, 20.0), blur=(1.0, 1.4), contrast=(0.55, 0.68), max_skew=10.0,
                   shade=0.22, jpeg_quality=40, colour_share=0.4),
         LevelSpec("rotated", noise=(2.0, 4.0), max_skew=1.5, quarter_turn=True, white_point=226),
         LevelSpec("photo", noise=(3.0, 6.0), blur=(0.4, 0.8), max_skew=0.0, jpeg_quality=85,

@@ -236,9 +236,10 @@ def build_birth_extract(ctx: DocContext) -> tuple[Document, TruthFields]:
     born = ctx.person(year - 8, year - 1)
     # The ID's province is where the birth was registered: Quảng Nam before the merger, Đà Nẵng after.
     province = "049" if born.birth < MERGER_DATE else "048"
-    child = replace(born, citizen_id=make_citizen_id(ctx.rng, province, born.birth.year, born.female))
     mother = ctx.person(year - 40, year - 20, female=True)
     father = ctx.person(year - 45, year - 20, female=False)
+    child = replace(born, name=" ".join([father.name.split(" ")[0], *born.name.split(" ")[1:]]),
+                    citizen_id=make_citizen_id(ctx.rng, province, born.birth.year, born.female))
     registered = child.birth + dt.timedelta(days=int(ctx.rng.integers(3, 50)))
     sex = "Nữ" if child.female else "Nam"
     pairs = [

@@ -100,7 +100,7 @@ def generate_corpus(
     """
     chosen = _check_levels(levels)
     if not 1 <= n <= MAX_DOCUMENTS:
-        raise UsageError(f"the number of documents must be between 1 and {MAX_DOCUMENTS}", subject=str(n))
+        raise UsageError(f"the number of documents must be between 1 and {MAX_DOCUMENTS}, not {n}", subject="n")
     if out_dir.exists() and not out_dir.is_dir():
         raise UsageError("exists and is not a folder; choose another output folder", subject=str(out_dir))
     families = find_families(font_dirs)

@@ -192,11 +192,11 @@ def _draw_signature(canvas: _Canvas, centre: tuple[int, int], space: int) -> Non
     rng = canvas.rng
     cx, cy = centre
     # The signature: a few connected strokes in blue ink.
-    points = [(cx - 160 + 320 * t + rng.normal(0, 12), cy + 70 * np.sin(t * rng.uniform(6, 11)) + rng.normal(0, 8))
+    points = [(cx - 160 + 320 * t + rng.normal(0, 12), cy + 50 * np.sin(t * rng.uniform(6, 11)) + rng.normal(0, 8))
               for t in np.linspace(0, 1, 14)]
     canvas.draw.line([(float(x), float(y)) for x, y in points], fill=SIGNATURE_BLUE, width=5, joint="curve")
     # The seal: two rings and a star, stamped in red over the left of the signature.
-    radius = min(canvas.px_mm(17), int(space * 0.5))
+    radius = min(canvas.px_mm(17), int(space * 0.45))
     seal_cx = cx - int(radius * rng.uniform(0.4, 0.8))
     _stamp_seal(canvas, seal_cx, cy + int(rng.integers(-20, 20)), radius)
 
