@@ -29,6 +29,7 @@ COMMANDS: tuple[str, ...] = (
     "repository.cli:get_command",
     "repository.cli:show_command",
     "repository.cli:verify_command",
+    "search.cli:search_command", "search.cli:reindex_command",
 )
 
 EXIT_INTERNAL = 70

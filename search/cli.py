@@ -1,0 +1,201 @@
+"""``kho search`` and ``kho reindex``.
+
+Citizen IDs are personal data: they appear in the output the user asked for, never in the log.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from datetime import date, datetime
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from kho.backends import open_index, open_object_store
+from kho.context import CliContext
+from kho.errors import KhoError
+from repository.records import Repository
+from search.index import SearchQuery, SearchResult
+from search.query import MAX_LIMIT, REVIEW_STATES, STATUSES
+from search.reindex import ReindexReport, reindex
+
+__all__ = ["reindex_command", "result_json", "search_command"]
+
+DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
+FACET_TITLES = {
+    "document_type": "Loại văn bản", "issuer": "Cơ quan ban hành", "locality": "Địa bàn",
+    "year": "Năm", "status": "Hiệu lực", "review_state": "Kiểm tra",
+}
+_MARK_RE = re.compile(r"<mark>(.*?)</mark>", re.DOTALL)
+
+
+class _ReindexIncomplete(KhoError):
+    """The rebuild or the check found problems (listed in the report)."""
+
+    exit_code = 1
+    code = "reindex_incomplete"
+
+
+def result_json(result: SearchResult) -> dict[str, Any]:
+    """The ``--json`` shape of a search result."""
+    return {
+        "total": result.total,
+        "hits": [
+            {
+                "record_id": h.record_id,
+                "score": h.score,
+                "document_type": h.document_type,
+                "document_number": h.document_number,
+                "issued_on": h.issued_on.isoformat() if h.issued_on else None,
+                "issuer": h.issuer,
+                "holder_name": h.holder_name,
+                "citizen_ids": list(h.citizen_ids),
+                "highlights": [{"page": x.page, "text": x.text} for x in h.highlights],
+            }
+            for h in result.hits
+        ],
+        "facets": {
+            name: [{"value": f.value, "count": f.count} for f in counts] for name, counts in result.facets.items()
+        },
+    }
+
+
+def _snippet_text(snippet: str) -> Text:
+    """A highlight as rich Text: marked words bold, the HTML escapes undone."""
+    text = Text()
+    cursor = 0
+    for match in _MARK_RE.finditer(snippet):
+        text.append(html.unescape(snippet[cursor:match.start()]))
+        text.append(html.unescape(match.group(1)), style="bold yellow")
+        cursor = match.end()
+    text.append(html.unescape(snippet[cursor:]))
+    return text
+
+
+def print_result(result: SearchResult, offset: int, console: Console) -> None:
+    """A readable table of the hits, then the facet counts."""
+    shown = f"{offset + 1}–{offset + len(result.hits)}" if result.hits else "0"
+    console.print(f"Tìm thấy {result.total} hồ sơ / {result.total} records (hiển thị / showing {shown})")
+    if result.hits:
+        table = Table(show_lines=True)
+        for column in ("Hồ sơ / Record", "Loại / Type", "Số / Number", "Ngày / Date", "Cơ quan / Issuer",
+                       "Người / Holder", "Trích đoạn / Matches"):
+            table.add_column(column, overflow="fold")
+        for hit in result.hits:
+            snippets = Text("\n").join(
+                Text(f"tr. {h.page}: ", style="dim") + _snippet_text(h.text) for h in hit.highlights
+            )
+            table.add_row(hit.record_id, hit.document_type or "", hit.document_number or "",
+                          hit.issued_on.isoformat() if hit.issued_on else "", hit.issuer or "",
+                          hit.holder_name or "", snippets)
+        console.print(table)
+    for name, counts in result.facets.items():
+        if counts:
+            values = ", ".join(f"{c.value} ({c.count})" for c in counts[:8])
+            console.print(Text(f"{FACET_TITLES.get(name, name)}: ", style="bold") + Text(values))
+
+
+def _day(value: datetime | None) -> date | None:
+    return value.date() if value is not None else None
+
+
+@click.command("search")
+@click.argument("query", nargs=-1)
+@click.option("--citizen", "citizen", metavar="ID", help="Số định danh / CCCD (12 digits) or CMND (9 digits).")
+@click.option("--type", "document_type", metavar="T", help="Loại văn bản, e.g. 'Quyết định'.")
+@click.option("--issuer", metavar="I", help="Words of the issuing agency's name.")
+@click.option("--locality", metavar="L", help="Commune/district/province; old and new names both match.")
+@click.option("--status", type=click.Choice(STATUSES), help="Hiệu lực of the document.")
+@click.option("--review-state", "review_state", type=click.Choice(REVIEW_STATES), help="Review state.")
+@click.option("--from", "date_from", type=click.DateTime(DATE_FORMATS), help="Issued on or after (YYYY-MM-DD).")
+@click.option("--to", "date_to", type=click.DateTime(DATE_FORMATS), help="Issued on or before (YYYY-MM-DD).")
+@click.option("--limit", type=click.IntRange(0, MAX_LIMIT), default=20, show_default=True)
+@click.option("--offset", type=click.IntRange(min=0), default=0, show_default=True)
+@click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance", show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON: total, hits with highlights, facets.")
+@click.pass_obj
+def search_command(
+    obj: CliContext, query: tuple[str, ...], citizen: str | None, document_type: str | None,
+    issuer: str | None, locality: str | None, status: str | None, review_state: str | None,
+    date_from: datetime | None, date_to: datetime | None, limit: int, offset: int, sort: str, as_json: bool,
+) -> None:
+    """Tìm hồ sơ / Search records: words (accents optional), "phrases", a citizen ID and filters.
+
+    With no query and no filter, lists every record, newest first.
+    """
+    search_query = SearchQuery(
+        text=" ".join(query), citizen_id=citizen, document_type=document_type, issuer=issuer,
+        locality=locality, status=status, review_state=review_state, date_from=_day(date_from),
+        date_to=_day(date_to), sort="date" if sort == "date" else "relevance", limit=limit, offset=offset,
+    )
+    index = open_index(obj.settings)
+    try:
+        result = index.search(search_query)
+    finally:
+        index.close()
+    if as_json:
+        click.echo(json.dumps(result_json(result), ensure_ascii=False, indent=2))
+    else:
+        print_result(result, offset, Console(soft_wrap=False))
+
+
+def report_json(report: ReindexReport) -> dict[str, Any]:
+    """The ``--json`` shape of a reindex report."""
+    return {
+        "check_only": report.check_only, "ok": report.ok, "records": report.records, "indexed": report.indexed,
+        "seconds": round(report.seconds, 3),
+        "failures": [{"record_id": f.record_id, "reason": f.reason} for f in report.failures],
+        "missing": list(report.missing), "extra": list(report.extra), "outdated": list(report.outdated),
+    }
+
+
+def print_report(report: ReindexReport, console: Console) -> None:
+    """A readable reindex report (at most 20 IDs per list)."""
+    if report.check_only:
+        console.print(f"Kho: {report.records} hồ sơ; chỉ mục / index: {report.indexed}")
+        for title, ids in (("Thiếu trong chỉ mục / missing from the index", report.missing),
+                           ("Thừa trong chỉ mục / extra in the index", report.extra),
+                           ("Lỗi thời / outdated (version differs)", report.outdated)):
+            console.print(f"{title}: {len(ids)}" + (f" — {', '.join(ids[:20])}" if ids else ""))
+    else:
+        console.print(f"Đã lập chỉ mục / indexed {report.indexed} of {report.records} records "
+                      f"in {report.seconds:.1f} s")
+    for failure in report.failures[:20]:
+        console.print(Text(f"  {failure.record_id}: {failure.reason}", style="red"))
+    console.print("[green]OK[/green]" if report.ok else "[red]Có vấn đề / problems found[/red]")
+
+
+@click.command("reindex")
+@click.option("--check", "check_only", is_flag=True,
+              help="Only compare: records missing from, extra in, or outdated in the index.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.pass_obj
+def reindex_command(obj: CliContext, check_only: bool, as_json: bool) -> None:
+    """Lập lại chỉ mục / Rebuild the search index from the repository and switch to it atomically."""
+    repository = Repository(open_object_store(obj.settings))
+    index = open_index(obj.settings)
+
+    def progress(n: int) -> None:
+        if n % 10_000 == 0 and not as_json:
+            click.echo(f"… {n} hồ sơ / records", err=True)
+
+    try:
+        report = reindex(repository, index, check_only=check_only, progress=progress)
+    finally:
+        index.close()
+    if as_json:
+        click.echo(json.dumps(report_json(report), ensure_ascii=False, indent=2))
+    else:
+        print_report(report, Console(soft_wrap=False))
+    if not report.ok:
+        problems = len(report.failures) + len(report.missing) + len(report.extra) + len(report.outdated)
+        raise _ReindexIncomplete(
+            f"{problems} problem(s); see the report above"
+            + ("; run `kho reindex` to rebuild" if check_only else ""),
+            subject="kho reindex",
+        )
