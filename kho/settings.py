@@ -46,6 +46,10 @@ class Settings(BaseModel):
     language: Literal["vi", "en"] = "vi"
     rate_limit: str = "600/minute"
     rate_limit_storage: str = "memory://"
+    trusted_proxies: int = Field(
+        default=0, ge=0, le=5,
+        description="Reverse proxies in front of the web app whose X-Forwarded-For/-Proto are trusted.",
+    )
 
     @field_validator("store_url")
     @classmethod

@@ -1,0 +1,99 @@
+"""``kho keys`` and ``kho audit`` through click's runner, and ``kho keys`` through the real entry point."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from kho.backends import open_backends
+from kho.cli import cli
+from kho.settings import load_settings
+
+
+def run(data_dir: Path, *args: str) -> Result:
+    env: dict[str, str | None] = {k: None for k in os.environ if k.startswith("KHO_")}
+    env.update({"KHO_DATA_DIR": str(data_dir)})
+    return CliRunner().invoke(cli, list(args), env=env, catch_exceptions=False)
+
+
+def test_keys_create_list_revoke(tmp_path: Path) -> None:
+    created = run(tmp_path, "keys", "create", "--role", "portal", "--name", "Cổng dịch vụ công",
+                  "--scope", "type=Giấy phép xây dựng", "--scope", "locality:Quảng Nam", "--json")
+    assert created.exit_code == 0, created.output
+    data = json.loads(created.stdout)
+    assert data["key"].startswith(f"kho_{data['id']}_")
+    assert data["scopes"] == {"document_types": ["Giấy phép xây dựng"], "localities": ["Quảng Nam"]}
+
+    plain = run(tmp_path, "keys", "create", "--role", "admin", "--name", "ops")
+    assert plain.exit_code == 0
+    assert plain.stdout.strip().startswith("kho_") and len(plain.stdout.strip().splitlines()) == 1
+
+    listed = run(tmp_path, "keys", "list", "--json")
+    keys = json.loads(listed.stdout)
+    assert [k["role"] for k in keys] == ["admin", "portal"] or {k["role"] for k in keys} == {"admin", "portal"}
+    assert data["key"] not in listed.stdout
+    assert all("key" not in k for k in keys)
+
+    revoked = run(tmp_path, "keys", "revoke", data["id"])
+    assert revoked.exit_code == 0
+    text = run(tmp_path, "keys", "list").stdout
+    assert "revoked" in text and "Cổng dịch vụ công" in text
+
+
+def test_keys_create_rejects_bad_role_and_scope(tmp_path: Path) -> None:
+    bad_role = run(tmp_path, "keys", "create", "--role", "king", "--name", "x")
+    assert bad_role.exit_code == 2
+    with pytest.raises(Exception, match="type=NAME or locality=NAME"):
+        run(tmp_path, "keys", "create", "--role", "portal", "--name", "x", "--scope", "colour=blue")
+
+
+def test_audit_lists_events_filtered_by_citizen_and_date(tmp_path: Path) -> None:
+    settings = load_settings(environ={}, overrides={"data_dir": tmp_path})
+    backends = open_backends(settings)
+    try:
+        for cid in ("079085001234", "079085001234", "201234567"):
+            backends.catalog.record_audit_event(
+                actor="key:abc", actor_kind="key", action="citizen.documents", citizen_id=cid, purpose="kiểm tra",
+                client_address="10.0.0.1",
+            )
+    finally:
+        backends.close()
+    out = run(tmp_path, "audit", "--citizen", "79085001234", "--since", "2000-01-01", "--json")
+    assert out.exit_code == 0, out.output
+    events = json.loads(out.stdout)
+    assert len(events) == 2 and {e["citizen_id"] for e in events} == {"079085001234"}
+    assert events[0]["purpose"] == "kiểm tra" and events[0]["client_address"] == "10.0.0.1"
+    assert json.loads(run(tmp_path, "audit", "--since", "2999-01-01", "--json").stdout) == []
+    assert "citizen.documents" in run(tmp_path, "audit").stdout
+
+
+def last_line(text: str) -> str:
+    return text.strip().splitlines()[-1]
+
+
+def test_keys_and_audit_errors_through_the_real_entry_point(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KHO_")}
+    env["KHO_DATA_DIR"] = str(tmp_path)
+
+    def kho(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "kho", *args], capture_output=True, text=True, env=env,
+                              timeout=120)
+
+    created = kho("keys", "create", "--role", "official", "--name", "UBND xã", "--json")
+    assert created.returncode == 0, created.stderr
+    key_id = json.loads(created.stdout)["id"]
+    assert kho("keys", "revoke", key_id).returncode == 0
+    missing = kho("keys", "revoke", "000000000000")
+    assert missing.returncode == 4
+    assert last_line(missing.stderr).startswith("kho: error: 000000000000: ") and "Traceback" not in missing.stderr
+    bad = kho("audit", "--citizen", "12ab")
+    assert bad.returncode == 2
+    assert last_line(bad.stderr) == "kho: error: citizen ID: not a citizen ID (12 digits, or a 9-digit CMND)"
+    bad_date = kho("audit", "--since", "yesterday")
+    assert bad_date.returncode == 2 and "--since" in bad_date.stderr

@@ -1,0 +1,140 @@
+"""The Flask application factory: ``create_app(settings)`` serves the REST API and the pages.
+
+* Backends are opened once from the settings (or passed in, e.g. by tests on temp dirs) and kept in
+  a :class:`~web.context.WebState` (``web.context.state()``).
+* Blueprints are listed in :data:`BLUEPRINTS` ("module:attribute"), like ``kho.cli.COMMANDS``:
+  adding the pages is one line.
+* One error handler turns every exception into a :class:`~kho.errors.KhoError`: JSON
+  (``KhoError.to_json()``) for ``/api`` paths; for other paths the renderer a blueprint set with
+  :func:`set_html_error_renderer`, else a minimal HTML page. Unexpected exceptions answer 500 with
+  no internals; the traceback goes to the log, with citizen IDs redacted (:mod:`web.logs`).
+* Rate limits per key (Flask-Limiter): ``settings.rate_limit`` in ``settings.rate_limit_storage``.
+"""
+
+from __future__ import annotations
+
+import html
+import importlib
+import logging
+import secrets
+from pathlib import Path
+
+from flask import Flask, Response, jsonify, request
+from flask.typing import ResponseReturnValue
+from flask_limiter import Limiter
+from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from kho.backends import Backends, open_backends
+from kho.errors import KhoError
+from kho.settings import Settings
+from search.places import load_places
+from web.auth import ScopePolicy, key_id_of
+from web.context import EXTENSION, HtmlErrorRenderer, WebState, state
+from web.errors import as_kho_error
+from web.logs import install_redaction, redact_citizen_ids
+
+# "module:attribute" of each blueprint registered by create_app.
+BLUEPRINTS: tuple[str, ...] = (
+    "web.api:blueprint",
+)
+
+API_PREFIX = "/api/"
+
+log = logging.getLogger("web")
+
+
+def create_app(settings: Settings, backends: Backends | None = None) -> Flask:
+    """Build the app; open the backends from ``settings`` unless ``backends`` is given (not closed then)."""
+    install_redaction()
+    app = Flask(__name__, root_path=str(Path(__file__).resolve().parent))
+    app.config.update(
+        SECRET_KEY=settings.secret_key.get_secret_value() or secrets.token_hex(32),
+        MAX_CONTENT_LENGTH=settings.max_upload_mb * 1024 * 1024,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+    )
+    if not settings.secret_key.get_secret_value():
+        log.warning("KHO_SECRET_KEY is not set: sign-in sessions last only as long as this process")
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    if settings.trusted_proxies:
+        n = settings.trusted_proxies
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
+    owns = backends is None
+    opened = backends if backends is not None else open_backends(settings)
+    opened.index.ensure_ready()
+    web_state = WebState(settings=settings, backends=opened, scope_policy=ScopePolicy(load_places()),
+                         owns_backends=owns)
+    app.extensions[EXTENSION] = web_state
+    web_state.limiter = Limiter(
+        key_func=rate_limit_key,
+        app=app,
+        default_limits=[settings.rate_limit],
+        storage_uri=settings.rate_limit_storage,
+        headers_enabled=True,
+        key_prefix="kho",
+    )
+    for spec in BLUEPRINTS:
+        module_name, _, attribute = spec.partition(":")
+        app.register_blueprint(getattr(importlib.import_module(module_name), attribute))
+    app.register_error_handler(Exception, handle_error)
+    app.after_request(security_headers)
+    return app
+
+
+def rate_limit_key() -> str:
+    """The rate-limit bucket of a request: the API key id it presents, else the client address."""
+    key_id = key_id_of(request.headers.get("Authorization"))
+    return f"key:{key_id}" if key_id else f"ip:{request.remote_addr or '?'}"
+
+
+def set_html_error_renderer(app: Flask, renderer: HtmlErrorRenderer) -> None:
+    """Let the pages render errors of non-API paths (call from a blueprint's ``record_once``)."""
+    app.extensions[EXTENSION].html_error_renderer = renderer
+
+
+def is_api_request() -> bool:
+    """Whether the current request is for the JSON API."""
+    return request.path.startswith(API_PREFIX) or request.path == API_PREFIX.rstrip("/")
+
+
+def handle_error(exc: Exception) -> ResponseReturnValue:
+    """The one error handler: any exception to the JSON error shape (API) or an HTML page."""
+    if isinstance(exc, HTTPException) and exc.code is not None and exc.code < 400:
+        return exc  # routing redirects (e.g. a missing trailing slash) are not errors
+    answer = as_kho_error(exc)
+    error = answer.error
+    where = f"{request.method} {redact_citizen_ids(request.path)}"
+    if not isinstance(exc, KhoError | HTTPException):
+        log.error("unexpected error on %s", where, exc_info=exc)
+    elif error.http_status >= 500:
+        log.error("%s failed: %s", where, error.one_line())
+    if is_api_request():
+        response = jsonify(error.to_json())
+    else:
+        renderer = state().html_error_renderer
+        if renderer is not None:
+            return renderer(error)
+        response = Response(_plain_html_error(error), mimetype="text/html")
+    response.status_code = error.http_status
+    for name, value in answer.headers:
+        response.headers[name] = value
+    return response
+
+
+def _plain_html_error(error: KhoError) -> str:
+    message = html.escape(error.one_line())
+    return (
+        '<!doctype html><html lang="vi"><meta charset="utf-8"><title>Lỗi / Error '
+        f"{error.http_status}</title><h1>Lỗi {error.http_status}</h1><p>{message}</p></html>"
+    )
+
+
+def security_headers(response: Response) -> Response:
+    """Headers on every answer: no MIME sniffing; API answers are not cached unless they say so."""
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers.setdefault("Referrer-Policy", "no-referrer")
+    if is_api_request() and "Cache-Control" not in response.headers:
+        response.headers["Cache-Control"] = "no-store"
+    return response
