@@ -30,6 +30,7 @@ COMMANDS: tuple[str, ...] = (
     "repository.cli:show_command",
     "repository.cli:verify_command",
     "search.cli:search_command", "search.cli:reindex_command",
+    "ingest.cli:ingest",
 )
 
 EXIT_INTERNAL = 70

@@ -1,0 +1,170 @@
+"""The batch report (CSV and JSON, under ``DATA_DIR/reports/``) and the printed summary.
+
+The report lists every item of the batch (from the catalog, so it covers earlier runs of a resumed
+batch too): file(s) → record ID, status, pages, mean confidence, extracted fields (citizen IDs
+included: the report is a working file for the archivist), warnings and errors. Logs and the
+printed summary never show a citizen ID: :func:`redact_ids` masks digit runs that could be one.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+import tempfile
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from repository.catalog import Batch, BatchItem
+
+_ID_LIKE = re.compile(r"(?<!\d)\d(?:[ .\-]?\d){8,12}(?!\d)")
+
+REPORT_COLUMNS: tuple[str, ...] = (
+    "key",
+    "files",
+    "status",
+    "record_id",
+    "pages",
+    "mean_confidence",
+    "review_state",
+    "citizen_ids",
+    "document_type",
+    "document_number",
+    "issued_on",
+    "issuer",
+    "locality",
+    "holder_name",
+    "warnings",
+    "error",
+)
+
+
+def redact_ids(text: str) -> str:
+    """``text`` with every run of 9 to 13 digits (spaces, dots, dashes allowed) replaced by ``[số]``."""
+    return _ID_LIKE.sub("[số]", text)
+
+
+@dataclass(frozen=True)
+class BatchSummary:
+    """What a batch run did: counts for the whole batch, time and throughput of this run."""
+
+    batch_id: int
+    name: str
+    status: str
+    documents: int
+    stored: int
+    stored_now: int
+    already_stored: int
+    pages: int
+    pages_this_run: int
+    failed: int
+    quarantined: int
+    needs_review: int
+    seconds: float
+    pages_per_minute: float
+    report_csv: str = ""
+    report_json: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        """The summary as plain values (``kho ingest --json``)."""
+        return asdict(self)
+
+    def lines(self) -> list[str]:
+        """The printed summary, Vietnamese first."""
+        return [
+            f"Lô/batch {self.batch_id} «{redact_ids(self.name)}»: {self.status}",
+            f"  văn bản/documents: {self.documents} (đã lưu/stored {self.stored}, mới/new {self.stored_now}, "
+            f"đã có/already stored {self.already_stored})",
+            f"  trang/pages: {self.pages} (lần chạy này/this run {self.pages_this_run})",
+            f"  lỗi/failed: {self.failed}, cách ly/quarantined: {self.quarantined}, "
+            f"cần kiểm tra/needs review: {self.needs_review}",
+            f"  thời gian/time: {self.seconds:.1f} s, {self.pages_per_minute:.1f} trang/phút (pages/min)",
+            f"  báo cáo/report: {self.report_csv}",
+            f"                  {self.report_json}",
+        ]
+
+
+def report_row(item: BatchItem) -> dict[str, Any]:
+    """One report row (JSON shape; lists stay lists) for a catalog item."""
+    fields = item.fields or {}
+    return {
+        "key": item.key,
+        "files": list(fields.get("files") or [item.key]),
+        "status": item.status,
+        "record_id": item.record_id,
+        "pages": item.pages,
+        "mean_confidence": item.confidence,
+        "review_state": fields.get("review_state"),
+        "citizen_ids": list(fields.get("citizen_ids") or []),
+        "document_type": fields.get("document_type"),
+        "document_number": fields.get("document_number"),
+        "issued_on": fields.get("issued_on"),
+        "issuer": fields.get("issuer"),
+        "locality": fields.get("locality"),
+        "holder_name": fields.get("holder_name"),
+        "warnings": list(item.warnings),
+        "error": item.reason,
+    }
+
+
+def report_csv(rows: Sequence[dict[str, Any]]) -> str:
+    """The CSV text of the report rows (lists joined with ``; ``; a leading apostrophe-free text)."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=REPORT_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        flat = {k: "; ".join(str(x) for x in v) if isinstance(v, list) else ("" if v is None else v)
+                for k, v in row.items()}
+        writer.writerow(flat)
+    return out.getvalue()
+
+
+def report_json(batch: Batch, summary: BatchSummary, rows: Sequence[dict[str, Any]]) -> str:
+    """The JSON text of the report: the batch, the summary and every row."""
+    data = {
+        "batch": {
+            "id": batch.id,
+            "name": batch.name,
+            "sources": list(batch.sources),
+            "created_at": batch.created_at.isoformat(),
+        },
+        "summary": summary.to_json(),
+        "items": list(rows),
+    }
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def report_dir(data_dir: Path, batch_id: int) -> Path:
+    """Where the reports of a batch go."""
+    return data_dir / "reports" / f"batch-{batch_id}"
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_report(
+    data_dir: Path, batch: Batch, items: Sequence[BatchItem], summary: BatchSummary
+) -> BatchSummary:
+    """Write ``report.csv`` (UTF-8 with BOM, for Excel) and ``report.json``; the summary with their paths."""
+    folder = report_dir(data_dir, batch.id)
+    csv_path, json_path = folder / "report.csv", folder / "report.json"
+    rows = [report_row(item) for item in items]
+    final = BatchSummary(**{**asdict(summary), "report_csv": str(csv_path), "report_json": str(json_path)})
+    _write_atomic(csv_path, "\ufeff" + report_csv(rows))
+    _write_atomic(json_path, report_json(batch, final, rows))
+    return final
