@@ -61,6 +61,8 @@ def _make_item(
     composed = compose_document(content_rng, codes, allow_long=not spec.photo)
     family = _pick_family(families, content_rng)
     rendered = render_document(composed.document, FontBook(family), draw_rng)
+    if spec.photo and len(rendered) > 1:  # a photo shows one page: redraw in the narrowest family
+        rendered = render_document(composed.document, FontBook(families[0]), np.random.default_rng([seed, index, 1]))
     colour = bool(degrade_rng.random() < spec.colour_share)
     rotation = int(degrade_rng.choice([90, 180, 270])) if spec.quarter_turn else 0
     fmt = choose_format(spec.name, len(rendered), degrade_rng)

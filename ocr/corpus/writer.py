@@ -71,7 +71,7 @@ def encode_pages(pages: Sequence[np.ndarray], fmt: str, dpi: int, quality: int |
     if fmt == "pdf":
         encoded = [_jpeg(p, dpi, quality) if quality else _png(p, dpi) for p in pages]
         layout = img2pdf.get_fixed_dpi_layout_fun((dpi, dpi))
-        return bytes(img2pdf.convert(encoded, layout_fun=layout, nodate=True))
+        return bytes(img2pdf.convert(encoded, layout_fun=layout, nodate=True, engine=img2pdf.Engine.internal))
     raise ValueError(f"unknown format {fmt!r}")
 
 

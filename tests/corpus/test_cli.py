@@ -1,0 +1,48 @@
+"""``kho corpus`` through click's runner and through the real console script."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kho.cli import cli
+from kho.errors import UsageError
+from ocr.corpus.cli import parse_levels
+
+KHO = Path(sys.executable).parent / "kho"
+
+
+def test_parse_levels() -> None:
+    assert parse_levels(None) is None
+    assert parse_levels("clean, heavy") == ("clean", "heavy")
+    with pytest.raises(UsageError, match="unknown level"):
+        parse_levels("clean,foggy")
+
+
+def test_runner_writes_corpus_and_manifest(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["corpus", str(tmp_path), "--n", "2", "--seed", "3",
+                                      "--levels", "clean,pdf200", "--manifest"])
+    assert result.exit_code == 0, result.output
+    assert "2 văn bản" in result.output
+    index = json.loads((tmp_path / "corpus.json").read_text(encoding="utf-8"))
+    assert [item["level"] for item in index["items"]] == ["clean", "pdf200"]
+    assert (tmp_path / "manifest.csv").is_file()
+    assert index["items"][1]["file"].endswith(".pdf")
+
+
+def test_console_script_generates_and_reports_errors(tmp_path: Path) -> None:
+    done = subprocess.run([str(KHO), "corpus", str(tmp_path / "c"), "--n", "1", "--seed", "9", "--levels", "light"],
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "c" / "doc0000.truth.json").is_file()
+    bad = subprocess.run([str(KHO), "corpus", str(tmp_path / "d"), "--levels", "clean,foggy"],
+                         capture_output=True, text=True, timeout=120, check=False)
+    assert bad.returncode == 2
+    assert bad.stderr.strip() == ("kho: error: --levels foggy: unknown level; choose from "
+                                  "clean, light, medium, heavy, rotated, photo, pdf200")
+    assert "Traceback" not in bad.stderr
