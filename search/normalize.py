@@ -42,7 +42,6 @@ __all__ = [
 
 # The five tone marks (grave, acute, hook above, tilde, dot below).
 _TONES = ("\u0300", "\u0301", "\u0309", "\u0303", "\u0323")
-_OCR_LOOKALIKES = str.maketrans({"\u00d0": "Đ", "\u00f0": "đ"})
 
 
 def _toned(base: str) -> str:
@@ -97,7 +96,10 @@ def unify_tone_placement(text: str) -> str:
 
 def canonical(text: str) -> str:
     """NFC, ``Ð``/``ð`` (OCR look-alikes) → ``Đ``/``đ``, tone placement unified; case kept."""
-    return unify_tone_placement(nfc(text).translate(_OCR_LOOKALIKES))
+    text = nfc(text)
+    if "\u00d0" in text or "\u00f0" in text:
+        text = text.replace("\u00d0", "Đ").replace("\u00f0", "đ")
+    return unify_tone_placement(text)
 
 
 def normalize_exact(text: str) -> str:
@@ -143,7 +145,7 @@ def tokens(text: str, *, folded: bool = False) -> list[str]:
 
     Words are runs of letters and digits; everything else separates (``07/QĐ-UBND`` → ``07 qđ ubnd``).
     """
-    exact = _WORD_RE.findall(normalize_exact(text))
+    exact = [_exact_token(w) for w in _WORD_RE.findall(nfc(text))]
     return [_fold_token(t) for t in exact] if folded else exact
 
 

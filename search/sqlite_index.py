@@ -48,6 +48,8 @@ from search.sqlite_sql import (
 __all__ = ["SqliteIndex"]
 
 BATCH = 1000
+_ROW_ERRORS = (sqlite3.IntegrityError, sqlite3.InterfaceError, sqlite3.DataError, OverflowError)
+_ANALYSIS = "cannot analyse the document"
 _HIT_COLUMNS = ("record_id, document_type, document_number, issued_on, issuer, holder_name, "
                 "citizen_ids, locality, status, review_state")
 
@@ -158,15 +160,47 @@ class SqliteIndex:
         return BulkResult(indexed=indexed, failures=tuple(failures))
 
     def _write_batch(
-        self, conn: sqlite3.Connection, t: Tables, docs: Iterable[IndexDocument], *, upsert: bool
+        self, conn: sqlite3.Connection, t: Tables, docs: Sequence[IndexDocument], *, upsert: bool
     ) -> tuple[int, list[BulkFailure]]:
-        indexed, failures = 0, []
+        """Write a batch in one savepoint (FTS5 flushes at every savepoint release, so not one per doc).
+
+        If a statement fails for one document, the batch is rolled back and written again with a
+        savepoint per document, so that only the failing documents are reported.
+        """
+        analysed, failures = self._analyse_all(docs)
+        refused: list[BulkFailure] = []
+        conn.execute("SAVEPOINT batch")
+        try:
+            for a in analysed:
+                reason = self._write_one(conn, t, a, upsert=upsert)
+                if reason is not None:
+                    refused.append(BulkFailure(record_id=a.doc.record_id, reason=reason))
+        except _ROW_ERRORS:
+            conn.execute("ROLLBACK TO batch")
+            conn.execute("RELEASE batch")
+            return self._write_one_by_one(conn, t, analysed, failures, upsert=upsert)
+        conn.execute("RELEASE batch")
+        return len(analysed) - len(refused), failures + refused
+
+    def _analyse_all(self, docs: Sequence[IndexDocument]) -> tuple[list[AnalysedDocument], list[BulkFailure]]:
+        analysed, failures = [], []
         for doc in docs:
+            try:
+                analysed.append(analyse(doc, self._places))
+            except (ValueError, TypeError, AttributeError) as e:
+                failures.append(BulkFailure(record_id=doc.record_id, reason=f"{_ANALYSIS}: {e}"))
+        return analysed, failures
+
+    def _write_one_by_one(
+        self, conn: sqlite3.Connection, t: Tables, analysed: list[AnalysedDocument],
+        failures: list[BulkFailure], *, upsert: bool,
+    ) -> tuple[int, list[BulkFailure]]:
+        indexed = 0
+        for a in analysed:
             conn.execute("SAVEPOINT doc")
             try:
-                reason = self._write_one(conn, t, analyse(doc, self._places), upsert=upsert)
-            except (sqlite3.IntegrityError, sqlite3.InterfaceError, sqlite3.DataError, ValueError,
-                    TypeError) as e:
+                reason = self._write_one(conn, t, a, upsert=upsert)
+            except _ROW_ERRORS as e:
                 reason = f"cannot index: {e}"
             if reason is None:
                 conn.execute("RELEASE doc")
@@ -174,7 +208,7 @@ class SqliteIndex:
             else:
                 conn.execute("ROLLBACK TO doc")
                 conn.execute("RELEASE doc")
-                failures.append(BulkFailure(record_id=doc.record_id, reason=reason))
+                failures.append(BulkFailure(record_id=a.doc.record_id, reason=reason))
         return indexed, failures
 
     def _write_one(self, conn: sqlite3.Connection, t: Tables, a: AnalysedDocument, *, upsert: bool) -> str | None:

@@ -87,3 +87,15 @@ def test_the_index_file_is_created_with_its_folder(tmp_path: Path) -> None:
     path = tmp_path / "deep" / "er" / "index.sqlite3"
     assert SqliteIndex(path).count() == 0
     assert path.exists()
+
+
+def test_a_document_sqlite_refuses_is_reported_and_the_rest_indexed(tmp_path: Path) -> None:
+    index = SqliteIndex(tmp_path / "index.sqlite3")
+    docs = [IndexDocument(record_id="a", version=1, pages=("một",)),
+            IndexDocument(record_id="huge", version=2**70, pages=("hai",)),  # beyond SQLite's INTEGER
+            IndexDocument(record_id="b", version=1, pages=("ba",))]
+    result = index.index_documents(docs)
+    assert result.indexed == 2
+    assert [f.record_id for f in result.failures] == ["huge"]
+    assert index.versions() == {"a": 1, "b": 1}
+    assert index.search(SearchQuery(text="hai")).total == 0
