@@ -81,12 +81,15 @@ class IndexBuffer:
         if self._pending and self.clock() - self._since >= self.max_age:
             self.flush()
 
-    def flush(self) -> None:
-        """Write every queued record; mark each batch item ``indexed`` or keep it ``stored`` with a reason."""
+    def flush(self, *, refresh: bool = False) -> None:
+        """Write every queued record; mark each batch item ``indexed`` or keep it ``stored`` with a reason.
+
+        ``refresh`` makes the writes visible to searches at once (used for the last bulk of a run).
+        """
         if not self._pending:
             return
         pending, self._pending = self._pending, []
-        result = self.index.index_documents([p.document for p in pending])
+        result = self.index.index_documents([p.document for p in pending], refresh=refresh)
         refused = {f.record_id: f.reason for f in result.failures}
         for p in pending:
             reason = refused.get(p.document.record_id)

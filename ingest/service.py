@@ -180,7 +180,7 @@ def run_batch(
         with page_pool(workers) as pool:
             callbacks = Callbacks(on_done=run.finish, on_error=run.fail, on_tick=run.tick)
             run_pipeline(run.prepared(todo), pool, max(2, WINDOW_PER_WORKER * workers), callbacks)
-        run.buffer.flush()
+        run.buffer.flush(refresh=True)
     except BaseException:
         catalog.set_batch_status(batch.id, "failed")
         raise

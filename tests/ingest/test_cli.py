@@ -1,0 +1,87 @@
+"""``kho ingest`` through its real entry point: a clean batch end to end, then a re-run that adds nothing."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+from conftest import KHO, cli_env, manifest_rows
+from pypdf import PdfReader
+
+from kho.backends import open_backends
+from kho.settings import load_settings
+from search.index import SearchQuery
+
+
+def _ingest(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(KHO), "ingest", *args], env=cli_env(data_dir, KHO_JOBS="2"), capture_output=True, text=True,
+        timeout=600, check=False,
+    )
+
+
+def test_kho_ingest_end_to_end_then_rerun_stores_nothing_new(clean_corpus: Path, tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    manifest = clean_corpus / "manifest.csv"
+    first = _ingest(data_dir, str(clean_corpus), "--manifest", str(manifest), "--json")
+    assert first.returncode == 0, first.stderr
+    summary = json.loads(first.stdout)
+    assert (summary["documents"], summary["stored"], summary["stored_now"]) == (4, 4, 4)
+    assert summary["pages"] == summary["pages_this_run"] == 5
+    assert summary["failed"] == summary["quarantined"] == 0
+    assert "kho ingest: 4/4" in first.stderr  # plain progress lines when not on a terminal
+    rows = manifest_rows(clean_corpus)
+    for row in rows:
+        assert row["citizen_id"] not in first.stderr  # no citizen ID in logs or progress
+    backends = open_backends(load_settings(environ={}, overrides={"data_dir": data_dir}))
+    try:
+        records = [backends.repository.get(rid) for rid in backends.repository.iter_record_ids()]
+        assert len(records) == 4 == backends.index.count()
+        by_holder = {r.metadata.holder_name: r for r in records}
+        for row in rows:
+            record = by_holder[row["holder_name"]]
+            meta = record.metadata
+            assert meta.citizen_ids[0] == row["citizen_id"] and meta.document_number == row["document_number"]
+            assert meta.evidence["document_number"].source == "manifest"
+            roles = {o.role for o in record.objects}
+            assert {"original", "pdf", "page", "thumb", "text", "json", "manifest"} <= roles
+            assert len(record.objects_with_role("page")) == meta.page_count
+            hits = backends.index.search(SearchQuery(citizen_id=row["citizen_id"]))
+            assert [h.record_id for h in hits.hits] == [record.record_id]
+        pdf_key = backends.repository.object_key(records[0], "pdf")
+        reader = PdfReader(backends.store.open_stream(pdf_key))
+        assert len(reader.pages) == records[0].metadata.page_count
+        assert "UBND" in reader.pages[0].extract_text()  # the searchable PDF has a text layer
+        report = json.loads(Path(summary["report_json"]).read_text("utf-8"))
+        assert {item["record_id"] for item in report["items"]} == {r.record_id for r in records}
+        assert Path(summary["report_csv"]).read_text("utf-8-sig").startswith("key,files,status,record_id")
+    finally:
+        backends.close()
+
+    second = _ingest(data_dir, str(clean_corpus), "--manifest", str(manifest), "--json")
+    assert second.returncode == 0, second.stderr
+    again = json.loads(second.stdout)
+    assert again["batch_id"] == summary["batch_id"]
+    assert (again["stored"], again["stored_now"], again["pages_this_run"]) == (4, 0, 0)
+    resumed = _ingest(data_dir, "--resume", summary["name"])
+    assert resumed.returncode == 0 and "4 (đã lưu/stored 4, mới/new 0" in resumed.stdout
+    other_batch = _ingest(data_dir, str(clean_corpus), "--batch", "lần hai", "--json")
+    assert other_batch.returncode == 0, other_batch.stderr
+    third = json.loads(other_batch.stdout)
+    assert (third["stored"], third["stored_now"], third["already_stored"]) == (4, 0, 4)
+    backends = open_backends(load_settings(environ={}, overrides={"data_dir": data_dir}))
+    try:
+        assert len(list(backends.repository.iter_record_ids())) == 4 == backends.index.count()
+    finally:
+        backends.close()
+
+
+def test_kho_ingest_usage_errors(tmp_path: Path) -> None:
+    missing = _ingest(tmp_path / "data", str(tmp_path / "nothing-here"))
+    assert missing.returncode == 3 and missing.stderr.strip().endswith("nothing-here: not found")
+    assert "Traceback" not in missing.stderr
+    both = _ingest(tmp_path / "data", str(tmp_path), "--resume", "x")
+    assert both.returncode == 2 and "--resume takes no paths" in both.stderr
+    unknown = _ingest(tmp_path / "data", "--resume", "no-such-batch")
+    assert unknown.returncode == 4 and "no-such-batch" in unknown.stderr
