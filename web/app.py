@@ -30,6 +30,7 @@ from kho.errors import KhoError
 from kho.settings import Settings
 from search.places import load_places
 from web.auth import ScopePolicy, key_id_of
+from web.batches import BackgroundBatchRunner
 from web.context import EXTENSION, HtmlErrorRenderer, WebState, state
 from web.errors import as_kho_error
 from web.logs import install_redaction, redact_citizen_ids
@@ -75,6 +76,7 @@ def create_app(settings: Settings, backends: Backends | None = None) -> Flask:
         headers_enabled=True,
         key_prefix="kho",
     )
+    web_state.batch_runner = BackgroundBatchRunner(opened)
     for spec in BLUEPRINTS:
         module_name, _, attribute = spec.partition(":")
         app.register_blueprint(getattr(importlib.import_module(module_name), attribute))

@@ -1,13 +1,15 @@
 """Audited reads of personal data, shared by the API, the pages and the CLI.
 
-Every read of a citizen's documents (the list, a record's metadata, its file) goes through one of
-:func:`lookup_citizen_documents`, :func:`read_document` or :func:`open_document_file`. Each checks
+Every read of a citizen's documents (the list, a record's metadata, its file, a search) goes
+through :func:`lookup_citizen_documents`, :func:`read_document`, :func:`document_file` or
+:func:`search_documents`. Each checks
 the caller's role and scopes, requires a stated purpose, and writes an audit event in the catalog
 *before* any data is returned (if the event cannot be written, nothing is served):
 
 * list: one event ``citizen.documents`` with the citizen ID looked up, and the record IDs returned;
 * metadata / file: one event ``document.metadata`` / ``document.file`` per citizen ID named on the
-  record (one event with no citizen ID when it names none).
+  record (one event with no citizen ID when it names none);
+* search: one event ``search`` with the citizen ID filtered on (if any) and the record IDs returned.
 
 :func:`query_audit_events` is what ``kho audit`` and ``GET /api/v1/audit`` run.
 """
@@ -18,7 +20,7 @@ import contextlib
 import unicodedata
 import urllib.parse
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time
 from typing import Any, BinaryIO
 
@@ -29,7 +31,7 @@ from repository.catalog import AuditEvent, Catalog
 from repository.layout import check_record_id
 from repository.objectstore import ObjectInfo
 from repository.schema import Record
-from search.index import SearchHit, SearchQuery
+from search.index import SearchHit, SearchQuery, SearchResult
 from search.query import MAX_LIMIT, STATUSES
 from web.auth import Principal, ScopePolicy, require
 
@@ -260,3 +262,25 @@ def query_audit_events(
         citizen_id=cid, since=since, until=until, actor=actor or None, record_id=record_id or None,
         limit=limit, offset=offset,
     )
+
+
+ACTION_SEARCH = "search"
+
+
+def search_documents(backends: Backends, policy: ScopePolicy, ctx: ReadContext, query: SearchQuery) -> SearchResult:
+    """Run a search inside the caller's scopes (role ``search``), audited like a list read.
+
+    Hits carry citizen IDs and names, so a purpose is required and one ``search`` event is written
+    with the citizen ID filtered on (if any), the query and the record IDs returned.
+    """
+    require(ctx.principal, "search")
+    require_purpose(ctx.purpose)
+    cid = citizen_id_lookup_forms(query.citizen_id)[0] if query.citizen_id and query.citizen_id.strip() else None
+    scoped = policy.search_filters(ctx.principal, query.document_type, query.locality)
+    query = replace(query, citizen_id=cid, document_type=scoped.document_type, locality=scoped.locality)
+    result = backends.index.search(query)
+    details: dict[str, Any] = {"total": result.total, "record_ids": [h.record_id for h in result.hits]}
+    if query.text:
+        details["text"] = query.text[:500]
+    _record(backends, ctx, ACTION_SEARCH, citizen_id=cid, details=details)
+    return result

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from flask import current_app, g
 from flask.typing import ResponseReturnValue
@@ -17,6 +18,9 @@ from kho.backends import Backends
 from kho.errors import AuthenticationError, KhoError
 from kho.settings import Settings
 from web.auth import KeyUseRecorder, Principal, ScopePolicy
+
+if TYPE_CHECKING:
+    from web.batches import BatchStarter
 
 EXTENSION = "kho"
 HtmlErrorRenderer = Callable[[KhoError], ResponseReturnValue]
@@ -33,6 +37,7 @@ class WebState:
     owns_backends: bool = True
     limiter: Limiter | None = None
     html_error_renderer: HtmlErrorRenderer | None = None
+    batch_runner: BatchStarter | None = None
 
 
 def state() -> WebState:

@@ -13,7 +13,11 @@ import json
 from typing import Any
 
 from kho import __version__
+from repository.catalog_types import ITEM_STATUSES
+from search.query import REVIEW_STATES, STATUSES
 from web.openapi_components import (
+    CITIZEN_ID_PATTERN,
+    NAME_PATTERN,
     PARAMETERS,
     RESPONSES,
     SCHEMAS,
@@ -22,6 +26,14 @@ from web.openapi_components import (
     ref,
     text_param,
 )
+from web.uploads import MAX_FILES
+
+
+def name_param(name: str, description: str) -> Schema:
+    """An optional name filter that must contain a (Latin/Vietnamese) letter or a digit."""
+    return {"name": name, "in": "query", "required": False, "description": description,
+            "schema": {"type": "string", "minLength": 1, "maxLength": 200, "pattern": NAME_PATTERN}}
+
 
 ERRORS_AUTH = {"401": ref("responses", "Unauthorized"), "403": ref("responses", "Forbidden"),
                "429": ref("responses", "RateLimited")}
@@ -90,13 +102,105 @@ PATHS: dict[str, Schema] = {
             },
         }
     },
+    "/api/v1/search": {
+        "get": {
+            "operationId": "search",
+            "summary": "Search records: words (accents optional), \"phrases\", a citizen ID, filters, facets.",
+            "description": "Roles: official, archivist, admin. Scoped; audited (hits carry personal data).",
+            "parameters": [
+                ref("parameters", "Purpose"),
+                text_param("q", "Words and \"phrases\"; a document number (07/QĐ-UBND) matches exactly.", 500),
+                {"name": "citizen_id", "in": "query", "required": False,
+                 "schema": {"type": "string", "pattern": CITIZEN_ID_PATTERN}},
+                text_param("type", "Document type, e.g. Quyết định."),
+                name_param("issuer", "Words of the issuing agency's name."),
+                name_param("locality", "Commune/district/province; old and new names both match."),
+                {"name": "status", "in": "query", "required": False,
+                 "schema": {"type": "string", "enum": list(STATUSES)}},
+                {"name": "review_state", "in": "query", "required": False,
+                 "schema": {"type": "string", "enum": list(REVIEW_STATES)}},
+                {"name": "from", "in": "query", "required": False, "schema": {"type": "string", "format": "date"},
+                 "description": "Issued on or after (not after 'to')."},
+                {"name": "to", "in": "query", "required": False, "schema": {"type": "string", "format": "date"}},
+                {"name": "sort", "in": "query", "required": False,
+                 "schema": {"type": "string", "enum": ["relevance", "date"], "default": "relevance"}},
+                {"name": "limit", "in": "query", "required": False,
+                 "schema": {"type": "integer", "minimum": 0, "maximum": 1000, "default": 20}},
+                {"name": "offset", "in": "query", "required": False,
+                 "schema": {"type": "integer", "minimum": 0, "maximum": 9000, "default": 0}},
+                {"name": "facets", "in": "query", "required": False, "schema": {"type": "boolean", "default": True}},
+            ],
+            "responses": {"200": {"description": "Hits and facets.", "content": json_content("SearchResult")},
+                          **ERRORS_READ},
+        }
+    },
+    "/api/v1/batches": {
+        "post": {
+            "operationId": "createBatch",
+            "summary": "Upload scans (PDF, TIFF, JPEG, PNG) or ZIPs of them, with an optional manifest; "
+                       "the batch runs in the background.",
+            "description": f"Roles: archivist, admin. 1 to {MAX_FILES} files; the whole request at most "
+                           "KHO_MAX_UPLOAD_MB (413). Types are checked by extension and content (415).",
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "multipart/form-data": {
+                        "schema": {
+                            "type": "object",
+                            "required": ["files"],
+                            "properties": {
+                                "files": {"type": "array", "minItems": 1, "maxItems": MAX_FILES,
+                                          "items": {"type": "string", "format": "binary"}},
+                                "manifest": {"type": "string", "format": "binary",
+                                             "description": "CSV or XLSX, one row per document (docs/ingest.md)."},
+                                "name": {"type": "string", "minLength": 1, "maxLength": 200,
+                                         "description": "Batch name (default: derived from the upload)."},
+                            },
+                        },
+                        "encoding": {"files": {"contentType": "application/pdf, image/tiff, image/jpeg, "
+                                                              "image/png, application/zip"}},
+                    }
+                },
+            },
+            "responses": {
+                "202": {"description": "Accepted: the batch is queued.", "content": json_content("Batch"),
+                        "headers": {"Location": {"schema": {"type": "string"}}}},
+                **ERRORS_READ,
+                "409": {"description": "A batch of this name exists with other files.",
+                        "content": json_content("Error")},
+                "413": ref("responses", "TooLarge"),
+                "415": ref("responses", "UnsupportedType"),
+                "422": {"description": "The manifest cannot be used.", "content": json_content("Error")},
+            },
+        }
+    },
+    "/api/v1/batches/{batch_id}": {
+        "get": {
+            "operationId": "batchStatus",
+            "summary": "A batch's status, progress and items (no extracted fields).",
+            "description": "Roles: archivist, admin.",
+            "parameters": [
+                {"name": "batch_id", "in": "path", "required": True,
+                 "schema": {"type": "integer", "minimum": 0, "maximum": 2147483647}},
+                {"name": "status", "in": "query", "required": False,
+                 "schema": {"type": "string", "enum": list(ITEM_STATUSES)}},
+                ref("parameters", "Limit"),
+                ref("parameters", "Offset"),
+            ],
+            "responses": {
+                "200": {"description": "The batch.", "content": json_content("Batch")},
+                **ERRORS_READ,
+                "404": ref("responses", "NotFound"),
+            },
+        }
+    },
     "/api/v1/audit": {
         "get": {
             "operationId": "auditEvents",
             "summary": "The audit trail, newest first (admin keys only; the query itself is audited).",
             "parameters": [
                 {"name": "citizen_id", "in": "query", "required": False,
-                 "schema": {"type": "string", "pattern": PARAMETERS["CitizenId"]["schema"]["pattern"]}},
+                 "schema": {"type": "string", "pattern": CITIZEN_ID_PATTERN}},
                 {"name": "since", "in": "query", "required": False, "schema": {"type": "string", "format": "date"},
                  "description": "From this date (UTC), inclusive; an ISO date-time is accepted too."},
                 {"name": "until", "in": "query", "required": False, "schema": {"type": "string", "format": "date"},

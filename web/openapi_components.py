@@ -134,6 +134,8 @@ RESPONSES: dict[str, Schema] = {
 
 
 
+# A filter on issuer or locality needs a Latin (Vietnamese) letter or a digit to match anything.
+NAME_PATTERN = "[0-9A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff]"
 CITIZEN_ID_PATTERN = "^(?:[0-9]{9}|[0-9]{12})$"
 # At least one visible character (Latin-1 on the wire; see web.audit.require_purpose).
 PURPOSE_PATTERN = "[!-~\u00a1-\u00ac\u00ae-\u00ff]"
@@ -210,3 +212,103 @@ def text_param(name: str, description: str, max_length: int = 200, location: str
         "description": description,
         "schema": {"type": "string", "minLength": 1, "maxLength": max_length, "pattern": "[^ \\t\\r\\n]"},
     }
+
+SEARCH_RESULT: Schema = {
+    "type": "object",
+    "required": ["total", "hits", "facets"],
+    "properties": {
+        "total": {"type": "integer", "minimum": 0},
+        "hits": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["record_id", "score", "document_type", "document_number", "issued_on", "issuer",
+                             "holder_name", "citizen_ids", "highlights", "links"],
+                "properties": {
+                    "record_id": {"type": "string", "pattern": RECORD_ID_PATTERN},
+                    "score": {"type": "number"},
+                    "document_type": NULLABLE_STRING,
+                    "document_number": NULLABLE_STRING,
+                    "issued_on": NULLABLE_DATE,
+                    "issuer": NULLABLE_STRING,
+                    "holder_name": NULLABLE_STRING,
+                    "citizen_ids": {"type": "array", "items": {"type": "string"}},
+                    "highlights": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "required": ["page", "text"],
+                            "properties": {
+                                "page": {"type": "integer"},
+                                "text": {"type": "string", "description": "HTML-escaped; matches in <mark>."},
+                            },
+                        },
+                    },
+                    "links": {"$ref": "#/components/schemas/Links"},
+                },
+            },
+        },
+        "facets": {
+            "type": "object",
+            "additionalProperties": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["value", "count"],
+                    "properties": {"value": {"type": "string"}, "count": {"type": "integer"}},
+                },
+            },
+        },
+    },
+}
+
+NULLABLE_DATETIME: Schema = {"type": ["string", "null"], "format": "date-time"}
+COUNTS: Schema = {"type": "object", "additionalProperties": {"type": "integer"}}
+
+BATCH: Schema = {
+    "type": "object",
+    "required": ["id", "name", "status", "created_at", "started_at", "finished_at", "counts", "links", "progress"],
+    "properties": {
+        "id": {"type": "integer"},
+        "name": {"type": "string"},
+        "status": {"type": "string", "enum": ["queued", "running", "done", "failed"]},
+        "created_at": {"type": "string", "format": "date-time"},
+        "started_at": NULLABLE_DATETIME,
+        "finished_at": NULLABLE_DATETIME,
+        "counts": COUNTS,
+        "links": {"type": "object", "required": ["self"], "properties": {"self": {"type": "string"}}},
+        "progress": {
+            "type": "object",
+            "required": ["total", "done", "counts", "pages_done", "elapsed_seconds", "pages_per_minute"],
+            "properties": {
+                "total": {"type": "integer"},
+                "done": {"type": "integer"},
+                "counts": COUNTS,
+                "pages_done": {"type": "integer"},
+                "elapsed_seconds": {"type": "number"},
+                "pages_per_minute": {"type": "number"},
+            },
+        },
+        "items": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["key", "status", "record_id", "reason", "pages", "confidence", "warnings"],
+                "properties": {
+                    "key": {"type": "string"},
+                    "status": {"type": "string"},
+                    "record_id": NULLABLE_STRING,
+                    "reason": NULLABLE_STRING,
+                    "pages": {"type": ["integer", "null"]},
+                    "confidence": {"type": ["number", "null"]},
+                    "warnings": {"type": "array", "items": {"type": "string"}},
+                    "updated_at": {"type": "string", "format": "date-time"},
+                },
+            },
+        },
+        "limit": {"type": "integer"},
+        "offset": {"type": "integer"},
+    },
+}
+
+SCHEMAS.update({"SearchResult": SEARCH_RESULT, "Batch": BATCH})

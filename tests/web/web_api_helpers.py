@@ -5,14 +5,16 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 from kho.backends import Backends
+from kho.settings import Settings, load_settings
 from repository.catalog import Scopes
-from repository.records import SourceFile
-from repository.schema import RecordMetadata
-from search.index import IndexDocument
+from repository.records import RecordFiles, SourceFile
+from repository.schema import Provenance, RecordMetadata
+from search.documents import index_document_from_record
 
 ROLES = ("portal", "official", "archivist", "admin")
 PURPOSE = {"X-Purpose": "Xác minh hồ sơ".encode().decode("latin-1")}
@@ -25,25 +27,6 @@ class Doc:
     record_id: str
     metadata: RecordMetadata
     pdf: bytes
-
-
-def index_document(record_id: str, meta: RecordMetadata, version: int = 1) -> IndexDocument:
-    """The index view of a record's metadata (what reindex would build, without OCR pages)."""
-    return IndexDocument(
-        record_id=record_id,
-        version=version,
-        citizen_ids=meta.citizen_ids,
-        document_type=meta.document_type,
-        document_number=meta.document_number,
-        issued_on=meta.issued_on,
-        issuer=meta.issuer,
-        locality=meta.locality,
-        holder_name=meta.holder_name,
-        summary=meta.summary,
-        status=meta.status,
-        page_count=meta.page_count,
-        pages=(f"{meta.document_type or ''} {meta.summary or ''}",),
-    )
 
 
 def write_source(folder: Path, name: str, data: bytes) -> SourceFile:
@@ -74,3 +57,57 @@ def js(response: Any) -> Any:
     data = response.get_json()
     assert data is not None, response.get_data(as_text=True)[:200]
     return data
+
+
+class RecordingRunner:
+    """A batch starter that only records which batches it was asked to run."""
+
+    def __init__(self) -> None:
+        self.started: list[int] = []
+
+    def start(self, batch_id: int) -> None:
+        self.started.append(batch_id)
+
+
+TINY_PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+
+
+def settings_for(data_dir: Path, **overrides: Any) -> Settings:
+    """Embedded defaults in ``data_dir``, a small upload limit and a generous rate limit."""
+    values: dict[str, Any] = {
+        "data_dir": data_dir, "max_upload_mb": 2, "rate_limit": "10000/minute", "secret_key": "test-secret",
+    }
+    values.update(overrides)
+    return load_settings(environ={}, overrides=values)
+
+
+def create_doc(backends: Backends, folder: Path, n: int, citizen_ids: tuple[str, ...] = ("079085001234",),
+               **fields: Any) -> Doc:
+    """Create record number ``n`` (source + searchable PDF) through the repository and index it."""
+    values: dict[str, Any] = {
+        "citizen_ids": citizen_ids,
+        "document_type": "Giấy phép xây dựng",
+        "document_number": f"{n + 1}/GPXD",
+        "issued_on": date(2024, 3, 1 + n % 28),
+        "issuer": "UBND huyện Bắc Trà My",
+        "locality": "xã Trà Sơn, huyện Bắc Trà My, tỉnh Quảng Nam",
+        "holder_name": "Nguyễn Văn An",
+        "summary": "Cấp phép xây dựng nhà ở riêng lẻ",
+        "valid_until": date(2026, 3, 1),
+        "page_count": 2,
+    }
+    values.update(fields)
+    meta = RecordMetadata(**values)
+    folder = folder / str(n)
+    pdf = b"%PDF-1.7\n" + f"searchable document {n}\n".encode() * 200 + b"%%EOF\n"
+    source = write_source(folder, f"scan-{n}.pdf", b"%PDF-1.4 scan " + str(n).encode() * 50)
+    pdf_path = folder / "document.pdf"
+    pdf_path.write_bytes(pdf)
+    provenance = Provenance(ingested_at=datetime(2025, 1, 2, tzinfo=UTC), software_version="test")
+    outcome = backends.repository.create(RecordFiles(sources=(source,), pdf=pdf_path), meta, provenance)
+    record = backends.repository.get(outcome.record_id)
+    pages = [f"{meta.document_type or ''} {meta.summary or ''} {meta.holder_name or ''}"]
+    result = backends.index.index_documents([index_document_from_record(record, pages)], refresh=True)
+    assert not result.failures
+    return Doc(outcome.record_id, meta, pdf)
+
