@@ -23,12 +23,15 @@ import sys
 import time
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
-from ocr.corpus import CorpusItem, generate_corpus, load_corpus
-from ocr.fields import extract_fields
-from ocr.fields.evaluate import FIELD_NAMES, LIST_FIELDS, Scoreboard, score_documents
+# Run as a script, this folder comes first on sys.path, and bench/ocr.py would shadow the ocr package.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+
+from ocr.corpus import CorpusItem, generate_corpus, load_corpus  # noqa: E402
+from ocr.fields import extract_fields  # noqa: E402
+from ocr.fields.evaluate import FIELD_NAMES, LIST_FIELDS, Scoreboard, score_documents  # noqa: E402
 
 # (precision, recall) targets of the issue.
 TARGETS: dict[str, tuple[float, float]] = {
@@ -42,16 +45,21 @@ TARGETS: dict[str, tuple[float, float]] = {
 CACHE_NAME = "fields-ocr-cache.json"
 
 
-def _ocr_pages(path: str) -> list[str]:
-    """OCR one scan with the project's pipeline (runs in a worker process)."""
+def _ocr_pages(path: str) -> list[str] | str:
+    """OCR one scan with the project's pipeline (runs in a worker process); an error's text on failure."""
+    from kho.errors import KhoError
     from kho.settings import load_settings
     from ocr.pipeline import OcrOptions, SerialExecutor, ocr_document
 
     options = OcrOptions.from_settings(load_settings())
-    return [page.text for page in ocr_document(Path(path), options, SerialExecutor()).pages]
+    try:
+        return [page.text for page in ocr_document(Path(path), options, SerialExecutor()).pages]
+    except KhoError as e:
+        return e.one_line()
 
 
 def _ocr_texts(items: Sequence[CorpusItem], cache_path: Path, jobs: int, fresh: bool) -> dict[str, list[str]]:
+    """Page texts per document id; failed documents get no pages (their fields all count as missed)."""
     cache: dict[str, list[str]] = {}
     if cache_path.is_file() and not fresh:
         cache = json.loads(cache_path.read_text(encoding="utf-8"))
@@ -59,10 +67,15 @@ def _ocr_texts(items: Sequence[CorpusItem], cache_path: Path, jobs: int, fresh: 
     if todo:
         started = time.perf_counter()
         with ProcessPoolExecutor(max_workers=jobs) as pool:
-            for item, pages in zip(todo, pool.map(_ocr_pages, [str(i.path) for i in todo]), strict=True):
-                cache[item.id] = pages
+            futures = {pool.submit(_ocr_pages, str(item.path)): item for item in todo}
+            for future in as_completed(futures):
+                result = future.result()
+                if isinstance(result, str):
+                    print(f"OCR failed on {futures[future].id} ({futures[future].level}): {result}")
+                    result = []
+                cache[futures[future].id] = result
+                cache_path.write_text(json.dumps(cache, ensure_ascii=False), encoding="utf-8")
         print(f"OCR of {len(todo)} documents: {time.perf_counter() - started:.0f} s with {jobs} workers")
-        cache_path.write_text(json.dumps(cache, ensure_ascii=False), encoding="utf-8")
     return cache
 
 
