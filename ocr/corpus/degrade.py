@@ -8,6 +8,7 @@ generator gives the same pixels. Conventions: ``skew`` is in degrees, positive c
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import cv2
@@ -97,12 +98,19 @@ def paper_tone(image: np.ndarray, rng: np.random.Generator, depth: float = 10.0)
     return _apply_lut(image, values * ((255.0 - tone[:, None]) / 255.0))
 
 
+def _per_channel(image: np.ndarray, step: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
+    """Apply a 2-D step to each channel (keeps float temporaries one channel large)."""
+    if image.ndim == 2:
+        return step(image)
+    return cv2.merge([step(np.ascontiguousarray(channel)) for channel in cv2.split(image)])
+
+
 def add_noise(image: np.ndarray, rng: np.random.Generator, sigma: float) -> np.ndarray:
     """Gaussian sensor noise of standard deviation ``sigma`` grey levels (shared by the channels)."""
     if sigma <= 0:
         return image.copy()
     noise = rng.standard_normal(image.shape[:2], dtype=np.float32) * np.float32(sigma)
-    return cv2.add(image, cv2.merge([noise] * image.shape[2]) if image.ndim == 3 else noise, dtype=cv2.CV_8U)
+    return _per_channel(image, lambda channel: cv2.add(channel, noise, dtype=cv2.CV_8U))
 
 
 def whiten(image: np.ndarray, threshold: int) -> np.ndarray:
@@ -137,9 +145,7 @@ def shade(image: np.ndarray, rng: np.random.Generator, strength: float) -> np.nd
     ramp = np.float32(np.cos(angle)) * xs + np.float32(np.sin(angle)) * ys
     small = 1.0 - np.float32(strength) * (ramp - ramp.min()) / (ramp.max() - ramp.min())
     light = cv2.resize(small, (width, height), interpolation=cv2.INTER_LINEAR)
-    if image.ndim == 3:
-        light = cv2.merge([light, light, light])
-    return cv2.multiply(image, light, dtype=cv2.CV_8U)
+    return _per_channel(image, lambda channel: cv2.multiply(channel, light, dtype=cv2.CV_8U))
 
 
 def _fill(image: np.ndarray) -> tuple[int, ...]:
@@ -177,10 +183,10 @@ def rescale(image: np.ndarray, factor: float) -> np.ndarray:
 
 
 def _desk(rng: np.random.Generator, height: int, width: int) -> np.ndarray:
-    base = np.array([rng.uniform(120, 170), rng.uniform(80, 115), rng.uniform(45, 75)], dtype=np.float32)
-    grain = cv2.GaussianBlur(rng.standard_normal((height, width), dtype=np.float32), (0, 0), sigmaX=3, sigmaY=18)
-    desk = base[None, None, :] + grain[:, :, None] * np.float32(14)
-    return np.clip(desk, 0, 255).astype(np.uint8)
+    base = (rng.uniform(120, 170), rng.uniform(80, 115), rng.uniform(45, 75))
+    noise = rng.standard_normal((height, width), dtype=np.float32)
+    grain = cv2.GaussianBlur(noise, (0, 0), sigmaX=3, sigmaY=18)
+    return cv2.merge([cv2.convertScaleAbs(grain, alpha=14.0, beta=level) for level in base])
 
 
 def photograph(image: np.ndarray, rng: np.random.Generator, long_side: int) -> np.ndarray:
@@ -195,22 +201,22 @@ def photograph(image: np.ndarray, rng: np.random.Generator, long_side: int) -> n
     corners = np.array([[ox, oy], [ox + pw, oy], [ox + pw, oy + ph], [ox, oy + ph]], dtype=np.float32)
     target = corners + rng.uniform(-0.035, 0.035, size=(4, 2)).astype(np.float32) * np.float32(out_w)
     matrix = cv2.getPerspectiveTransform(source, target)
-    warped = cv2.warpPerspective(page, matrix, (out_w, out_h), flags=cv2.INTER_LINEAR, borderValue=(0, 0, 0))
-    mask = cv2.warpPerspective(np.full((ph, pw), 255, np.uint8), matrix, (out_w, out_h))
-    mask = cv2.GaussianBlur(mask, (0, 0), 1.2).astype(np.float32)[:, :, None] / 255.0
-    scene = warped.astype(np.float32) * mask + _desk(rng, out_h, out_w).astype(np.float32) * (1 - mask)
-    scene = shade(np.clip(scene, 0, 255).astype(np.uint8), rng, rng.uniform(0.15, 0.3))
+    scene = _desk(rng, out_h, out_w)
+    cv2.warpPerspective(page, matrix, (out_w, out_h), dst=scene, flags=cv2.INTER_LINEAR,
+                        borderMode=cv2.BORDER_TRANSPARENT)
+    scene = shade(scene, rng, rng.uniform(0.15, 0.3))
     return _shadow(scene, rng)
 
 
 def _shadow(image: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """A soft shadow (the phone or a hand) over one corner of the scene."""
     height, width = image.shape[:2]
-    cx, cy = rng.choice([0, width]), rng.uniform(0, height)
-    yy, xx = np.ogrid[:height, :width]
-    distance = np.sqrt(((xx - cx) / width) ** 2 + ((yy - cy) / height) ** 2).astype(np.float32)
-    light = 1 - np.float32(rng.uniform(0.25, 0.4)) * np.clip(1 - distance / 0.45, 0, 1)
-    return cv2.multiply(image, cv2.merge([light, light, light]), dtype=cv2.CV_8U)
+    cx, cy = float(rng.choice([0.0, 1.0])), rng.uniform(0, 1)
+    yy, xx = np.ogrid[: max(2, height // 16), : max(2, width // 16)]
+    distance = np.sqrt((xx / xx.shape[1] - cx) ** 2 + (yy / yy.shape[0] - cy) ** 2).astype(np.float32)
+    small = 1 - np.float32(rng.uniform(0.25, 0.4)) * np.clip(1 - distance / 0.45, 0, 1)
+    light = cv2.resize(small, (width, height), interpolation=cv2.INTER_LINEAR)
+    return _per_channel(image, lambda channel: cv2.multiply(channel, light, dtype=cv2.CV_8U))
 
 
 def degrade_page(

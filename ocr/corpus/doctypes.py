@@ -102,11 +102,27 @@ def _decision(
         *_bases(ctx, bases, office),
         para(("QUYẾT ĐỊNH:", "bold"), align="center", indent=0, space_before=8),
         *articles,
+        *(_duties(ctx) if ctx.long else []),
         *_closing(ctx, _holder_ref(ctx), office[0]),
     ]
     recipients = ["- Như Điều 3;", "- CT, các PCT UBND;", "- Lưu: VT, TNMT."]
     document = _assemble(ctx, number, body, recipients)
     return document, ctx.truth(number=number, document_type="Quyết định", summary=summary, holder=ctx.holder)
+
+
+def _duties(ctx: DocContext) -> list[Block]:
+    commune = ctx.setting.commune.full
+    return [
+        para("Trách nhiệm của các cơ quan, đơn vị có liên quan:"),
+        para(f"1. UBND {commune} có trách nhiệm niêm yết công khai Quyết định này tại trụ sở UBND và nhà "
+             "văn hóa khu dân cư nơi người được hưởng cư trú; theo dõi, kiểm tra việc thực hiện."),
+        para("2. Các cơ quan chuyên môn thuộc UBND có trách nhiệm hướng dẫn, kiểm tra và báo cáo kết quả "
+             "thực hiện theo định kỳ hằng quý; kịp thời đề xuất xử lý các vướng mắc phát sinh."),
+        para("3. Người được hưởng có trách nhiệm chấp hành đầy đủ các quy định của pháp luật liên quan và "
+             "thông báo kịp thời cho UBND cấp xã khi có thay đổi về nhân thân, nơi cư trú."),
+        para("Quyết định này có hiệu lực kể từ ngày ký. Các nội dung khác không nêu tại Quyết định này "
+             "thực hiện theo quy định của pháp luật hiện hành."),
+    ]
 
 
 def _land_plot(ctx: DocContext) -> tuple[str, int]:
