@@ -1,0 +1,20 @@
+"""The WSGI entry point for production: ``gunicorn -c python:web.gunicorn_conf 'web.wsgi:app'``.
+
+Settings are read once, when a worker imports this module (``KHO_*`` variables or ``kho.toml``),
+and the backends are opened once per worker. Do not use gunicorn's ``--preload``: database and
+Elasticsearch connections must not be shared across forked workers. See docs/api.md.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+from kho.settings import load_settings
+from web.app import create_app
+
+settings = load_settings()
+logging.basicConfig(
+    level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
+)
+app = create_app(settings)
