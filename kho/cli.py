@@ -24,6 +24,7 @@ from kho.settings import load_settings
 COMMANDS: tuple[str, ...] = (
     "kho.services_cli:services",
     "web.cli:serve", "web.cli:keys", "web.cli:audit",
+    "web.users_cli:users",
     "ocr.cli:ocr",
     "ocr.corpus.cli:corpus",
     "repository.cli:get_command",

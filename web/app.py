@@ -38,6 +38,7 @@ from web.logs import install_redaction, redact_citizen_ids
 # "module:attribute" of each blueprint registered by create_app.
 BLUEPRINTS: tuple[str, ...] = (
     "web.api:blueprint",
+    "web.pages:blueprint",
 )
 
 API_PREFIX = "/api/"

@@ -1,0 +1,100 @@
+"""Fixtures of the page tests: the app on embedded backends in a temp dir (CSRF on), one user per
+role, records with known content, and a batch runner that records what it was asked to start."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from pages_helpers import PASSWORD, USERS, Doc, make_record, sign_in
+
+from kho.backends import Backends, open_backends
+from kho.settings import Settings, load_settings
+from web.app import create_app
+from web.context import EXTENSION
+
+
+class RecordingRunner:
+    """A batch starter that only remembers the batches it was asked to run."""
+
+    def __init__(self) -> None:
+        self.started: list[int] = []
+
+    def start(self, batch_id: int) -> None:
+        """Remember ``batch_id``."""
+        self.started.append(batch_id)
+
+
+@pytest.fixture
+def web_settings(tmp_path: Path) -> Settings:
+    """Embedded defaults in a temp dir, a fixed secret key, a generous rate limit, one OCR worker."""
+    return load_settings(
+        environ={},
+        overrides={
+            "data_dir": tmp_path / "kho-data",
+            "secret_key": "page-tests-secret",
+            "rate_limit": "100000/minute",
+            "max_upload_mb": 5,
+            "jobs": 1,
+        },
+    )
+
+
+@pytest.fixture
+def backends(web_settings: Settings) -> Iterator[Backends]:
+    """The embedded backends with one user per role (password :data:`PASSWORD`)."""
+    opened = open_backends(web_settings)
+    opened.index.ensure_ready()
+    for username, role in USERS.items():
+        opened.catalog.create_user(username, PASSWORD, role, display_name=f"Người dùng {role}")
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def runner() -> RecordingRunner:
+    """The batch starter used by the app in these tests (no OCR runs)."""
+    return RecordingRunner()
+
+
+@pytest.fixture
+def app(web_settings: Settings, backends: Backends, runner: RecordingRunner) -> Flask:
+    """The app on the test backends, CSRF protection on, batches recorded instead of run."""
+    created = create_app(web_settings, backends)
+    created.extensions[EXTENSION].batch_runner = runner
+    return created
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    """A test client (no one signed in)."""
+    return app.test_client()
+
+
+@pytest.fixture
+def as_user(app: Flask) -> Callable[..., FlaskClient]:
+    """A new client signed in as ``username`` (optionally with a purpose)."""
+
+    def make(username: str, purpose: str | None = None) -> FlaskClient:
+        client = app.test_client()
+        response = sign_in(client, username, purpose)
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        return client
+
+    return make
+
+
+@pytest.fixture
+def make_doc(backends: Backends, tmp_path: Path) -> Callable[..., Doc]:
+    """Store and index a record with known content (see :func:`pages_helpers.make_record`)."""
+    counter = itertools.count()
+
+    def make(**fields: Any) -> Doc:
+        return make_record(backends, tmp_path / "docs", next(counter), **fields)
+
+    return make

@@ -1,0 +1,118 @@
+"""Batches: upload files or a ZIP (with an optional manifest) to start one, watch its progress live,
+read its report (every item, quarantined files with their reasons).
+
+Progress comes from the catalog (:meth:`repository.catalog.Catalog.batch_progress`), which the
+ingest runner updates item by item; the page polls ``/batches/<id>/progress`` once a second
+(a little vanilla JS) and also works without JS (refresh the page).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import flash, jsonify, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+
+from ingest.progress import estimate_eta, format_seconds
+from kho.errors import ConflictError, InputError, ServiceUnavailableError, UsageError
+from repository.catalog import BatchProgress
+from web.batches import BatchStarter, create_uploaded_batch
+from web.context import state
+from web.pages.base import form_text, pages, require_page
+from web.uploads import save_upload
+
+ITEMS_SHOWN = 1000
+
+
+def batch_runner() -> BatchStarter:
+    """The app's background batch runner (:class:`web.batches.BackgroundBatchRunner`)."""
+    runner = state().batch_runner
+    if runner is None:
+        raise ServiceUnavailableError("this server does not run batches; use kho ingest", subject="batches")
+    return runner
+
+
+def progress_json(progress: BatchProgress) -> dict[str, Any]:
+    """What the progress poll answers: documents, pages, pages/min, ETA, counts per status."""
+    eta = estimate_eta(progress.done, progress.total, progress.elapsed_seconds)
+    finished = progress.status in ("done", "failed")
+    return {
+        "batch_id": progress.batch_id,
+        "status": progress.status,
+        "finished": finished,
+        "documents_done": progress.done,
+        "documents_total": progress.total,
+        "pages_done": progress.pages_done,
+        "pages_per_minute": round(progress.pages_per_minute, 1),
+        "elapsed_seconds": round(progress.elapsed_seconds, 1),
+        "eta_seconds": None if finished or eta is None else round(eta, 1),
+        "eta_text": "0:00" if finished else format_seconds(eta),
+        "counts": dict(progress.counts),
+    }
+
+
+@pages.get("/batches")
+@require_page("batch_read")
+def batches() -> ResponseReturnValue:
+    """The batches, newest first, with their status and counts."""
+    catalog = state().backends.catalog
+    found = catalog.list_batches(limit=100)
+    progress = {b.id: catalog.batch_progress(b.id) for b in found[:20]}
+    return render_template("batches.html", batches=found, progress=progress)
+
+
+@pages.route("/batches/new", methods=["GET", "POST"])
+@require_page("batch_create")
+def batch_new() -> ResponseReturnValue:
+    """The upload form; POST saves the files, records the batch and starts it in the background."""
+    if request.method == "GET":
+        return render_template("batch_new.html", name="")
+    files = [f for f in request.files.getlist("files") if f.filename]
+    manifest = request.files.get("manifest")
+    name = form_text("name", 120)
+    web = state()
+    try:
+        saved = save_upload(web.settings.data_dir, files, manifest if manifest and manifest.filename else None)
+        batch = create_uploaded_batch(web.backends, saved, name or None)
+    except (UsageError, InputError, ConflictError) as e:
+        flash(e.one_line(), "error")
+        return render_template("batch_new.html", name=name), e.http_status
+    batch_runner().start(batch.id)
+    flash(_("Đã nhận %(n)s tệp; lô đang được xử lý.", n=len(files)), "success")
+    return redirect(url_for("pages.batch", batch_id=batch.id))
+
+
+@pages.get("/batches/<int:batch_id>")
+@require_page("batch_read")
+def batch(batch_id: int) -> ResponseReturnValue:
+    """A batch's live progress and report: items, quarantined files and their reasons."""
+    catalog = state().backends.catalog
+    found = catalog.get_batch(batch_id)
+    progress = catalog.batch_progress(batch_id)
+    items = catalog.list_batch_items(batch_id, limit=ITEMS_SHOWN)
+    problems = [i for status in ("quarantined", "failed") for i in catalog.list_batch_items(batch_id, status)]
+    review = [i for i in items if (i.fields or {}).get("review_state") == "needs_review"]
+    return render_template(
+        "batch.html", batch=found, progress=progress, live=progress_json(progress), items=items,
+        problems=problems, review=review, items_shown=ITEMS_SHOWN,
+    )
+
+
+@pages.get("/batches/<int:batch_id>/progress")
+@require_page("batch_read")
+def batch_progress(batch_id: int) -> ResponseReturnValue:
+    """The batch's progress as JSON (polled by the batch page)."""
+    response = jsonify(progress_json(state().backends.catalog.batch_progress(batch_id)))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@pages.post("/batches/<int:batch_id>/resume")
+@require_page("batch_create")
+def batch_resume(batch_id: int) -> ResponseReturnValue:
+    """Run a stopped (failed or interrupted) batch again; finished items are kept."""
+    found = state().backends.catalog.get_batch(batch_id)
+    batch_runner().start(found.id)
+    flash(_("Đã xếp lô vào hàng chạy tiếp."), "success")
+    return redirect(url_for("pages.batch", batch_id=batch_id))

@@ -1,0 +1,135 @@
+"""Charts as inline SVG, rendered on the server (pure: data in, markup out; no JS, no internet).
+
+Every chart is ``role="img"`` with a ``<title>`` and ``<desc>``; pages put the same numbers in a
+table beside it. Lines differ by colour *and* dash pattern, so they stay apart in grey print and for
+colour-blind readers. Text is escaped; numbers use the page locale through ``fmt``.
+"""
+
+from __future__ import annotations
+
+import html
+import itertools
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from markupsafe import Markup
+
+COLOURS = ("#1b5e9f", "#b3261e", "#2e7d32", "#8a5a00", "#6a3fa0", "#00696f")
+DASHES = ("", "6 3", "2 3", "8 3 2 3", "1 2", "4 4")
+FONT = "font-family=\"inherit\" font-size=\"12\""
+_ids = itertools.count(1)
+
+
+@dataclass(frozen=True)
+class Series:
+    """One line of a line chart: its name and one value per x position."""
+
+    name: str
+    values: tuple[float, ...]
+
+
+def _e(text: object) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def _short(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def axis_top(value: float) -> float:
+    """A readable axis maximum at or above ``value``: 4 × a whole 1/2/2.5/3/5 × 10^n step (at least 4)."""
+    step = max(1.0, value / 4)
+    magnitude = 10 ** math.floor(math.log10(step))
+    for m in (1, 2, 2.5, 3, 5, 10):
+        if m * magnitude >= step and (m != 2.5 or magnitude >= 10):
+            return 4 * m * magnitude
+    return 40 * magnitude
+
+
+def bar_chart(title: str, bars: Sequence[tuple[str, float]], *, fmt: Callable[[float], str] = str,
+              width: int = 640, label_width: int = 230) -> Markup:
+    """Horizontal bars, one row per (label, value), longest first as given."""
+    chart_id = f"chart{next(_ids)}"
+    row = 26
+    height = 30 + row * max(1, len(bars))
+    top = max((v for _, v in bars), default=0.0)
+    scale = (width - label_width - 70) / (top or 1)
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" viewBox="0 0 {width} {height}" '
+        f'width="100%" aria-labelledby="{chart_id}-t {chart_id}-d">',
+        f'<title id="{chart_id}-t">{_e(title)}</title>',
+        f'<desc id="{chart_id}-d">{_e(", ".join(f"{name}: {fmt(v)}" for name, v in bars))}</desc>',
+    ]
+    for i, (name, value) in enumerate(bars):
+        y = 10 + i * row
+        length = max(1.0, value * scale) if value else 0.0
+        parts.append(
+            f'<g><title>{_e(name)}: {_e(fmt(value))}</title>'
+            f'<text x="{label_width - 8}" y="{y + 15}" text-anchor="end" {FONT}>{_e(_short(name, 34))}</text>'
+            f'<rect x="{label_width}" y="{y + 2}" width="{length:.1f}" height="{row - 8}" fill="{COLOURS[0]}"/>'
+            f'<text x="{label_width + length + 6:.1f}" y="{y + 15}" {FONT}>{_e(fmt(value))}</text></g>'
+        )
+    if not bars:
+        parts.append(f'<text x="{width / 2}" y="24" text-anchor="middle" {FONT}>—</text>')
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+def _y_axis(top: float, left: int, right: int, y0: int, plot_h: int, fmt: Callable[[float], str]) -> list[str]:
+    parts = []
+    for k in range(5):
+        value = top * k / 4
+        y = y0 - plot_h * k / 4
+        parts.append(f'<line x1="{left}" x2="{right}" y1="{y:.1f}" y2="{y:.1f}" stroke="#d0d7de"/>'
+                     f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" {FONT}>{_e(fmt(value))}</text>')
+    return parts
+
+
+def _x_labels(labels: Sequence[str], x: Callable[[int], float], y0: int) -> list[str]:
+    every = max(1, (len(labels) + 11) // 12)
+    return [f'<text x="{x(i):.1f}" y="{y0 + 18}" text-anchor="middle" {FONT}>{_e(label)}</text>'
+            for i, label in enumerate(labels) if i % every == 0 or i == len(labels) - 1]
+
+
+def line_chart(title: str, labels: Sequence[str], series: Sequence[Series], *,
+               fmt: Callable[[float], str] = str, width: int = 680, height: int = 300) -> Markup:
+    """Lines over ``labels`` (e.g. months), one per series, with a legend under the plot."""
+    chart_id = f"chart{next(_ids)}"
+    left, right, y_top = 56, width - 16, 12
+    legend_rows = (len(series) + 2) // 3
+    y0 = height - 36 - 18 * legend_rows
+    plot_h = y0 - y_top
+    top = axis_top(max((v for s in series for v in s.values), default=0.0))
+    span = max(1, len(labels) - 1)
+
+    def x(i: int) -> float:
+        return left + (right - left) * (i / span if len(labels) > 1 else 0.5)
+
+    def y(v: float) -> float:
+        return y0 - plot_h * v / top
+
+    summary = "; ".join(f"{s.name}: " + ", ".join(f"{lab} {fmt(v)}" for lab, v in zip(labels, s.values, strict=False))
+                        for s in series)
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" viewBox="0 0 {width} {height}" '
+        f'width="100%" aria-labelledby="{chart_id}-t {chart_id}-d">',
+        f'<title id="{chart_id}-t">{_e(title)}</title><desc id="{chart_id}-d">{_e(summary)}</desc>',
+        *_y_axis(top, left, right, y0, plot_h, fmt),
+        f'<line x1="{left}" x2="{right}" y1="{y0}" y2="{y0}" stroke="#57606a"/>',
+        *_x_labels(labels, x, y0),
+    ]
+    for n, s in enumerate(series):
+        colour, dash = COLOURS[n % len(COLOURS)], DASHES[n % len(DASHES)]
+        points = " ".join(f"{x(i):.1f},{y(v):.1f}" for i, v in enumerate(s.values))
+        dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+        parts.append(f'<polyline points="{points}" fill="none" stroke="{colour}" stroke-width="2.5"{dash_attr}/>')
+        for i, v in enumerate(s.values):
+            parts.append(f'<circle cx="{x(i):.1f}" cy="{y(v):.1f}" r="3" fill="{colour}">'
+                         f'<title>{_e(s.name)}, {_e(labels[i])}: {_e(fmt(v))}</title></circle>')
+        lx, ly = left + (n % 3) * ((right - left) / 3), y0 + 34 + 18 * (n // 3)
+        parts.append(f'<line x1="{lx:.1f}" x2="{lx + 24:.1f}" y1="{ly - 4}" y2="{ly - 4}" stroke="{colour}" '
+                     f'stroke-width="2.5"{dash_attr}/>'
+                     f'<text x="{lx + 30:.1f}" y="{ly}" {FONT}>{_e(_short(s.name, 30))}</text>')
+    parts.append("</svg>")
+    return Markup("".join(parts))

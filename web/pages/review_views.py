@@ -1,0 +1,111 @@
+"""The review queue: flagged documents, the page image beside the extracted fields, accept or correct.
+
+Built for long sessions at the keyboard: the first field has the focus, ``Alt+Shift+S`` (or
+``Ctrl+Enter``) saves and accepts, ``Alt+Shift+A`` accepts as read, ``Alt+Shift+N`` skips to the next
+document; after a decision the next open task opens at once. Opening a task is an audited read
+(purpose :data:`~web.pages.base.REVIEW_PURPOSE`).
+"""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+
+from kho.errors import ConflictError
+from repository.catalog import ReviewTask
+from repository.schema import Record
+from web.context import state
+from web.pages.actions import resolve_review
+from web.pages.base import REVIEW_PURPOSE, pages, read_context, remember_seen, require_page
+from web.pages.record_form import LONG_FIELDS, REVIEW_FIELDS, FormResult, form_values, parse_changes
+
+QUEUE_PAGE = 50
+
+
+def _next_task(after: int | None = None) -> ReviewTask | None:
+    """The oldest open task, or the first open task after ``after`` (wrapping to the oldest)."""
+    catalog = state().backends.catalog
+    offset = 0
+    while True:
+        tasks = catalog.list_review_tasks("open", limit=QUEUE_PAGE, offset=offset)
+        if after is None:
+            return tasks[0] if tasks else None
+        later = [t for t in tasks if t.id > after]
+        if later:
+            return later[0]
+        if len(tasks) < QUEUE_PAGE:
+            first = catalog.list_review_tasks("open", limit=1)
+            return first[0] if first and first[0].id != after else None
+        offset += QUEUE_PAGE
+
+
+@pages.get("/review")
+@require_page("review")
+def review_queue() -> ResponseReturnValue:
+    """The open review tasks, oldest first, 50 a page."""
+    catalog = state().backends.catalog
+    page = max(1, request.args.get("page", 1, type=int) or 1)
+    tasks = catalog.list_review_tasks("open", limit=QUEUE_PAGE, offset=(page - 1) * QUEUE_PAGE)
+    return render_template("review_queue.html", tasks=tasks, backlog=catalog.review_backlog(), page=page,
+                           page_size=QUEUE_PAGE)
+
+
+@pages.get("/review/next")
+@require_page("review")
+def review_next() -> ResponseReturnValue:
+    """Open the next task (after ``?after=ID``), or go back to the queue when none is left."""
+    after = request.args.get("after", type=int)
+    task = _next_task(after)
+    if task is None:
+        flash(_("Không còn hồ sơ nào cần rà soát."), "success")
+        return redirect(url_for("pages.review_queue"))
+    return redirect(url_for("pages.review_task", task_id=task.id))
+
+
+def _task_page(task: ReviewTask, current: Record, result: FormResult | None, status: int = 200) -> ResponseReturnValue:
+    meta = current.metadata
+    values = result.values if result is not None else form_values(meta, REVIEW_FIELDS)
+    page = render_template(
+        "review_task.html", task=task, record=current, meta=meta, fields=REVIEW_FIELDS, long_fields=LONG_FIELDS,
+        values=values, errors=result.errors if result is not None else {},
+        page_images=current.objects_with_role("page"), evidence=meta.evidence,
+        backlog=state().backends.catalog.review_backlog(),
+    )
+    return page, status
+
+
+@pages.route("/review/<int:task_id>", methods=["GET", "POST"])
+@require_page("review")
+def review_task(task_id: int) -> ResponseReturnValue:
+    """One task: GET shows it; POST ``decision=accept`` (as read) or ``decision=save`` (with corrections)."""
+    from web.audit import read_document
+
+    web = state()
+    task = web.backends.catalog.get_review_task(task_id)
+    current = read_document(web.backends, web.scope_policy, read_context(REVIEW_PURPOSE), task.record_id)
+    remember_seen(current.record_id)
+    if task.status != "open":
+        flash(_("Hồ sơ này đã được rà soát (%(by)s).", by=task.resolved_by or "?"), "info")
+        if request.method == "POST":
+            return redirect(url_for("pages.review_next", after=task.id))
+    if request.method == "GET":
+        return _task_page(task, current, None)
+    corrections: dict[str, object] = {}
+    if request.form.get("decision") == "save":
+        result = parse_changes(request.form, current.metadata, REVIEW_FIELDS)
+        if result.errors:
+            return _task_page(task, current, result, 422)
+        corrections = result.changes
+    version = request.form.get("version", "")
+    try:
+        closed, outcome = resolve_review(web.backends, read_context(REVIEW_PURPOSE), task, corrections,
+                                         expected_version=int(version) if version.isdigit() else None)
+    except ConflictError:
+        flash(_("Hồ sơ vừa được người khác thay đổi hoặc rà soát. Hãy xem lại."), "error")
+        return redirect(url_for("pages.review_task", task_id=task.id))
+    message = _("Đã sửa và chấp nhận.") if closed.status == "corrected" else _("Đã chấp nhận.")
+    flash(message, "success")
+    if not outcome.indexed:
+        flash(_("Chỉ mục tìm kiếm chưa được cập nhật; quản trị viên hãy chạy kho reindex."), "error")
+    return redirect(url_for("pages.review_next", after=task.id))
