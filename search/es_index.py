@@ -36,6 +36,7 @@ from search.index import (
     SearchResult,
 )
 from search.places import PlaceTable, load_places
+from search.prefetch import prefetch
 from search.query import FACET_FIELDS, TextPlan, plan_filters, plan_text
 
 __all__ = ["MAX_WINDOW", "ElasticsearchIndex"]
@@ -158,7 +159,8 @@ class ElasticsearchIndex:
         extra: dict[str, Any] = {"refresh": "wait_for"} if refresh else {}
         with self._errors("index documents"):
             for ok, item in streaming_bulk(
-                self.client, self._actions(target, docs), chunk_size=self._chunk_size,
+                self.client, prefetch(self._actions(target, docs), chunk=self._chunk_size),
+                chunk_size=self._chunk_size,
                 max_chunk_bytes=20 * 1024 * 1024, max_retries=self._max_retries,
                 initial_backoff=self._initial_backoff, max_backoff=30, raise_on_error=False, **extra,
             ):
@@ -233,7 +235,7 @@ class ElasticsearchIndex:
 
     def _walk(
         self, query: dict[str, Any], sort: list[Any], *, page: int, extra: dict[str, Any],
-        search_after: list[Any] | None = None, limit: int | None = None,
+        search_after: list[Any] | None = None, limit: int | None = None, filter_path: str | None = None,
     ) -> Iterator[dict[str, Any]]:
         """Hits in ``sort`` order from a point in time, ``page`` at a time (up to ``limit``)."""
         with self._errors("open a point in time"):
@@ -247,9 +249,9 @@ class ElasticsearchIndex:
                 if search_after is not None:
                     body["search_after"] = search_after
                 with self._errors("search", detail=False):
-                    response = self.client.search(body=body)
+                    response = self.client.search(body=body, filter_path=filter_path)
                 pit = response.get("pit_id", pit)
-                hits = response["hits"]["hits"]
+                hits = response.get("hits", {}).get("hits", [])
                 yield from hits
                 if len(hits) < size:
                     return
@@ -278,10 +280,11 @@ class ElasticsearchIndex:
         with self._errors("search", detail=False):
             response = self.client.search(index=self.alias, body=body)
         hits = response["hits"]["hits"]
-        if deep:
+        total = int(response["hits"]["total"]["value"])
+        if deep and query.offset < total:
             hits = self._deep_window(es_query, sort, query.offset, query.limit, fields)
         return SearchResult(
-            total=int(response["hits"]["total"]["value"]),
+            total=total,
             hits=tuple(_hit(h, plan) for h in hits),
             facets=_facets(response.get("aggregations", {})) if query.with_facets else {},
         )
@@ -296,7 +299,8 @@ class ElasticsearchIndex:
         skipped = 0
         if offset:
             for hit in self._walk(es_query, sort, page=self._max_window, limit=offset,
-                                  extra={"_source": False, "track_scores": True}):
+                                  extra={"_source": False, "track_scores": True},
+                                  filter_path="hits.hits.sort,pit_id"):
                 after, skipped = hit["sort"], skipped + 1
             if skipped < offset:
                 return []

@@ -23,8 +23,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
-from functools import lru_cache
+from collections.abc import Callable, Iterator
 
 __all__ = [
     "canonical",
@@ -113,14 +112,31 @@ def _strip_marks(exact: str) -> str:
     return nfc(stripped.replace("đ", "d"))
 
 
-@lru_cache(maxsize=200_000)
-def _fold_token(token: str) -> str:
-    return _strip_marks(token)
+class _TokenCache(dict[str, str]):
+    """token -> normalised token, computed on first use; cleared when it grows past ``limit``.
+
+    ``list(map(cache.__getitem__, words))`` runs the lookups in C; only misses call Python.
+    """
+
+    def __init__(self, compute: Callable[[str], str], limit: int = 500_000):
+        super().__init__()
+        self._compute = compute
+        self._limit = limit
+
+    def __missing__(self, token: str) -> str:
+        if len(self) >= self._limit:
+            self.clear()
+        value = self._compute(token)
+        self[token] = value
+        return value
 
 
-@lru_cache(maxsize=200_000)
+_EXACT = _TokenCache(lambda word: normalize_exact(word))
+_FOLDED = _TokenCache(lambda token: _strip_marks(token))
+
+
 def _exact_token(word: str) -> str:
-    return normalize_exact(word)
+    return _EXACT[word]
 
 
 def fold(text: str) -> str:
@@ -140,18 +156,41 @@ def token_spans(text: str) -> Iterator[tuple[int, int, str]]:
         yield match.start(), match.end(), _exact_token(match.group())
 
 
+# ASCII bytes that are not letters or digits become spaces; UTF-8 bytes >= 0x80 are kept.
+_ASCII_SEPARATORS = bytes(b if b >= 0x80 or chr(b).isalnum() else 0x20 for b in range(256))
+
+
+def _words(text: str) -> list[str]:
+    """The runs of letters and digits of ``text`` (what ``[^\\W_]+`` finds), fast for usual text.
+
+    ASCII punctuation is blanked at byte level and the rest split on whitespace; a part that still
+    holds a non-alphanumeric character (non-ASCII punctuation) is split by the regular expression.
+    """
+    parts = text.encode("utf-8", "surrogatepass").translate(_ASCII_SEPARATORS).decode(
+        "utf-8", "surrogatepass").split()
+    if all(map(str.isalnum, parts)):
+        return parts
+    words: list[str] = []
+    for part in parts:
+        if part.isalnum():
+            words.append(part)
+        else:
+            words.extend(_WORD_RE.findall(part))
+    return words
+
+
 def tokens(text: str, *, folded: bool = False) -> list[str]:
     """The word tokens of ``text`` as the index stores them: exact form, or folded with ``folded``.
 
     Words are runs of letters and digits; everything else separates (``07/QĐ-UBND`` → ``07 qđ ubnd``).
     """
-    exact = [_exact_token(w) for w in _WORD_RE.findall(nfc(text))]
-    return [_fold_token(t) for t in exact] if folded else exact
+    exact = list(map(_EXACT.__getitem__, _words(nfc(text))))
+    return list(map(_FOLDED.__getitem__, exact)) if folded else exact
 
 
 def fold_tokens(exact_tokens: list[str]) -> list[str]:
     """The folded form of tokens already produced by :func:`tokens` (cached per token)."""
-    return [_fold_token(t) for t in exact_tokens]
+    return list(map(_FOLDED.__getitem__, exact_tokens))
 
 
 def key(text: str) -> str:

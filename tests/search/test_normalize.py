@@ -110,3 +110,26 @@ def test_document_number_key_ignores_prefix_zeros_accents_spaces_dashes(typed: s
 def test_document_number_key_keeps_year_and_branch_parts() -> None:
     assert normalize_document_number("15/2021/QĐ-UBND") == "15/2021/QD-UBND"
     assert normalize_document_number("0/GP") == "0/GP"
+
+
+def test_fast_word_split_equals_the_regular_expression() -> None:
+    import random
+    import re
+
+    from search.normalize import _words
+
+    word_re = re.compile(r"[^\W_]+")
+    rng = random.Random(1)
+    alphabet = ("aàđĐ_-.,;:!?\"'()[]{}<>/\\|@#$%^&*+=~`\t\n \u00a0\u2013\u2014\u201c\u201d…•§½²³ΑάΒβ日本x1Ð"
+                "\u0301\u0300ſK\ud800")
+    for _ in range(5000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30)))
+        assert _words(text) == word_re.findall(text), repr(text)
+
+
+def test_token_cache_is_bounded() -> None:
+    from search.normalize import _TokenCache
+
+    cache = _TokenCache(str.upper, limit=3)
+    assert [cache[w] for w in "abcde"] == list("ABCDE")
+    assert len(cache) <= 3
