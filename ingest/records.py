@@ -49,10 +49,12 @@ SNIPPET_MAX = 200
 
 @dataclass(frozen=True)
 class FileOcr:
-    """The OCR of one source file of a document (a document may have several)."""
+    """The OCR of one source file of a document (a document may have several), with each page's
+    one-page searchable PDF."""
 
     source: SourceFile
     pages: tuple[PageOcr, ...]
+    page_pdfs: tuple[bytes, ...] = ()
 
 
 def document_pages(files: Sequence[FileOcr]) -> list[PageOcr]:
@@ -195,7 +197,8 @@ def ocr_json(files: Sequence[FileOcr], fields: ExtractedFields) -> dict[str, Any
     }
 
 
-def _merged_pdf(parts: Sequence[bytes]) -> bytes:
+def merged_pdf(parts: Sequence[bytes]) -> bytes:
+    """One PDF of the pages of ``parts`` (PDFs), in order; a single part is returned as is."""
     if len(parts) == 1:
         return parts[0]
     writer = PdfWriter()
@@ -209,13 +212,19 @@ def _merged_pdf(parts: Sequence[bytes]) -> bytes:
 def write_record_files(
     files: Sequence[FileOcr], fields: ExtractedFields, work: Path
 ) -> RecordFiles:
-    """Write the searchable PDF, page images and thumbnails into ``work``; the :class:`RecordFiles`."""
+    """Write the searchable PDF, page images and thumbnails into ``work``; the :class:`RecordFiles`.
+
+    The PDF is made of the files' page PDFs when the workers built them, else built here.
+    """
     work.mkdir(parents=True, exist_ok=True)
-    parts = [
-        searchable_pdf(DocumentOcr(str(f.source.path), list(f.pages)), f.source.path) for f in files
-    ]
+    parts: list[bytes] = []
+    for f in files:
+        if len(f.page_pdfs) == len(f.pages):
+            parts.extend(f.page_pdfs)
+        else:
+            parts.append(searchable_pdf(DocumentOcr(str(f.source.path), list(f.pages)), f.source.path))
     pdf = work / "document.pdf"
-    pdf.write_bytes(_merged_pdf(parts))
+    pdf.write_bytes(merged_pdf(parts))
     images: list[Path] = []
     thumbs: list[Path] = []
     for number, page in enumerate(document_pages(files), start=1):

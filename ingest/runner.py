@@ -4,7 +4,7 @@
 executor (a process pool sized to the cores, or :class:`InlineExecutor` in tests) keeping at most
 ``window`` tasks in flight, and hands each document back to the parent (``on_done``) as soon as its
 last page is recognised. The parent stores and indexes it while the workers go on with the pages
-of the next documents. Workers only compute (:func:`ocr.pipeline.run_page`); they never write.
+of the next documents. Workers only compute (e.g. :func:`ingest.worker.recognise_page`); they never write.
 """
 
 from __future__ import annotations
@@ -18,11 +18,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
-from ocr.pipeline import PageOcr, PageTask, run_page
+from ocr.pipeline import PageTask
 
 D = TypeVar("D")
+R = TypeVar("R")
 TICK_SECONDS = 1.0
-WORKER_PRELOAD = ["ocr.pipeline"]
+WORKER_PRELOAD = ["ingest.worker"]
 
 
 class InlineExecutor(Executor):
@@ -77,12 +78,12 @@ def page_pool(jobs: int) -> Iterator[PagePool]:
 
 
 @dataclass
-class Work(Generic[D]):
+class Work(Generic[D, R]):
     """A document whose pages are being recognised: its tasks and the results so far."""
 
     document: D
     tasks: Sequence[PageTask]
-    results: list[PageOcr | None] = field(default_factory=list)
+    results: list[R | None] = field(default_factory=list)
     remaining: int = 0
     failed: bool = False
 
@@ -92,10 +93,10 @@ class Work(Generic[D]):
 
 
 @dataclass(frozen=True)
-class Callbacks(Generic[D]):
+class Callbacks(Generic[D, R]):
     """What the parent does when a document is recognised, fails, or time passes."""
 
-    on_done: Callable[[D, list[PageOcr]], None]
+    on_done: Callable[[D, list[R]], None]
     on_error: Callable[[D, BaseException], None]
     on_tick: Callable[[], None] = lambda: None
 
@@ -111,8 +112,8 @@ def run_pipeline(
     documents: Iterator[tuple[D, Sequence[PageTask]]],
     pool: PagePool,
     window: int,
-    callbacks: Callbacks[D],
-    worker: Callable[[PageTask], PageOcr] = run_page,
+    callbacks: Callbacks[D, R],
+    worker: Callable[[PageTask], R],
 ) -> None:
     """Recognise every page of every document with at most ``window`` tasks in flight.
 
@@ -120,8 +121,8 @@ def run_pipeline(
     the other documents go on. If a worker process dies, every document with pages in flight fails
     and the pool is restarted. ``on_done`` receives the pages in task order.
     """
-    queue: deque[tuple[Work[D], int]] = deque()
-    inflight: dict[Future[PageOcr], tuple[Work[D], int]] = {}
+    queue: deque[tuple[Work[D, R], int]] = deque()
+    inflight: dict[Future[R], tuple[Work[D, R], int]] = {}
     source = iter(documents)
     exhausted = False
     while True:
@@ -152,7 +153,7 @@ def run_pipeline(
         callbacks.on_tick()
 
 
-def _fail_all(inflight: dict[Future[PageOcr], tuple[Work[D], int]], callbacks: Callbacks[D]) -> None:
+def _fail_all(inflight: dict[Future[R], tuple[Work[D, R], int]], callbacks: Callbacks[D, R]) -> None:
     for work, _ in inflight.values():
         if not work.failed:
             work.failed = True
@@ -160,7 +161,7 @@ def _fail_all(inflight: dict[Future[PageOcr], tuple[Work[D], int]], callbacks: C
     inflight.clear()
 
 
-def _collect(future: Future[PageOcr], work: Work[D], index: int, callbacks: Callbacks[D]) -> bool:
+def _collect(future: Future[R], work: Work[D, R], index: int, callbacks: Callbacks[D, R]) -> bool:
     """Record one finished task; True when it shows that the pool is broken."""
     error = future.exception()
     broken = isinstance(error, BrokenProcessPool)

@@ -26,6 +26,7 @@ from ingest.report import BatchSummary, write_report
 from ingest.runner import Callbacks, page_pool, run_pipeline
 from ingest.sources import discover
 from ingest.steps import FINAL_STATUSES, BatchRun, RunCounters
+from ingest.worker import recognise_page
 from kho.backends import Backends
 from kho.errors import ConflictError, InputError, NotFoundError, UsageError
 from kho.settings import Settings
@@ -179,7 +180,8 @@ def run_batch(
         run.emit()
         with page_pool(workers) as pool:
             callbacks = Callbacks(on_done=run.finish, on_error=run.fail, on_tick=run.tick)
-            run_pipeline(run.prepared(todo), pool, max(2, WINDOW_PER_WORKER * workers), callbacks)
+            window = max(2, WINDOW_PER_WORKER * workers)
+            run_pipeline(run.prepared(todo), pool, window, callbacks, recognise_page)
         run.buffer.flush(refresh=True)
     except BaseException:
         catalog.set_batch_status(batch.id, "failed")

@@ -27,10 +27,11 @@ from ingest.progress import ProgressCallback, ProgressEvent, estimate_eta
 from ingest.quality import QualityRules, assess
 from ingest.records import FileOcr, build_metadata, build_provenance, item_fields, write_record_files
 from ingest.report import redact_ids
+from ingest.worker import IngestPage
 from kho.backends import Backends
 from kho.errors import InputError, IntegrityError, KhoError, ServiceUnavailableError
 from ocr.fields import extract_fields
-from ocr.pipeline import OcrOptions, PageOcr, PageTask, plan_tasks
+from ocr.pipeline import OcrOptions, PageTask, plan_tasks
 from ocr.rasterize import SourceInfo, inspect_source
 from repository.catalog import Batch
 from repository.layout import record_json_key
@@ -160,7 +161,7 @@ class BatchRun:
 
     # Finishing ---------------------------------------------------------------------------------
 
-    def finish(self, ready: Prepared, pages: list[PageOcr]) -> None:
+    def finish(self, ready: Prepared, pages: list[IngestPage]) -> None:
         """Extract, judge, store and queue for indexing one recognised document."""
         try:
             self._store(ready, pages)
@@ -172,9 +173,10 @@ class BatchRun:
             log.debug("storing %s failed", redact_ids(ready.doc.key), exc_info=True)
             self.record_failure(ready.doc, f"{type(e).__name__}: {e}")
 
-    def _store(self, ready: Prepared, pages: list[PageOcr]) -> None:
+    def _store(self, ready: Prepared, recognised: list[IngestPage]) -> None:
         doc = ready.doc
-        files = _split_pages(ready, pages)
+        files = _split_pages(ready, recognised)
+        pages = [p.ocr for p in recognised]
         texts = [p.text for p in pages]
         fields = extract_fields(texts)
         verdict = assess(pages, fields, doc.entry, "\n".join(texts), self.rules)
@@ -292,11 +294,12 @@ class BatchRun:
         )
 
 
-def _split_pages(ready: Prepared, pages: list[PageOcr]) -> list[FileOcr]:
+def _split_pages(ready: Prepared, pages: list[IngestPage]) -> list[FileOcr]:
     """The recognised pages grouped by source file (tasks were planned file after file)."""
     out = []
     start = 0
     for source, info in zip(ready.sources, ready.infos, strict=True):
-        out.append(FileOcr(source, tuple(pages[start : start + info.page_count])))
+        mine = pages[start : start + info.page_count]
+        out.append(FileOcr(source, tuple(p.ocr for p in mine), tuple(p.pdf for p in mine)))
         start += info.page_count
     return out

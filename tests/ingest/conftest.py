@@ -14,7 +14,7 @@ from PIL import Image
 
 from kho.backends import Backends, open_backends
 from kho.settings import Settings, load_settings
-from ocr.corpus.generate import generate_corpus
+from ocr.corpus.generate import generate_corpus, load_corpus
 
 REPO = Path(__file__).resolve().parents[2]
 RES = REPO / "tests" / "resources" / "ingest"
@@ -23,10 +23,15 @@ KHO = REPO / ".venv" / "bin" / "kho"
 
 @pytest.fixture(scope="session")
 def clean_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Four clean synthetic documents (five pages) with ``manifest.csv``, made once per session."""
+    """Four clean synthetic documents (one or two pages each) with ``manifest.csv``, made once per session."""
     folder = tmp_path_factory.mktemp("ingest-corpus") / "scans"
     generate_corpus(folder, 4, 7, ("clean",), manifest=True)
     return folder
+
+
+def corpus_pages(folder: Path) -> int:
+    """How many pages the corpus in ``folder`` has (from its ``corpus.json``)."""
+    return sum(len(item.pages) for item in load_corpus(folder))
 
 
 def manifest_rows(folder: Path) -> list[dict[str, str]]:

@@ -28,7 +28,7 @@ class Recorder:
         self.errors: dict[str, str] = {}
         self.ticks = 0
 
-    def callbacks(self) -> Callbacks[str]:
+    def callbacks(self) -> Callbacks[str, PageOcr]:
         return Callbacks(on_done=self.on_done, on_error=self.on_error, on_tick=self.on_tick)
 
     def on_done(self, doc: str, pages: list[PageOcr]) -> None:
