@@ -273,18 +273,30 @@ class SqliteIndex:
         self.ensure_ready()
         with self._transaction(write=False) as conn:
             t = self._tables(conn)
-            source, score = self._candidates(conn, t, plan)
             where, params = filter_clause(filters, t)
-            total = int(conn.execute(f"SELECT count(*) FROM {source} WHERE {where}", params).fetchone()[0])
-            hits = self._page(conn, t, source, score, where, params, query, plan)
-            facets = self._facets(conn, source, where, params) if query.with_facets else {}
+            narrowed = not plan.empty or where != "1"
+            source = self._matches(conn, t, plan, where, params) if narrowed else t.records
+            total = int(conn.execute(f"SELECT count(*) FROM {source}").fetchone()[0])
+            hits = self._page(conn, t, source, narrowed and not plan.empty, query, plan)
+            facets = self._facets(conn, source) if query.with_facets else {}
             conn.execute("DROP TABLE IF EXISTS temp.hits")
+            conn.execute("DROP TABLE IF EXISTS temp.matches")
         return SearchResult(total=total, hits=hits, facets=facets)
 
-    def _candidates(self, conn: sqlite3.Connection, t: Tables, plan: TextPlan) -> tuple[str, str]:
-        """The FROM clause and score expression: all records, or the text matches in temp.hits."""
-        if plan.empty:
-            return f"{t.records} r", "0.0"
+    def _matches(self, conn: sqlite3.Connection, t: Tables, plan: TextPlan, where: str, params: list[Any]) -> str:
+        """Fill temp.matches with the matching records' score, sort keys and facet values."""
+        source, score = f"{t.records} r", "0.0"
+        if not plan.empty:
+            self._text_hits(conn, t, plan)
+            source, score = f"temp.hits h JOIN {t.records} r ON r.rid = h.rid", "h.score"
+        conn.execute("DROP TABLE IF EXISTS temp.matches")
+        columns = ", ".join(f"r.{c}" for c in ("sort_date", "record_id", *FACET_FIELDS))
+        conn.execute(f"CREATE TEMP TABLE matches AS SELECT r.rid AS rid, {score} AS score, {columns} "
+                     f"FROM {source} WHERE {where}", params)
+        return "temp.matches"
+
+    def _text_hits(self, conn: sqlite3.Connection, t: Tables, plan: TextPlan) -> None:
+        """temp.hits: every record matching the text, with its bm25 score (+ document-number bonus)."""
         conn.execute("DROP TABLE IF EXISTS temp.hits")
         conn.execute("CREATE TEMP TABLE hits (rid INTEGER PRIMARY KEY, score REAL NOT NULL)")
         expression = fts_expression(plan)
@@ -296,27 +308,27 @@ class SqliteIndex:
                          "WHERE document_number_key = ? AND true "
                          "ON CONFLICT(rid) DO UPDATE SET score = score + excluded.score",
                          (plan.document_number,))
-        return f"temp.hits h JOIN {t.records} r ON r.rid = h.rid", "h.score"
 
     def _page(
-        self, conn: sqlite3.Connection, t: Tables, source: str, score: str, where: str,
-        params: list[Any], query: SearchQuery, plan: TextPlan,
+        self, conn: sqlite3.Connection, t: Tables, source: str, scored: bool, query: SearchQuery, plan: TextPlan,
     ) -> tuple[SearchHit, ...]:
-        order = "r.sort_date DESC, r.record_id"
-        if query.sort == "relevance" and score != "0.0":
-            order = f"{score} DESC, {order}"
-        rows = conn.execute(
-            f"SELECT r.rid, {score}, {', '.join('r.' + c for c in _HIT_COLUMNS.split(', '))} "
-            f"FROM {source} WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?",
-            [*params, query.limit, query.offset],
-        ).fetchall()
-        pages = self._pages(conn, t, [int(r[0]) for r in rows]) if not plan.empty else {}
-        return tuple(_hit(row, highlight_pages(pages.get(int(row[0]), []), plan)) for row in rows)
+        order = "sort_date DESC, record_id"
+        if query.sort == "relevance" and scored:
+            order = f"score DESC, {order}"
+        window = conn.execute(f"SELECT rid, {'score' if scored else '0.0'} FROM {source} ORDER BY {order} "
+                              "LIMIT ? OFFSET ?", (query.limit, query.offset)).fetchall()
+        if not window:
+            return ()
+        rids = [int(r[0]) for r in window]
+        marks = ", ".join("?" for _ in rids)
+        rows = {int(r[0]): r for r in conn.execute(
+            f"SELECT rid, {_HIT_COLUMNS} FROM {t.records} WHERE rid IN ({marks})", rids)}
+        pages = self._pages(conn, t, rids) if not plan.empty else {}
+        return tuple(_hit(rows[rid], float(score), highlight_pages(pages.get(rid, []), plan))
+                     for rid, score in window)
 
     def _pages(self, conn: sqlite3.Connection, t: Tables, rids: list[int]) -> dict[int, list[str]]:
         found: dict[int, list[str]] = {}
-        if not rids:
-            return found
         marks = ", ".join("?" for _ in rids)
         for rid, text in conn.execute(
             f"SELECT rid, text FROM {t.pages} WHERE rid IN ({marks}) ORDER BY rid, page", rids
@@ -324,15 +336,12 @@ class SqliteIndex:
             found.setdefault(int(rid), []).append(str(text))
         return found
 
-    def _facets(
-        self, conn: sqlite3.Connection, source: str, where: str, params: list[Any]
-    ) -> dict[str, tuple[FacetCount, ...]]:
+    def _facets(self, conn: sqlite3.Connection, source: str) -> dict[str, tuple[FacetCount, ...]]:
         facets: dict[str, tuple[FacetCount, ...]] = {}
         for name in FACET_FIELDS:
             rows = conn.execute(
-                f"SELECT r.{name}, count(*) FROM {source} WHERE {where} AND r.{name} IS NOT NULL "
-                f"GROUP BY r.{name} ORDER BY count(*) DESC, CAST(r.{name} AS TEXT) LIMIT ?",
-                [*params, FACET_SIZE],
+                f"SELECT {name}, count(*) FROM {source} WHERE {name} IS NOT NULL "
+                f"GROUP BY {name} ORDER BY count(*) DESC, CAST({name} AS TEXT) LIMIT ?", (FACET_SIZE,),
             ).fetchall()
             facets[name] = tuple(FacetCount(value=str(v), count=int(c)) for v, c in rows)
         return facets
@@ -422,8 +431,8 @@ def _record_values(a: AnalysedDocument) -> dict[str, Any]:
     }
 
 
-def _hit(row: Sequence[Any], highlights: tuple[Any, ...]) -> SearchHit:
-    (_, score, record_id, doc_type, number, issued, issuer, holder, ids, locality, status, review) = row
+def _hit(row: Sequence[Any], score: float, highlights: tuple[Any, ...]) -> SearchHit:
+    (_, record_id, doc_type, number, issued, issuer, holder, ids, locality, status, review) = row
     return SearchHit(
         record_id=record_id,
         score=float(score),

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from search.query import Filters, Phrase, Term, TextPlan
+from search.query import FACET_FIELDS, Filters, Phrase, Term, TextPlan
 
 __all__ = [
     "DOCNUM_BONUS",
@@ -91,6 +91,7 @@ def create_statements(t: Tables) -> list[str]:
         f"CREATE INDEX ix_sort_g{g} ON {t.records} (sort_date DESC, record_id)",
         f"CREATE INDEX ix_docnum_g{g} ON {t.records} (document_number_key)",
         f"CREATE INDEX ix_type_g{g} ON {t.records} (document_type_key)",
+        *(f"CREATE INDEX ix_{c}_g{g} ON {t.records} ({c})" for c in FACET_FIELDS),
         f"CREATE TABLE {t.ids} (citizen_id TEXT NOT NULL, rid INTEGER NOT NULL, "
         "PRIMARY KEY (citizen_id, rid)) WITHOUT ROWID",
         f"CREATE INDEX ix_ids_rid_g{g} ON {t.ids} (rid)",
