@@ -8,7 +8,7 @@ Tesseract. A clean 300 dpi scan gets an empty plan and reaches Tesseract unchang
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -22,10 +22,11 @@ TARGET_LETTER_HEIGHT = 18.0
 MIN_SKEW = 0.4
 MIN_SKEW_STRENGTH = 1.15
 RED_SHARE = 0.003
-UNEVEN_BACKGROUND = 35.0
+UNEVEN_BACKGROUND = 20.0
 NOISE_SIGMA = 6.0
-SPECKLE_SHARE = 0.5
+SPECKLE_SHARE = 0.3
 LOW_CONTRAST = 90.0
+FLOOD_SHARE = 0.3
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,7 @@ class PagePlan:
     scale: float = 1.0
     illumination: bool = False
     denoise: bool = False
+    stretch: bool = False
     binarize: bool = False
     blank: bool = False
     measures: dict[str, float] = field(default_factory=dict, compare=False)
@@ -49,7 +51,8 @@ class PagePlan:
         flags = [
             ("perspective", self.quad is not None), ("rotate", self.rotation != 0), ("deskew", self.skew != 0),
             ("border", any(self.border)), ("drop-red", self.drop_red), ("resample", self.scale != 1.0),
-            ("illumination", self.illumination), ("denoise", self.denoise), ("binarize", self.binarize),
+            ("denoise", self.denoise), ("illumination", self.illumination), ("stretch", self.stretch),
+            ("binarize", self.binarize),
         ]
         return [name for name, used in flags if used]
 
@@ -99,6 +102,7 @@ class Photometry:
     scale: float
     illumination: bool
     denoise: bool
+    stretch: bool
     binarize: bool
     blank: bool
     measures: dict[str, float]
@@ -114,19 +118,33 @@ def plan_photometry(upright: np.ndarray, dpi: int) -> Photometry:
     letters = clean.text_height(grey) if dpi < LOW_DPI else clean.text_height(small) / probe_scale
     scale = recognition_scale(dpi, letters)
     uneven = clean.background_unevenness(small)
+    crop = clean.central_crop(grey)
     noise = clean.noise_level(grey)
-    speckles = clean.speckle_share(small)
+    speckles = clean.speckle_share(crop)
     contrast = clean.contrast(small)
+    chosen = Photometry(
+        border=border, drop_red=red >= RED_SHARE, scale=scale, illumination=uneven >= UNEVEN_BACKGROUND,
+        denoise=noise >= NOISE_SIGMA or speckles >= SPECKLE_SHARE, stretch=contrast < LOW_CONTRAST,
+        binarize=False, blank=clean.is_blank(small), measures={},
+    )
+    # Tesseract thresholds globally (Otsu). If that would flood the page (grey frames, shading
+    # the unevenness measure missed, noise), flatten the illumination; if it still would, binarise.
+    flood = _flood(small, crop, chosen)
+    if flood >= FLOOD_SHARE and not chosen.illumination:
+        chosen = replace(chosen, illumination=True)
+        flood = _flood(small, crop, chosen)
     return Photometry(
         border=border,
-        drop_red=red >= RED_SHARE,
+        drop_red=chosen.drop_red,
         scale=scale,
-        illumination=uneven >= UNEVEN_BACKGROUND,
-        denoise=noise >= NOISE_SIGMA or speckles >= SPECKLE_SHARE,
-        binarize=contrast < LOW_CONTRAST,
-        blank=clean.is_blank(small),
+        illumination=chosen.illumination,
+        denoise=chosen.denoise,
+        stretch=chosen.stretch,
+        binarize=flood >= FLOOD_SHARE and not chosen.blank,
+        blank=chosen.blank,
         measures={"letters": round(letters, 1), "red": round(red, 4), "uneven": round(uneven, 1),
-                  "noise": round(noise, 2), "speckles": round(speckles, 3), "contrast": round(contrast, 1)},
+                  "noise": round(noise, 2), "speckles": round(speckles, 3), "contrast": round(contrast, 1),
+                  "flood": round(flood, 3)},
     )
 
 
@@ -147,28 +165,50 @@ def prepare_page(image: np.ndarray, dpi: int, rotation: int = 0) -> PreparedPage
     photo = plan_photometry(upright, dpi)
     plan = PagePlan(
         rotation=rotation, quad=quad, skew=skew, border=photo.border, drop_red=photo.drop_red,
-        scale=photo.scale, illumination=photo.illumination, denoise=photo.denoise,
+        scale=photo.scale, illumination=photo.illumination, denoise=photo.denoise, stretch=photo.stretch,
         binarize=photo.binarize, blank=photo.blank, measures={**measures, **photo.measures},
     )
     recognition = recognition_image(upright, plan)
     return PreparedPage(plan, upright, recognition, round(dpi * plan.scale))
 
 
+def _flood(small: np.ndarray, crop: np.ndarray, plan: Photometry) -> float:
+    """Otsu's ink share after ``plan``'s steps, the larger of the whole page (probe) and a full-size crop."""
+    return max(clean.otsu_ink_share(_photometric_steps(small, plan)),
+               clean.otsu_ink_share(_photometric_steps(crop, plan)))
+
+
+def _photometric_steps(grey: np.ndarray, plan: PagePlan | Photometry) -> np.ndarray:
+    """Denoise, flatten the illumination and stretch the contrast of ``grey`` as ``plan`` says."""
+    if plan.denoise:
+        grey = clean.denoise(grey)
+    if plan.illumination:
+        grey = clean.normalize_illumination(grey)
+    if plan.stretch:
+        grey = clean.stretch_contrast(grey)
+    return grey
+
+
 def recognition_image(upright: np.ndarray, plan: PagePlan) -> np.ndarray:
-    """The grey image for Tesseract: the archive image with the plan's photometric steps applied."""
-    photometric = any(plan.border) or plan.illumination or plan.denoise or plan.binarize
+    """The image for Tesseract: the archive image with the plan's photometric steps applied.
+
+    Order: paint borders, enlarge (a median filter at a tiny scale erases letters), denoise, flatten illumination,
+    stretch contrast, binarise. A colour page that needs none of these goes unchanged (Tesseract
+    thresholds colour pages better than our grey conversion does).
+    """
+    photometric = any(plan.border) or plan.illumination or plan.denoise or plan.stretch or plan.binarize
     if upright.ndim == 3 and not plan.drop_red and not photometric:
-        # Tesseract picks its own threshold per colour channel: better than our grey on photos.
         return clean.resample(upright, plan.scale)
     grey = clean.grey_for_recognition(upright, plan.drop_red)
     if any(plan.border):
         grey = geometry.fill_border(grey, plan.border)
-    if plan.scale != 1.0:
-        grey = clean.resample(grey, plan.scale)
-    if plan.illumination:
-        grey = clean.normalize_illumination(grey)
+    grey = clean.resample(grey, plan.scale)
     if plan.denoise:
         grey = clean.denoise(grey)
+    if plan.illumination:
+        grey = clean.normalize_illumination(grey)
+    if plan.stretch:
+        grey = clean.stretch_contrast(grey)
     if plan.binarize:
-        grey = clean.binarize(clean.stretch_contrast(grey))
+        grey = clean.binarize(grey)
     return grey
