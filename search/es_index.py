@@ -41,7 +41,6 @@ from search.query import FACET_FIELDS, TextPlan, plan_filters, plan_text
 
 __all__ = ["MAX_WINDOW", "ElasticsearchIndex"]
 
-log = logging.getLogger(__name__)
 
 MAX_WINDOW = 10_000  # index.max_result_window: from + size beyond this needs search_after
 HIT_FIELDS = ["record_id", "document_type", "document_number", "issued_on", "issuer", "holder_name",
@@ -72,6 +71,7 @@ class ElasticsearchIndex:
         self._initial_backoff = initial_backoff
         self._max_window = max_window
         self._ready = False
+        _quiet_client_logs()
 
     @classmethod
     def from_settings(cls, settings: Settings) -> ElasticsearchIndex:
@@ -310,6 +310,16 @@ class ElasticsearchIndex:
     def close(self) -> None:
         """Close the client's connections."""
         self.client.close()
+
+
+def _quiet_client_logs() -> None:
+    """No per-request INFO lines from the client, and never its DEBUG request/response bodies.
+
+    Bodies hold citizen IDs (queries, documents): they must not reach the general log even with
+    ``KHO_LOG_LEVEL=DEBUG``.
+    """
+    logging.getLogger("elastic_transport.transport").setLevel(logging.WARNING)
+    logging.getLogger("elastic_transport.node").setLevel(logging.INFO)
 
 
 def _reason(e: ApiError) -> str:

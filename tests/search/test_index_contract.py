@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import unicodedata
 from dataclasses import replace
 from datetime import date
@@ -288,3 +289,12 @@ def test_many_documents_page_through(index: SearchIndex) -> None:
     seen = [r for o in range(0, 1200, 400) for r in ids(index.search(SearchQuery(limit=400, offset=o)))]
     assert len(seen) == len(set(seen)) == 1200
     assert index.search(SearchQuery(text="thong bao")).total == 1200
+
+
+def test_citizen_ids_never_reach_the_log(loaded: SearchIndex, caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.DEBUG):
+        run(loaded, citizen_id=ID_AN)
+        loaded.index_documents([replace(corpus()[0], version=2)], refresh=True)
+        with pytest.raises(UsageError):
+            run(loaded, citizen_id="0490850")
+    assert ID_AN not in caplog.text and "0490850" not in caplog.text
