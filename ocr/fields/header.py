@@ -10,6 +10,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from ocr.fields.doctype import DOCUMENT_TYPES
 from ocr.fields.model import Evidence, FieldValue
 from ocr.fields.textnorm import collapse_spaces, fold, is_upper_text, title_case_vi
 
@@ -19,14 +20,32 @@ __all__ = ["DateLine", "find_date_line", "find_document_number", "find_issuer"]
 _SYMBOL_PART = r"[A-ZĐ][A-Za-zĐđ]*"
 _NUMBER = re.compile(
     r"(?P<label>\b(?:Số|Sô|Sỗ|Sổ|Sồ|Só|Sớ|S6|S0|So|SỐ|SÔ)\b\s*[:;.]?)\s*"
-    r"(?P<num>[0-9Oo]{1,5}[a-z]?)\s*/\s*(?:(?P<year>[0-9Oo]{4})\s*/\s*)?"
+    r"(?P<num>[0-9Oo]{1,5}[a-z]?)(?P<slash>\s*/\s*|(?=[A-ZĐ]))(?:(?P<year>[0-9Oo]{4})\s*/\s*)?"
     rf"(?P<sym>{_SYMBOL_PART}(?:\s?-\s?{_SYMBOL_PART})*)"
 )
 _CITED = re.compile(r"(?:định|dinh|Quyết định|Nghị định|Thông tư|Luật|công văn|Công văn)\s*$")
+# Symbol heads that identify a number even when OCR lost its slash or stuttered a letter (QĐĐ).
+_KNOWN_HEADS = frozenset({d.abbreviation for d in DOCUMENT_TYPES if d.abbreviation}
+                         | {"GCN", "GPXD", "GP", "UBND", "TB", "XNTTHN", "TLKS"})
+_REPEATS = re.compile(r"(.)\1+")
 
 
 def _digits(raw: str) -> str:
     return raw.replace("O", "0").replace("o", "0")
+
+
+def _symbol(raw: str, slash: bool) -> tuple[str, float] | None:
+    """The normalised symbol and a confidence penalty, or None when it cannot be trusted."""
+    parts = re.sub(r"\s+", "", raw).split("-")
+    head = parts[0]
+    penalty = 0.0
+    if head not in _KNOWN_HEADS and _REPEATS.sub(r"\1", head) in _KNOWN_HEADS:
+        head, penalty = _REPEATS.sub(r"\1", head), 0.08  # "QĐĐ" read for "QĐ"
+    if not slash:
+        if head not in _KNOWN_HEADS:
+            return None
+        penalty += 0.08
+    return "-".join([head, *parts[1:]]), penalty
 
 
 def find_document_number(text: str, page: int) -> FieldValue | None:
@@ -34,17 +53,20 @@ def find_document_number(text: str, page: int) -> FieldValue | None:
 
     The first ``Số`` + number on the page that is not preceded by a document kind (``Quyết định
     số …`` in the legal bases cites another document). A clean ``Số:`` label scores higher than an
-    OCR-damaged one (``S6:``, ``Sô``).
+    OCR-damaged one (``S6:``, ``Sô``). A lost slash (``06GPXD``) or a stuttered letter (``QĐĐ``)
+    is repaired only for a known symbol head (Decree-30 abbreviations), with lower confidence.
     """
     for m in _NUMBER.finditer(text):
         if _CITED.search(text[max(0, m.start() - 30):m.start()]):
             continue
+        symbol = _symbol(m.group("sym"), "/" in m.group("slash"))
+        if symbol is None:
+            continue
         number = _digits(m.group("num"))
         year = _digits(m.group("year")) if m.group("year") else None
-        symbol = re.sub(r"\s+", "", m.group("sym"))
-        value = f"{number}/{year}/{symbol}" if year else f"{number}/{symbol}"
+        value = f"{number}/{year}/{symbol[0]}" if year else f"{number}/{symbol[0]}"
         label = m.group("label")
-        confidence = 0.96 if label.startswith("Số") and label.rstrip().endswith(":") else 0.85
+        confidence = (0.96 if label.startswith("Số") and label.rstrip().endswith(":") else 0.85) - symbol[1]
         if m.group("num") != number or (year and year != m.group("year")):
             confidence -= 0.05
         return FieldValue(value, confidence, Evidence(page, m.start("num"), m.end("sym")))

@@ -54,6 +54,25 @@ def _name_after(text: str, pos: int, *, cross_lines: bool) -> tuple[str, int, in
     return name, start, end
 
 
+# Common Vietnamese surnames: OCR often loses a surname's tone mark ("Nguyên" for "Nguyễn"); the
+# surname set is closed and no two of these fold to the same letters, so the folded form decides.
+_SURNAMES = {fold(n): n for n in (
+    "Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô",
+    "Dương", "Lý", "Đoàn", "Trương", "Đinh", "Lương", "Thái", "Đàm", "Hà", "Mai", "Tô", "Cao", "Lâm",
+    "Châu", "Trịnh", "Lưu", "Tạ", "Quách", "Kiều", "Đào", "Vương", "Tăng", "Hứa", "Mạc", "Chu", "Triệu",
+    "Phùng", "Doãn", "Nông", "Hầu", "Khổng", "Thân", "Âu", "Ung", "Lò",
+)}
+
+
+def _fix_surname(name: str) -> tuple[str, bool]:
+    """``Nguyên Văn An`` → ``Nguyễn Văn An``: restore a common surname's marks; True when changed."""
+    first, _, rest = name.partition(" ")
+    canonical = _SURNAMES.get(fold(first))
+    if canonical is None or canonical == first:
+        return name, False
+    return f"{canonical} {rest}", True
+
+
 def find_holder_name(text: str, page: int) -> FieldValue | None:
     """The holder's full name from ``Họ, chữ đệm, tên:``, ``Chủ hộ kinh doanh:``, ``Họ và tên:``,
     ``cho ông/bà …``; names printed in capitals are returned in title case (``Nguyễn Văn An``)."""
@@ -63,7 +82,8 @@ def find_holder_name(text: str, page: int) -> FieldValue | None:
             found = _name_after(text, m.end(), cross_lines=prose)
             if found is not None:
                 name, start, end = found
-                return FieldValue(name, confidence, Evidence(page, start, end))
+                name, fixed = _fix_surname(name)
+                return FieldValue(name, confidence - (0.04 if fixed else 0.0), Evidence(page, start, end))
     return None
 
 

@@ -116,6 +116,10 @@ MERGED = (
         ("S6: 07/QĐ - UBND Trà Sơn, ngày", "07/QĐ-UBND"),
         ("Số: O7/QĐ-UBND", "07/QĐ-UBND"),
         ("Căn cứ Quyết định số 15/2021/QĐ-UBND ngày 3/4/2021;\nSố: 88/QĐ-UBND", "88/QĐ-UBND"),
+        ("Số: 03/QĐĐ-UBND Điện Bàn, ngày 31 tháng 7 năm 2025", "03/QĐ-UBND"),  # OCR stutter
+        ("Số: 06GPXD Tây Giang, ngày 29 tháng 3 năm 2024", "06/GPXD"),  # lost slash, known symbol
+        ("Số: 05QĐĐ-UBND Hiệp Đức, ngày 24 tháng 3 năm 2023", "05/QĐ-UBND"),
+        ("Số: 12/TTr-UBND", "12/TTr-UBND"),  # a legitimately doubled letter stays
     ],
 )
 def test_document_number(line: str, expected: str) -> None:
@@ -125,6 +129,7 @@ def test_document_number(line: str, expected: str) -> None:
 
 def test_document_number_absent() -> None:
     assert find_document_number("Căn cứ Quyết định số 15/2021/QĐ-UBND;", 1) is None
+    assert find_document_number("Số: 12ABC Bắc Trà My", 1) is None  # no slash and an unknown symbol
 
 
 @pytest.mark.parametrize(
@@ -235,6 +240,7 @@ def test_lowercase_ve_viec_in_prose_is_not_a_summary() -> None:
         ("Điều 1. Thực hiện chế độ trợ cấp đối với\nông Nguyễn Văn Tùng, sinh ngày 19/10/1946;", "Nguyễn Văn Tùng"),
         ("Giao cho ông Nguyễn Văn\nAn, sinh năm 1980", "Nguyễn Văn An"),
         ("Ông: Nguyễn Xuân Quân, năm sinh 1957", "Nguyễn Xuân Quân"),
+        ("cho ông Nguyên Đức Phong, sinh năm 1970", "Nguyễn Đức Phong"),  # surname lost its tone mark
     ],
 )
 def test_holder_name(text: str, expected: str) -> None:
