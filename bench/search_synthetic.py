@@ -57,12 +57,17 @@ BASES = [
     "Xét đề nghị của Trưởng phòng Tài nguyên và Môi trường tại Tờ trình số 125/TTr-TNMT;",
 ]
 CLAUSES = [
-    "Điều {n}. Cấp cho ông (bà) {name}, sinh năm {year}, số định danh cá nhân {cid}, thường trú tại thôn {thon}, {place}.",
-    "Điều {n}. Diện tích xây dựng {area} m2, tổng diện tích sàn {floor} m2, chiều cao công trình {height} m, số tầng {storeys}.",
-    "Điều {n}. Chánh Văn phòng HĐND và UBND, Trưởng phòng Kinh tế và Hạ tầng, Chủ tịch UBND {place} và ông (bà) {name} chịu trách nhiệm thi hành Quyết định này.",
-    "Điều {n}. Mức hỗ trợ {money} đồng/tháng, thời gian hưởng kể từ tháng {month} năm {year2}. Kinh phí từ nguồn ngân sách địa phương.",
+    "Điều {n}. Cấp cho ông (bà) {name}, sinh năm {year}, số định danh cá nhân {cid}, "
+    "thường trú tại thôn {thon}, {place}.",
+    "Điều {n}. Diện tích xây dựng {area} m2, tổng diện tích sàn {floor} m2, "
+    "chiều cao công trình {height} m, số tầng {storeys}.",
+    "Điều {n}. Chánh Văn phòng HĐND và UBND, Trưởng phòng Kinh tế và Hạ tầng, Chủ tịch UBND {place} "
+    "và ông (bà) {name} chịu trách nhiệm thi hành Quyết định này.",
+    "Điều {n}. Mức hỗ trợ {money} đồng/tháng, thời gian hưởng kể từ tháng {month} năm {year2}. "
+    "Kinh phí từ nguồn ngân sách địa phương.",
     "Điều {n}. Quyết định này có hiệu lực kể từ ngày ký. Trường hợp vi phạm sẽ bị xử lý theo quy định của pháp luật.",
-    "Thửa đất số {parcel}, tờ bản đồ số {sheet}, diện tích {area} m2, mục đích sử dụng: đất ở tại nông thôn, thời hạn sử dụng lâu dài.",
+    "Thửa đất số {parcel}, tờ bản đồ số {sheet}, diện tích {area} m2, mục đích sử dụng: đất ở tại nông thôn, "
+    "thời hạn sử dụng lâu dài.",
     "Nơi nhận: Như Điều {n}; Sở Xây dựng; Lưu: VT, KT. TM. ỦY BAN NHÂN DÂN KT. CHỦ TỊCH PHÓ CHỦ TỊCH {signer}",
 ]
 PROVINCES = ["049", "048", "001", "079", "046", "051"]
