@@ -181,9 +181,12 @@ def run_engines(items: Sequence[CorpusItem], engines: dict[str, Callable[[Path],
     return scores
 
 
-def summarise(scores: list[Score], levels: Sequence[str]) -> list[dict[str, float | str | int]]:
+Row = dict[str, float | str | int]
+
+
+def summarise(scores: list[Score], levels: Sequence[str]) -> list[Row]:
     """Per-level rows (and an ``all`` row) of median CER, missed words, ID recall and s/page."""
-    rows = []
+    rows: list[Row] = []
     for level in [*levels, "all"]:
         chosen = [s for s in scores if level in ("all", s.level)]
         if not chosen:
@@ -215,12 +218,12 @@ def throughput(items: Sequence[CorpusItem], workers: int) -> tuple[float, float]
         with ProcessPoolExecutor(max_workers=workers) as pool:
             list(pool.map(fn, work[:workers]))   # warm the workers up
             started = time.perf_counter()
-            list(pool.map(fn, work))  # type: ignore[arg-type]
+            list(pool.map(fn, work))
             results.append(pages * 60.0 / (time.perf_counter() - started))
     return results[0], results[1]
 
 
-def markdown(rows_by_engine: dict[str, list[dict[str, float | str | int]]]) -> str:
+def markdown(rows_by_engine: dict[str, list[Row]]) -> str:
     """The per-level table, one line per level and engine."""
     lines = ["| level | engine | docs | pages | median CER | words missed | citizen-ID recall | s/page |",
              "|---|---|---:|---:|---:|---:|---:|---:|"]

@@ -84,7 +84,9 @@ def normalize_illumination(grey: np.ndarray) -> np.ndarray:
     """
     h, w = grey.shape
     small = cv2.resize(grey, (max(1, w // 4), max(1, h // 4)), interpolation=cv2.INTER_AREA)
-    background = estimate_background(small, kernel=max(9, BACKGROUND_KERNEL * min(h, w) // 4 // 800 | 1))
+    # The kernel must be wider than a letter: 31 px on an 800 px wide quarter page (A4 at ~300 dpi).
+    kernel = max(9, (BACKGROUND_KERNEL * min(small.shape) // 800) | 1)
+    background = estimate_background(small, kernel=kernel)
     background = cv2.resize(background, (w, h), interpolation=cv2.INTER_LINEAR).astype(np.float32)
     out = grey.astype(np.float32) * 255.0 / np.maximum(background, 1.0)
     return np.clip(out, 0, 255).astype(np.uint8)

@@ -128,8 +128,7 @@ def _inspect_pdf(path: Path, limits: Limits, read_text_layer: bool) -> SourceInf
             f"{pages} pages, more than the limit of {limits.max_pages} (KHO_MAX_PAGES); split the file",
             subject=str(path),
         )
-    argv = [*runner.pdfinfo_argv(path)[:1], "-f", "1", "-l", str(pages), str(path)]
-    sized = runner.run(argv, timeout=limits.timeout, subject=str(path))
+    sized = runner.run(runner.pdfinfo_argv(path, last_page=pages), timeout=limits.timeout, subject=str(path))
     _, sizes = parse_pdfinfo(sized.stdout.decode("utf-8", "replace"))
     sizes = sizes if len(sizes) == pages else [(595.0, 842.0)] * pages
     dpis = tuple(pdf_page_dpi(s, limits.dpi, limits.max_pixels) for s in sizes)

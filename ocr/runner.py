@@ -119,9 +119,11 @@ def list_langs_argv() -> list[str]:
     return ["tesseract", "--list-langs"]
 
 
-def pdfinfo_argv(pdf: Path) -> list[str]:
-    """``pdfinfo`` arguments that describe ``pdf`` (pages, encryption) on stdout."""
-    return ["pdfinfo", str(pdf)]
+def pdfinfo_argv(pdf: Path, *, last_page: int | None = None) -> list[str]:
+    """``pdfinfo`` arguments that describe ``pdf`` (pages, encryption; with ``last_page`` each page's size)."""
+    if last_page is None:
+        return ["pdfinfo", str(pdf)]
+    return ["pdfinfo", "-f", "1", "-l", str(last_page), str(pdf)]
 
 
 def pdftoppm_argv(pdf: Path, out_prefix: Path, *, page: int, dpi: int, grey: bool = False) -> list[str]:
