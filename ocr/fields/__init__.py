@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from ocr.fields.consensus import reconcile_issuer_and_place
 from ocr.fields.doctype import find_document_type, find_summary
 from ocr.fields.header import find_date_line, find_document_number, find_issuer
 from ocr.fields.idscan import scan_ids
@@ -70,7 +71,9 @@ def extract_fields(pages: Sequence[str]) -> ExtractedFields:
         date_line = find_date_line(text, number)
         if date_line is not None:
             break
-    issuer = _first(texts, find_issuer)
+    issuer, place = reconcile_issuer_and_place(
+        texts, _first(texts, find_issuer), None if date_line is None else date_line.place
+    )
     summary = _first(texts, find_summary)
     document_type = _first(texts, lambda t, n: find_document_type(t, n))
     if document_type is None and texts:
@@ -86,7 +89,7 @@ def extract_fields(pages: Sequence[str]) -> ExtractedFields:
         document_number=document_number,
         issued_on=None if date_line is None else date_line.issued_on,
         issuer=issuer,
-        place=None if date_line is None else date_line.place,
+        place=place,
         document_type=document_type,
         summary=summary,
         holder_name=_first(texts, find_holder_name),
