@@ -15,13 +15,13 @@ from __future__ import annotations
 import threading
 import time
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
 from kho.errors import AuthenticationError, PermissionDeniedError, UsageError
 from repository.catalog import ApiKey, Catalog, Scopes, User
-from repository.catalog_keys import parse_key_id
+from repository.catalog_keys import hash_key, parse_key_id
 from search.normalize import key as fold_key
 from search.places import PlaceTable, locality_keys, query_keys
 
@@ -128,14 +128,53 @@ class KeyUseRecorder:
             return True
 
 
+class KeyCache:
+    """Keys recently found valid, for ``ttl`` seconds, so a busy portal does not cost a catalog read
+    per request. Entries are keyed by the SHA-256 of the presented key (the key itself is not kept);
+    a revocation takes effect everywhere within ``ttl`` seconds.
+    """
+
+    def __init__(self, ttl: float = 2.0, max_entries: int = 10_000,
+                 clock: Callable[[], float] = time.monotonic):
+        """Remember up to ``max_entries`` valid keys for ``ttl`` seconds (0 disables the cache)."""
+        self._clock = clock
+        self._ttl = ttl
+        self._max = max_entries
+        self._entries: dict[str, tuple[float, ApiKey]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, token_hash: str) -> ApiKey | None:
+        """The cached key of this hash if still fresh."""
+        with self._lock:
+            found = self._entries.get(token_hash)
+        if found is None or found[0] <= self._clock():
+            return None
+        return found[1]
+
+    def put(self, token_hash: str, key: ApiKey) -> None:
+        """Remember a key just authenticated by the catalog."""
+        if self._ttl <= 0:
+            return
+        with self._lock:
+            if len(self._entries) >= self._max:
+                self._entries.clear()
+            self._entries[token_hash] = (self._clock() + self._ttl, key)
+
+
 def authenticate_bearer(
     catalog: Catalog,
     authorization: str | None,
     recorder: KeyUseRecorder | None = None,
+    cache: KeyCache | None = None,
 ) -> Principal:
     """The principal of a Bearer key; :class:`AuthenticationError` if missing, malformed, unknown or revoked."""
     token = bearer_token(authorization)
-    key = catalog.authenticate_key(token)
+    token_hash = hash_key(token)
+    key = cache.get(token_hash) if cache is not None else None
+    if key is None:
+        key = catalog.authenticate_key(token)
+        if key is not None and cache is not None:
+            cache.put(token_hash, key)
     if key is None:
         raise AuthenticationError(
             "the API key is unknown or revoked; ask an administrator for a valid key", subject="Authorization"

@@ -17,7 +17,7 @@ from flask_limiter import Limiter
 from kho.backends import Backends
 from kho.errors import AuthenticationError, KhoError
 from kho.settings import Settings
-from web.auth import KeyUseRecorder, Principal, ScopePolicy
+from web.auth import KeyCache, KeyUseRecorder, Principal, ScopePolicy
 
 if TYPE_CHECKING:
     from web.batches import BatchStarter
@@ -34,6 +34,7 @@ class WebState:
     backends: Backends
     scope_policy: ScopePolicy
     key_uses: KeyUseRecorder = field(default_factory=KeyUseRecorder)
+    key_cache: KeyCache = field(default_factory=KeyCache)
     owns_backends: bool = True
     limiter: Limiter | None = None
     html_error_renderer: HtmlErrorRenderer | None = None

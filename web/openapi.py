@@ -271,6 +271,11 @@ def _document_text() -> str:
     return json.dumps(document, ensure_ascii=False)
 
 
+def openapi_text() -> str:
+    """The OpenAPI 3.1 document as JSON text (built once)."""
+    return _document_text()
+
+
 def openapi_document() -> dict[str, Any]:
     """The OpenAPI 3.1 document (a fresh copy each call)."""
     document: dict[str, Any] = json.loads(_document_text())

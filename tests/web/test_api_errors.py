@@ -6,6 +6,7 @@ import dataclasses
 from typing import Any
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 from web_api_helpers import auth, js
 
@@ -13,6 +14,7 @@ from kho.backends import Backends
 from kho.settings import Settings
 from search.index import SearchQuery, SearchResult
 from web.app import create_app
+from web.auth import KeyCache
 
 
 def assert_error_shape(body: Any, status: int, code: str | None = None) -> None:
@@ -40,12 +42,17 @@ def test_malformed_authorization_is_401(client: FlaskClient, header: str) -> Non
     assert_error_shape(js(r), 401, "unauthenticated")
 
 
-def test_unknown_and_revoked_keys_are_401(client: FlaskClient, backends: Backends) -> None:
+def test_unknown_and_revoked_keys_are_401(app: Flask, client: FlaskClient, backends: Backends) -> None:
+    now = [0.0]
+    app.extensions["kho"].key_cache = KeyCache(ttl=2.0, clock=lambda: now[0])
     key, secret = backends.catalog.create_api_key("soon revoked", "admin")
     assert client.get("/api/v1/audit", headers=auth(secret)).status_code == 200
     forged = secret[:-4] + ("AAAA" if not secret.endswith("AAAA") else "BBBB")
     assert client.get("/api/v1/audit", headers=auth(forged)).status_code == 401
     backends.catalog.revoke_api_key(key.id)
+    now[0] = 1.9  # a revocation reaches every worker within the cache's 2 seconds
+    assert client.get("/api/v1/audit", headers=auth(secret)).status_code == 200
+    now[0] = 2.0
     r = client.get("/api/v1/audit", headers=auth(secret))
     assert r.status_code == 401
     assert secret not in r.get_data(as_text=True)

@@ -31,7 +31,8 @@ def authenticate() -> None:
     if request.endpoint in PUBLIC_ENDPOINTS:
         return
     web = state()
-    set_principal(authenticate_bearer(web.backends.catalog, request.headers.get("Authorization"), web.key_uses))
+    authorization = request.headers.get("Authorization")
+    set_principal(authenticate_bearer(web.backends.catalog, authorization, web.key_uses, web.key_cache))
 
 
 def read_context() -> ReadContext:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, jsonify
+from flask import Response
 
 from web import openapi
 from web.api.base import api
@@ -11,7 +11,7 @@ from web.api.base import api
 @api.get("/openapi.json")
 def openapi_document() -> Response:
     """The OpenAPI 3 document of this API."""
-    response = jsonify(openapi.openapi_document())
+    response = Response(openapi.openapi_text(), mimetype="application/json")
     response.headers["Cache-Control"] = "public, max-age=300"
     return response
 
