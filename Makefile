@@ -40,10 +40,20 @@ services-down:
 
 ## The main job on the embedded defaults: a sample batch digitized, stored, indexed, searched.
 demo: setup
-	@echo "== 1. a sample batch of synthetic Vietnamese scans (ground truth beside each) =="
-	$(KHO) corpus $(DEMO_DIR)/scans --n 6 --seed 7 --manifest
-	@echo "== 2. OCR of the first scan (text and searchable PDF in $(DEMO_DIR)/ocr) =="
-	$(KHO) ocr "$$(ls $(DEMO_DIR)/scans/*.truth.json | head -1 | sed 's/.truth.json$$//')".* --out $(DEMO_DIR)/ocr
+	@rm -rf $(DEMO_DIR)/scans $(DEMO_DIR)/kho-data
+	@echo "== 1. Lô mẫu / a sample batch: 20 synthetic Vietnamese scans with a manifest =="
+	$(KHO) corpus $(DEMO_DIR)/scans --n 20 --seed 7 --manifest
+	@echo "== 2. Số hoá lô / ingest: OCR, fields, quality gate, store, index (data in $(DEMO_DIR)/kho-data) =="
+	KHO_DATA_DIR=$(DEMO_DIR)/kho-data $(KHO) ingest $(DEMO_DIR)/scans --manifest $(DEMO_DIR)/scans/manifest.csv --batch demo
+	@echo "== 3. Tìm theo số định danh / search by the citizen ID of the manifest's first row =="
+	KHO_DATA_DIR=$(DEMO_DIR)/kho-data $(KHO) search --citizen "$$(awk -F, 'NR==2 {print $$3}' $(DEMO_DIR)/scans/manifest.csv)"
+	@echo "== 4. Tìm không dấu / search without accents (the first holder's name, accents removed) =="
+	KHO_DATA_DIR=$(DEMO_DIR)/kho-data $(KHO) search "$$($(PY) -c 'import csv, sys, unicodedata as u; \
+		name = next(csv.DictReader(open(sys.argv[1], encoding="utf-8")))["holder_name"]; \
+		print("".join(c for c in u.normalize("NFD", name.replace("Đ", "D").replace("đ", "d")) if not u.combining(c)).lower())' \
+		$(DEMO_DIR)/scans/manifest.csv)"
+	@echo "== 5. Giao diện web / web UI: run the line below, then open http://127.0.0.1:8000 =="
+	@echo "   KHO_DATA_DIR=$(DEMO_DIR)/kho-data $(KHO) serve"
 
 ## Everything: set-up, real servers, the whole suite.
 test: setup services
