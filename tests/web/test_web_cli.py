@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -97,3 +100,28 @@ def test_keys_and_audit_errors_through_the_real_entry_point(tmp_path: Path) -> N
     assert last_line(bad.stderr) == "kho: error: citizen ID: not a citizen ID (12 digits, or a 9-digit CMND)"
     bad_date = kho("audit", "--since", "yesterday")
     assert bad_date.returncode == 2 and "--since" in bad_date.stderr
+
+
+def test_kho_serve_answers_on_a_loopback_port(tmp_path: Path) -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KHO_")}
+    env["KHO_DATA_DIR"] = str(tmp_path)
+    process = subprocess.Popen([sys.executable, "-m", "kho", "serve", "--port", str(port)], env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/openapi.json", timeout=5) as r:
+                    assert json.loads(r.read())["openapi"].startswith("3.1")
+                    break
+            except OSError:
+                assert process.poll() is None and time.monotonic() < deadline, "kho serve did not start"
+                time.sleep(0.2)
+    finally:
+        process.terminate()
+        _, stderr = process.communicate(timeout=30)
+    assert f"serving on http://127.0.0.1:{port}/" in stderr
+    assert "Traceback" not in stderr
