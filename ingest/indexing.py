@@ -8,42 +8,14 @@ refuses stays ``stored`` with the reason; a re-run indexes it again (writes are 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from repository.catalog import Catalog
-from repository.schema import Record
 from search.index import IndexDocument, SearchIndex
 
 DEFAULT_BULK = 8
 DEFAULT_MAX_AGE = 5.0
-
-
-def index_document(record: Record, pages: Sequence[str]) -> IndexDocument:
-    """The index document of a stored record and its page texts.
-
-    Interim builder until ``search.documents.index_document_from_record`` exists; mirrors the
-    fields of :class:`search.index.IndexDocument` one to one.
-    """
-    meta = record.metadata
-    return IndexDocument(
-        record_id=record.record_id,
-        version=record.version,
-        citizen_ids=tuple(meta.citizen_ids),
-        document_type=meta.document_type,
-        document_number=meta.document_number,
-        issued_on=meta.issued_on,
-        issuer=meta.issuer,
-        place=meta.place,
-        locality=meta.locality,
-        holder_name=meta.holder_name,
-        summary=meta.summary,
-        status=meta.status,
-        review_state=meta.review_state,
-        page_count=meta.page_count,
-        ingested_at=record.provenance.ingested_at,
-        pages=tuple(pages),
-    )
 
 
 @dataclass(frozen=True)

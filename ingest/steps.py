@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from ingest.indexing import IndexBuffer, index_document
+from ingest.indexing import IndexBuffer
 from ingest.plan import PlannedDocument
 from ingest.progress import ProgressCallback, ProgressEvent, estimate_eta
 from ingest.quality import QualityRules, assess
@@ -36,6 +36,7 @@ from ocr.rasterize import SourceInfo, inspect_source
 from repository.catalog import Batch
 from repository.layout import record_json_key
 from repository.records import SourceFile, record_id_for, source_files
+from search.documents import index_document_from_record
 
 log = logging.getLogger("kho.ingest")
 
@@ -156,7 +157,7 @@ class BatchRun:
             warnings=None if ours else (ALREADY_STORED,),
             fields=item_fields(meta, [f.key for f in doc.files]),
         )
-        self.buffer.add(doc.key, index_document(record, repository.page_texts(record)))
+        self.buffer.add(doc.key, index_document_from_record(record, repository.page_texts(record)))
         self._document_done()
 
     # Finishing ---------------------------------------------------------------------------------
@@ -210,7 +211,7 @@ class BatchRun:
             fields=item_fields(meta, [f.key for f in doc.files]),
         )
         stored_texts = texts if outcome.created else self.backends.repository.page_texts(record)
-        self.buffer.add(doc.key, index_document(record, stored_texts))
+        self.buffer.add(doc.key, index_document_from_record(record, stored_texts))
         self._document_done()
 
     # Failing -----------------------------------------------------------------------------------
