@@ -84,15 +84,13 @@ class RichProgress:
 
     def __init__(self, stream: IO[str]):
         from rich.console import Console
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
         self._progress = Progress(
-            TextColumn("[bold]Văn bản/documents"),
-            BarColumn(),
+            TextColumn("[bold]Số hoá/ingest"),
+            BarColumn(bar_width=20),
             MofNCompleteColumn(),
-            TextColumn("{task.fields[pages]} trang/pages · {task.fields[rate]} trang/phút"),
-            TextColumn("· còn/ETA {task.fields[eta]}"),
-            TimeElapsedColumn(),
+            TextColumn("VB/docs · {task.fields[pages]} tr/pages · {task.fields[rate]} tr/phút · ETA {task.fields[eta]}"),
             console=Console(file=stream),
             transient=False,
         )

@@ -1,0 +1,71 @@
+"""Progress lines, the report files and ID redaction (no OCR)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+from ingest.progress import PlainProgress, ProgressEvent, RichProgress, estimate_eta, format_seconds, plain_line
+from ingest.report import REPORT_COLUMNS, BatchSummary, redact_ids, write_report
+from repository.catalog import Batch, BatchItem
+
+NOW = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
+
+
+def _event(done: int, finished: bool = False) -> ProgressEvent:
+    return ProgressEvent(1, done, 10, done * 2, 20, 30.0, 12.5, estimate_eta(done, 10, 30.0), finished)
+
+
+def test_eta_and_seconds() -> None:
+    assert estimate_eta(0, 10, 5.0) is None
+    assert estimate_eta(5, 10, 50.0) == 50.0
+    assert estimate_eta(10, 10, 50.0) == 0.0
+    assert format_seconds(None) == "?" and format_seconds(62) == "1:02" and format_seconds(3723) == "1:02:03"
+
+
+def test_plain_progress_prints_every_interval_and_at_the_end() -> None:
+    out = io.StringIO()
+    now = [0.0]
+    progress = PlainProgress(out, interval=10.0, clock=lambda: now[0])
+    for second, done in ((0, 1), (5, 2), (11, 3), (12, 4)):
+        now[0] = second
+        progress(_event(done))
+    progress(_event(10, finished=True))
+    lines = out.getvalue().splitlines()
+    assert [line.split()[2] for line in lines] == ["1/10", "3/10", "10/10"]
+    assert plain_line(_event(3)).endswith("còn/ETA 1:10")
+
+
+def test_rich_progress_draws_a_bar() -> None:
+    out = io.StringIO()
+    with RichProgress(out) as bar:
+        bar(_event(4))
+    assert "4/10" in out.getvalue() and "12.5 tr/phút" in out.getvalue() and "ETA 0:45" in out.getvalue()
+
+
+def test_redact_ids() -> None:
+    text = "049085001234.pdf, CMND 201 234 567, số 07/QĐ-UBND ngày 09/02/2022, trang 12"
+    assert redact_ids(text) == "[số].pdf, CMND [số], số 07/QĐ-UBND ngày 09/02/2022, trang 12"
+
+
+def test_write_report(tmp_path: Path) -> None:
+    batch = Batch(7, "lô 7", "done", ("/in",), {}, {}, NOW, NOW, NOW)
+    items = [
+        BatchItem(7, "a.pdf", "indexed", None, "kho-00000000000000000001", (), 2, 91.5, ("blank page",),
+                  {"files": ["a.pdf"], "citizen_ids": ["049085001234"], "issuer": "UBND xã Trà Sơn",
+                   "review_state": "needs_review"}, NOW),
+        BatchItem(7, "bad.zip", "quarantined", "ZIP bomb", None, (), None, None, (), {}, NOW),
+    ]
+    summary = BatchSummary(7, "lô 7", "done", 2, 1, 1, 0, 2, 2, 0, 1, 1, 10.0, 12.0)
+    final = write_report(tmp_path, batch, items, summary)
+    assert final.report_csv.endswith("reports/batch-7/report.csv")
+    rows = list(csv.DictReader(io.StringIO(Path(final.report_csv).read_text("utf-8-sig"))))
+    assert tuple(rows[0]) == REPORT_COLUMNS
+    assert rows[0]["citizen_ids"] == "049085001234" and rows[0]["warnings"] == "blank page"
+    assert rows[1]["status"] == "quarantined" and rows[1]["error"] == "ZIP bomb" and rows[1]["files"] == "bad.zip"
+    data = json.loads(Path(final.report_json).read_text("utf-8"))
+    assert data["summary"]["report_json"] == final.report_json and len(data["items"]) == 2
+    assert all("049085001234" not in line for line in final.lines())
