@@ -90,7 +90,8 @@ class RichProgress:
             TextColumn("[bold]Số hoá/ingest"),
             BarColumn(bar_width=20),
             MofNCompleteColumn(),
-            TextColumn("VB/docs · {task.fields[pages]} tr/pages · {task.fields[rate]} tr/phút · ETA {task.fields[eta]}"),
+            TextColumn("VB/docs · {task.fields[pages]} tr/pages · {task.fields[rate]} tr/phút"),
+            TextColumn("· ETA {task.fields[eta]}"),
             console=Console(file=stream),
             transient=False,
         )
