@@ -4,6 +4,7 @@ role, records with known content, and a batch runner that records what it was as
 from __future__ import annotations
 
 import itertools
+import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ from pages_helpers import PASSWORD, USERS, Doc, make_record, sign_in
 
 from kho.backends import Backends, open_backends
 from kho.settings import Settings, load_settings
+from repository.catalog import Catalog
 from web.app import create_app
 from web.context import EXTENSION
 
@@ -45,13 +47,23 @@ def web_settings(tmp_path: Path) -> Settings:
     )
 
 
+@pytest.fixture(scope="session")
+def catalog_with_users(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A catalog file with one user per role (password :data:`PASSWORD`), made once: hashing is slow."""
+    path = tmp_path_factory.mktemp("catalog") / "catalog.sqlite3"
+    with Catalog.open(f"sqlite:///{path}") as catalog:
+        for username, role in USERS.items():
+            catalog.create_user(username, PASSWORD, role, display_name=f"Người dùng {role}")
+    return path
+
+
 @pytest.fixture
-def backends(web_settings: Settings) -> Iterator[Backends]:
-    """The embedded backends with one user per role (password :data:`PASSWORD`)."""
+def backends(web_settings: Settings, catalog_with_users: Path) -> Iterator[Backends]:
+    """The embedded backends, starting from a copy of the catalog with the users."""
+    web_settings.data_dir.mkdir(parents=True)
+    shutil.copy(catalog_with_users, web_settings.data_dir / "catalog.sqlite3")
     opened = open_backends(web_settings)
     opened.index.ensure_ready()
-    for username, role in USERS.items():
-        opened.catalog.create_user(username, PASSWORD, role, display_name=f"Người dùng {role}")
     yield opened
     opened.close()
 

@@ -47,9 +47,15 @@ def progress_json(progress: BatchProgress) -> dict[str, Any]:
         "pages_per_minute": round(progress.pages_per_minute, 1),
         "elapsed_seconds": round(progress.elapsed_seconds, 1),
         "eta_seconds": None if finished or eta is None else round(eta, 1),
-        "eta_text": "0:00" if finished else format_seconds(eta),
+        "eta_text": _eta_text(finished, progress.total, eta),
         "counts": dict(progress.counts),
     }
+
+
+def _eta_text(finished: bool, total: int, eta: float | None) -> str:
+    if finished:
+        return "0:00"
+    return "—" if total == 0 or eta is None else format_seconds(eta)
 
 
 @pages.get("/batches")

@@ -61,6 +61,12 @@ _LABELS: dict[str, dict[str, LazyString]] = {
         "review_state": _l("Rà soát"),
         "year": _l("Năm"),
     },
+    "evidence_source": {
+        "ocr": _l("nhận dạng chữ (OCR)"),
+        "text_layer": _l("lớp chữ có sẵn trong PDF"),
+        "manifest": _l("bảng kê"),
+        "official": _l("cán bộ nhập"),
+    },
     "form_error": {
         "bad_citizen_id": _l("Có số không phải số định danh (12 chữ số) hoặc CMND (9 chữ số)."),
         "too_many_ids": _l("Quá nhiều số định danh (tối đa 50)."),

@@ -48,14 +48,14 @@ class FormResult:
 
 
 def form_values(meta: RecordMetadata, fields: Sequence[str]) -> dict[str, str]:
-    """The current metadata as form values (dates ISO, IDs one per line)."""
+    """The current metadata as form values (dates ``dd/mm/yyyy``, IDs one per line)."""
     values: dict[str, str] = {}
     for name in fields:
         value = getattr(meta, name)
         if name == "citizen_ids":
             values[name] = "\n".join(value)
         elif isinstance(value, date):
-            values[name] = value.isoformat()
+            values[name] = value.strftime("%d/%m/%Y")
         else:
             values[name] = "" if value is None else str(value)
     return values
