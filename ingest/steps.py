@@ -29,7 +29,13 @@ from ingest.records import FileOcr, build_metadata, build_provenance, item_field
 from ingest.report import redact_ids
 from ingest.worker import IngestPage
 from kho.backends import Backends
-from kho.errors import InputError, IntegrityError, KhoError, ServiceUnavailableError
+from kho.errors import (
+    InputError,
+    IntegrityError,
+    KhoError,
+    ProcessingTimeoutError,
+    ServiceUnavailableError,
+)
 from ocr.fields import extract_fields
 from ocr.pipeline import OcrOptions, PageTask, plan_tasks
 from ocr.rasterize import SourceInfo, inspect_source
@@ -89,7 +95,7 @@ class BatchRun:
     documents_done: int = 0
     done_before: int = 0
     pages_known: int = 0
-    known_records: dict[str, str | None] = field(default_factory=dict)
+    known_records: dict[str, str | None] = field(default_factory=dict)  # items this batch had begun
     counters: RunCounters = field(default_factory=RunCounters)
     started: float = 0.0
     buffer: IndexBuffer = field(init=False)
@@ -126,11 +132,11 @@ class BatchRun:
         for item, source in zip(doc.files, sources, strict=True):
             try:
                 infos.append(inspect_source(source.path, self.options.limits))
+            except (ProcessingTimeoutError, ServiceUnavailableError) as e:
+                self.record_failure(doc, e.one_line())
+                return None
             except InputError as e:
                 self.quarantine(doc, e.message if len(doc.files) == 1 else f"{item.key}: {e.message}")
-                return None
-            except ServiceUnavailableError as e:
-                self.record_failure(doc, e.one_line())
                 return None
         tasks = [task for info in infos for task in plan_tasks(info, self.options)]
         self.pages_known += len(tasks)
@@ -144,7 +150,7 @@ class BatchRun:
         meta = record.metadata
         if meta.review_state == "needs_review":
             self.backends.catalog.open_review_task(record_id, meta.review_reasons)
-        ours = self.known_records.get(doc.key) == record_id
+        ours = doc.key in self.known_records and self.known_records[doc.key] in (None, record_id)
         if not ours:
             self.counters.already_stored += 1
         self.backends.catalog.update_batch_item(
@@ -217,8 +223,11 @@ class BatchRun:
     # Failing -----------------------------------------------------------------------------------
 
     def fail(self, ready: Prepared, error: BaseException) -> None:
-        """A page of the document could not be recognised: quarantine bad input, else record the failure."""
-        if isinstance(error, InputError):
+        """A page of the document could not be recognised: quarantine bad input, else record the failure.
+
+        A timeout is a failure, not bad input: it depends on the machine's load, so a re-run retries it.
+        """
+        if isinstance(error, InputError) and not isinstance(error, ProcessingTimeoutError):
             self.quarantine(ready.doc, error.message)
         elif isinstance(error, KhoError):
             self.record_failure(ready.doc, error.one_line())

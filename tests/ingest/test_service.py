@@ -8,10 +8,15 @@ from pathlib import Path
 import pytest
 from conftest import RES, blank_png, copy_subset, manifest_rows
 
+from ingest.plan import PlannedDocument
 from ingest.progress import ProgressEvent
 from ingest.service import create_batch, default_batch_name, find_batch, run_batch
+from ingest.sources import SourceItem
+from ingest.steps import BatchRun, Prepared
 from kho.backends import Backends
-from kho.errors import ConflictError, InputError, NotFoundError
+from kho.errors import ConflictError, InputError, NotFoundError, ProcessingTimeoutError
+from ocr.pipeline import OcrOptions
+from repository.catalog import NewBatchItem
 from search.index import SearchQuery
 
 HOSTILE = (
@@ -109,3 +114,18 @@ def test_batch_names_and_lookups(backends: Backends, tmp_path: Path) -> None:
     assert find_batch(backends, str(first.id)).id == first.id
     with pytest.raises(NotFoundError):
         find_batch(backends, "no-such-batch")
+
+
+def test_timeouts_fail_and_bad_pages_quarantine(backends: Backends, tmp_path: Path) -> None:
+    scan = blank_png(tmp_path / "in" / "a.png", 40)
+    batch = backends.catalog.create_batch("timeouts", [str(scan.parent)])
+    backends.catalog.upsert_batch_items(batch.id, [NewBatchItem("a.png"), NewBatchItem("b.png")])
+    run = BatchRun(backends, batch, OcrOptions(), tmp_path / "staging")
+    for key, error in (("a.png", ProcessingTimeoutError("tesseract took too long", subject="a.png")),
+                       ("b.png", InputError("corrupt image data on page 2", subject="b.png"))):
+        doc = PlannedDocument(key, (SourceItem(key, scan, str(scan)),))
+        run.fail(Prepared(doc, (), (), "kho-00000000000000000000"), error)
+    items = {i.key: i for i in backends.catalog.list_batch_items(batch.id)}
+    assert items["a.png"].status == "failed" and "too long" in (items["a.png"].reason or "")
+    assert items["b.png"].status == "quarantined" and "corrupt" in (items["b.png"].reason or "")
+    assert run.counters.failed == 1 and run.counters.quarantined == 1
