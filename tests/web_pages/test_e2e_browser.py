@@ -161,6 +161,7 @@ def test_upload_a_batch_watch_it_finish_and_correct_a_field_in_review(
     record_id = item.record_id
     assert record_id and item.status == "indexed"
     page.click("a[href='/review']")
+    shot("review-queue")
     page.click(f"text={record_id}")
     page.wait_for_selector("#f-document_number")
     assert page.evaluate("document.activeElement.id") == "f-document_type"
@@ -175,4 +176,7 @@ def test_upload_a_batch_watch_it_finish_and_correct_a_field_in_review(
     assert record.metadata.document_number == truth["document_number"]
     assert record.metadata.review_state == "reviewed"
     assert record.history_entry.actor == "luu-tru" and record.history_entry.reason == "Rà soát: sửa document_number"
+    page.click("a[href='/statistics']")
+    assert page.locator("svg[role=img]").count() >= 5
+    shot("statistics")
     context.close()

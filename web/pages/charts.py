@@ -57,7 +57,7 @@ def bar_chart(title: str, bars: Sequence[tuple[str, float]], *, fmt: Callable[[f
     scale = (width - label_width - 70) / (top or 1)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" viewBox="0 0 {width} {height}" '
-        f'width="100%" aria-labelledby="{chart_id}-t {chart_id}-d">',
+        f'width="{width}" height="{height}" aria-labelledby="{chart_id}-t {chart_id}-d">',
         f'<title id="{chart_id}-t">{_e(title)}</title>',
         f'<desc id="{chart_id}-d">{_e(", ".join(f"{name}: {fmt(v)}" for name, v in bars))}</desc>',
     ]
@@ -97,7 +97,7 @@ def line_chart(title: str, labels: Sequence[str], series: Sequence[Series], *,
     """Lines over ``labels`` (e.g. months), one per series, with a legend under the plot."""
     chart_id = f"chart{next(_ids)}"
     left, right, y_top = 56, width - 16, 12
-    legend_rows = (len(series) + 2) // 3
+    legend_rows = (len(series) + 1) // 2
     y0 = height - 36 - 18 * legend_rows
     plot_h = y0 - y_top
     top = axis_top(max((v for s in series for v in s.values), default=0.0))
@@ -113,7 +113,7 @@ def line_chart(title: str, labels: Sequence[str], series: Sequence[Series], *,
                         for s in series)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" viewBox="0 0 {width} {height}" '
-        f'width="100%" aria-labelledby="{chart_id}-t {chart_id}-d">',
+        f'width="{width}" height="{height}" aria-labelledby="{chart_id}-t {chart_id}-d">',
         f'<title id="{chart_id}-t">{_e(title)}</title><desc id="{chart_id}-d">{_e(summary)}</desc>',
         *_y_axis(top, left, right, y0, plot_h, fmt),
         f'<line x1="{left}" x2="{right}" y1="{y0}" y2="{y0}" stroke="#57606a"/>',
@@ -127,9 +127,9 @@ def line_chart(title: str, labels: Sequence[str], series: Sequence[Series], *,
         for i, v in enumerate(s.values):
             parts.append(f'<circle cx="{x(i):.1f}" cy="{y(v):.1f}" r="3" fill="{colour}">'
                          f'<title>{_e(s.name)}, {_e(labels[i])}: {_e(fmt(v))}</title></circle>')
-        lx, ly = left + (n % 3) * ((right - left) / 3), y0 + 34 + 18 * (n // 3)
+        lx, ly = left + (n % 2) * ((right - left) / 2), y0 + 34 + 18 * (n // 2)
         parts.append(f'<line x1="{lx:.1f}" x2="{lx + 24:.1f}" y1="{ly - 4}" y2="{ly - 4}" stroke="{colour}" '
                      f'stroke-width="2.5"{dash_attr}/>'
-                     f'<text x="{lx + 30:.1f}" y="{ly}" {FONT}>{_e(_short(s.name, 30))}</text>')
+                     f'<text x="{lx + 30:.1f}" y="{ly}" {FONT}>{_e(_short(s.name, 36))}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))

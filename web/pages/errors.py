@@ -36,13 +36,28 @@ def error_title(status: int) -> str:
     return titles.get(status, _("Đã xảy ra lỗi"))
 
 
+def error_hint(status: int) -> str:
+    """What the user can do about an error of this status, in the page language ('' if nothing to say)."""
+    hints = {
+        400: _("Biểu mẫu không hợp lệ hoặc đã hết hạn; hãy tải lại trang rồi thử lại."),
+        403: _("Vai trò của tài khoản này không được phép làm việc này."),
+        404: _("Không có trang hoặc hồ sơ này; hãy kiểm tra lại đường dẫn hoặc tìm lại hồ sơ."),
+        409: _("Dữ liệu vừa được người khác thay đổi; hãy tải lại trang."),
+        413: _("Tệp tải lên vượt quá giới hạn; hãy chia thành nhiều lần tải."),
+        429: _("Có quá nhiều yêu cầu trong thời gian ngắn; hãy chờ một phút rồi thử lại."),
+        503: _("Hệ thống lưu trữ hoặc tìm kiếm đang không trả lời; hãy thử lại sau ít phút."),
+    }
+    return hints.get(status, "")
+
+
 def render_error(error: KhoError) -> ResponseReturnValue:
     """The HTML page of ``error`` with its HTTP status (sign-in redirect for 401)."""
     if isinstance(error, AuthenticationError):
         return redirect(url_for("pages.login", next=request.path))
     status = error.http_status
     try:
-        body = render_template("error.html", status=status, title=error_title(status), message=error.one_line())
+        body = render_template("error.html", status=status, title=error_title(status), hint=error_hint(status),
+                               message=error.one_line())
     except TemplateError:  # never let the error page itself fail: fall back to plain text
         log.exception("the error page could not be rendered")
         body = f"{status} {error.one_line()}"
