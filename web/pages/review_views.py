@@ -1,8 +1,8 @@
 """The review queue: flagged documents, the page image beside the extracted fields, accept or correct.
 
-Built for long sessions at the keyboard: the first field has the focus, ``Alt+Shift+S`` (or
-``Ctrl+Enter``) saves and accepts, ``Alt+Shift+A`` accepts as read, ``Alt+Shift+N`` skips to the next
-document; after a decision the next open task opens at once. Opening a task is an audited read
+Built for long sessions at the keyboard: the first field has the focus, ``Ctrl+Enter`` (or access
+key S) saves and accepts, access key A accepts as read, access key N skips to the next document;
+after a decision the next open task opens at once. Opening a task is an audited read
 (purpose :data:`~web.pages.base.REVIEW_PURPOSE`).
 """
 
