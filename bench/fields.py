@@ -58,12 +58,14 @@ def _ocr_pages(path: str) -> list[str] | str:
         return e.one_line()
 
 
-def _ocr_texts(items: Sequence[CorpusItem], cache_path: Path, jobs: int, fresh: bool) -> dict[str, list[str]]:
+def _ocr_texts(
+    items: Sequence[CorpusItem], cache_path: Path, jobs: int, fresh: bool, retry_failed: bool
+) -> dict[str, list[str]]:
     """Page texts per document id; failed documents get no pages (their fields all count as missed)."""
     cache: dict[str, list[str]] = {}
     if cache_path.is_file() and not fresh:
         cache = json.loads(cache_path.read_text(encoding="utf-8"))
-    todo = [item for item in items if item.id not in cache]
+    todo = [item for item in items if item.id not in cache or (retry_failed and not cache[item.id])]
     if todo:
         started = time.perf_counter()
         with ProcessPoolExecutor(max_workers=jobs) as pool:
@@ -127,6 +129,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--no-ocr", action="store_true", help="score the truth text only")
     parser.add_argument("--fresh", action="store_true", help="ignore cached OCR text")
+    parser.add_argument("--retry-failed", action="store_true", help="OCR again the documents that failed")
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--errors", type=int, default=15, help="how many errors to print")
     args = parser.parse_args(argv)
@@ -147,7 +150,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     truth_board, truth_time = _score(items, truth_texts)
     boards = {"truth text": truth_board}
     if not args.no_ocr:
-        ocr_texts = _ocr_texts(items, folder / CACHE_NAME, args.jobs, args.fresh)
+        ocr_texts = _ocr_texts(items, folder / CACHE_NAME, args.jobs, args.fresh, args.retry_failed)
         ocr_board = _score(items, ocr_texts)[0]
         boards["OCR"] = ocr_board
     _print_table("Precision (P) and recall (R) per field", boards)
