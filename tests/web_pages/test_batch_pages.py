@@ -36,11 +36,13 @@ def test_uploading_scans_starts_a_batch(
     assert response.headers["Location"] == f"/batches/{batch.id}"  # type: ignore[attr-defined]
     page = text_of(client.get(f"/batches/{batch.id}"))
     assert "Đã nhận 2 tệp" in page and "Tiến độ" in page and "<progress" in page
+    [event] = backends.catalog.query_audit(action="batch.create")
+    assert event.actor == "luu-tru" and event.details["files"] == ["Giấy phép 1.png", "b.png"]
     assert f'data-progress-url="/batches/{batch.id}/progress"' in page
 
 
 def test_an_upload_without_files_or_of_the_wrong_type_is_refused_with_a_message(
-    as_user: Callable[..., FlaskClient], runner: RecordingRunner
+    as_user: Callable[..., FlaskClient], runner: RecordingRunner, backends: Backends
 ) -> None:
     client = as_user("luu-tru")
     empty = _upload(client, [])
@@ -48,6 +50,8 @@ def test_an_upload_without_files_or_of_the_wrong_type_is_refused_with_a_message(
     wrong = _upload(client, [(b"hello", "notes.txt")])
     assert wrong.status_code == 415 and "notes.txt" in text_of(wrong)  # type: ignore[attr-defined]
     assert runner.started == []
+    uploads = backends.settings.data_dir / "uploads"
+    assert not uploads.exists() or not any(uploads.iterdir())  # nothing half-saved is left
 
 
 def test_the_batch_page_lists_items_and_quarantined_files_with_reasons(

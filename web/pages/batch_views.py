@@ -8,6 +8,7 @@ ingest runner updates item by item; the page polls ``/batches/<id>/progress`` on
 
 from __future__ import annotations
 
+import shutil
 from typing import Any
 
 from flask import flash, jsonify, redirect, render_template, request, url_for
@@ -19,7 +20,7 @@ from kho.errors import ConflictError, InputError, ServiceUnavailableError, Usage
 from repository.catalog import BatchProgress
 from web.batches import BatchStarter, create_uploaded_batch
 from web.context import state
-from web.pages.base import form_text, pages, require_page
+from web.pages.base import form_text, pages, require_page, signed_in
 from web.uploads import save_upload
 
 ITEMS_SHOWN = 1000
@@ -80,10 +81,20 @@ def batch_new() -> ResponseReturnValue:
     web = state()
     try:
         saved = save_upload(web.settings.data_dir, files, manifest if manifest and manifest.filename else None)
-        batch = create_uploaded_batch(web.backends, saved, name or None)
+        try:
+            batch = create_uploaded_batch(web.backends, saved, name or None)
+        except BaseException:
+            shutil.rmtree(saved.root, ignore_errors=True)
+            raise
     except (UsageError, InputError, ConflictError) as e:
         flash(e.one_line(), "error")
         return render_template("batch_new.html", name=name), e.http_status
+    principal = signed_in()
+    web.backends.catalog.record_audit_event(
+        actor=principal.actor if principal else "?", actor_kind="user", action="batch.create",
+        client_address=request.remote_addr or "",
+        details={"batch_id": batch.id, "files": list(saved.names)[:50], "manifest": saved.manifest is not None},
+    )
     batch_runner().start(batch.id)
     flash(_("Đã nhận %(n)s tệp; lô đang được xử lý.", n=len(files)), "success")
     return redirect(url_for("pages.batch", batch_id=batch.id))

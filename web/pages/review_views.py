@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from kho.errors import ConflictError
 from repository.catalog import ReviewTask
 from repository.schema import Record
+from web.audit import read_document
 from web.context import state
 from web.pages.actions import resolve_review
 from web.pages.base import REVIEW_PURPOSE, pages, read_context, remember_seen, require_page
@@ -79,8 +80,6 @@ def _task_page(task: ReviewTask, current: Record, result: FormResult | None, sta
 @require_page("review")
 def review_task(task_id: int) -> ResponseReturnValue:
     """One task: GET shows it; POST ``decision=accept`` (as read) or ``decision=save`` (with corrections)."""
-    from web.audit import read_document
-
     web = state()
     task = web.backends.catalog.get_review_task(task_id)
     current = read_document(web.backends, web.scope_policy, read_context(REVIEW_PURPOSE), task.record_id)
