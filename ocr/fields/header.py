@@ -79,6 +79,7 @@ _DATE = re.compile(
     rf"ng[a-z]?y\s*(?P<d>{_D}\s?{_D}?)\s*(?:-|,)?\s*th[a-z]?ng\s*(?P<m>{_D}\s?{_D}?)\s*(?:-|,)?\s*"
     rf"n[a-z]?m\s*(?P<y>{_D}\s?{_D}\s?{_D}\s?{_D})"
 )
+_PLACE_DATE = re.compile(r"[A-ZĐ][^\W\d_]*\s*,\s*ng[àaảạá]?y\b")
 _DIGIT_MAP = str.maketrans({"o": "0", "i": "1", "l": "1", "|": "1", " ": None})
 _EXCLUDED_BEFORE = re.compile(r"\b(sinh|cap|hieu luc|ky|tu|den)\W*$")
 
@@ -151,6 +152,8 @@ def find_date_line(text: str, page: int) -> DateLine | None:
             return DateLine(FieldValue(date.isoformat(), confidence, evidence), place)
         if fallback is None and not _EXCLUDED_BEFORE.search(before) and "can cu" not in before:
             fallback = DateLine(FieldValue(date.isoformat(), 0.7, evidence), None)
+    if _PLACE_DATE.search(text):
+        return None  # the header's date line is there but unreadable: no guess from the body
     return fallback
 
 

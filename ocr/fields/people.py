@@ -60,7 +60,7 @@ _SURNAMES = {fold(n): n for n in (
     "Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô",
     "Dương", "Lý", "Đoàn", "Trương", "Đinh", "Lương", "Thái", "Đàm", "Hà", "Mai", "Tô", "Cao", "Lâm",
     "Châu", "Trịnh", "Lưu", "Tạ", "Quách", "Kiều", "Đào", "Vương", "Tăng", "Hứa", "Mạc", "Chu", "Triệu",
-    "Phùng", "Doãn", "Nông", "Hầu", "Khổng", "Thân", "Âu", "Ung", "Lò",
+    "Phùng", "Nông", "Hầu", "Khổng", "Thân", "Âu", "Ung", "Lò",
 )}
 
 

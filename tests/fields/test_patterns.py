@@ -269,3 +269,14 @@ def test_locality(text: str, expected: str) -> None:
     found = find_locality(text, 1)
     assert found is not None
     assert found.value == " ".join(expected.split())
+
+
+def test_unreadable_header_date_gives_no_guess_from_the_body() -> None:
+    text = ("Số: 1746/QĐ-UBND Nông Sơn, ngày 237 tháng 11 năm 2024\n"
+            "Xét đề nghị tại Tờ trình số 12/TTr ngày 22 tháng 11 năm 2019")
+    assert find_date_line(text, 1) is None
+
+
+def test_doan_and_similar_surnames_are_kept() -> None:
+    found = find_holder_name("cho ông Đoàn Xuân Hải, sinh năm 1970", 1)
+    assert found is not None and found.value == "Đoàn Xuân Hải"
