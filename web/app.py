@@ -34,6 +34,7 @@ from web.batches import BackgroundBatchRunner
 from web.context import EXTENSION, HtmlErrorRenderer, WebState, state
 from web.errors import as_kho_error
 from web.logs import install_redaction, redact_citizen_ids
+from web.ratelimit import storage_uri
 
 # "module:attribute" of each blueprint registered by create_app.
 BLUEPRINTS: tuple[str, ...] = (
@@ -73,7 +74,8 @@ def create_app(settings: Settings, backends: Backends | None = None) -> Flask:
         key_func=rate_limit_key,
         app=app,
         default_limits=[settings.rate_limit],
-        storage_uri=settings.rate_limit_storage,
+        storage_uri=storage_uri(settings.rate_limit_storage),
+        strategy="fixed-window",
         headers_enabled=True,
         key_prefix="kho",
     )
