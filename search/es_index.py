@@ -24,7 +24,7 @@ from kho.errors import ConfigError, ServiceUnavailableError
 from kho.settings import Settings
 from search.analysis import analyse
 from search.es_mapping import MAPPING_VERSION, index_body, index_name, source_document
-from search.es_query import aggregations, build_query, sort_clause
+from search.es_query import adjacency_query, aggregations, build_query, sort_clause
 from search.highlight import highlight_pages
 from search.index import (
     BulkFailure,
@@ -37,7 +37,15 @@ from search.index import (
 )
 from search.places import PlaceTable, load_places
 from search.prefetch import prefetch
-from search.query import FACET_FIELDS, TextPlan, plan_filters, plan_text
+from search.query import (
+    FACET_FIELDS,
+    RESCORE_WINDOW,
+    TextPlan,
+    plan_filters,
+    plan_text,
+    proximity_order,
+    rescores,
+)
 
 __all__ = ["MAX_WINDOW", "ElasticsearchIndex"]
 
@@ -122,7 +130,8 @@ class ElasticsearchIndex:
                 self.client.indices.create(index=name, settings=body["settings"], mappings=body["mappings"],
                                            aliases={self.alias: {}})
             targets = self._alias_targets()
-            if len(targets) > 1:  # another process created one at the same time: keep theirs
+            if len(targets) > 1 and name != min(targets):
+                # Another process created one at the same moment: every process keeps the oldest.
                 with self._errors("remove a duplicate index"):
                     self.client.indices.delete(index=name)
                 targets = [t for t in targets if t != name]
@@ -270,24 +279,49 @@ class ElasticsearchIndex:
         sort = sort_clause(query.sort)
         fields = HIT_FIELDS + ([] if plan.empty else ["pages"])
         deep = query.offset + query.limit > self._max_window
-        body: dict[str, Any] = {
-            "query": es_query, "sort": sort, "track_total_hits": True, "track_scores": True,
-            "from": 0 if deep else query.offset, "size": 0 if deep else query.limit,
-            "_source": {"includes": fields},
-        }
+        rescore = rescores(plan, query) and not deep
+        body: dict[str, Any] = {"query": es_query, "sort": sort, "track_total_hits": True, "track_scores": True}
+        if rescore:  # ids and scores of the first hits; sources fetched after reordering
+            body.update({"from": 0, "size": max(RESCORE_WINDOW, query.offset + query.limit), "_source": False})
+        else:
+            body.update({"from": 0 if deep else query.offset, "size": 0 if deep else query.limit,
+                         "_source": {"includes": fields}})
         if query.with_facets:
             body["aggs"] = aggregations()
         with self._errors("search", detail=False):
             response = self.client.search(index=self.alias, body=body)
         hits = response["hits"]["hits"]
         total = int(response["hits"]["total"]["value"])
-        if deep and query.offset < total:
+        if rescore and plan.proximity is not None:
+            hits = self._rescored_window(hits, plan.proximity.folded, query.offset, query.limit, fields)
+        elif deep and query.offset < total:
             hits = self._deep_window(es_query, sort, query.offset, query.limit, fields)
         return SearchResult(
             total=total,
             hits=tuple(_hit(h, plan) for h in hits),
             facets=_facets(response.get("aggregations", {})) if query.with_facets else {},
         )
+
+    def _rescored_window(
+        self, hits: list[dict[str, Any]], phrase: tuple[str, ...], offset: int, limit: int, fields: list[str]
+    ) -> list[dict[str, Any]]:
+        """Move the first hits holding ``phrase`` forward, cut the page, then fetch its sources."""
+        head = [h["_id"] for h in hits[:RESCORE_WINDOW]]
+        if not head:
+            return []
+        with self._errors("search", detail=False):
+            found = self.client.search(index=self.alias, query=adjacency_query(head, phrase), size=len(head),
+                                       source=False)
+        adjacent = {h["_id"] for h in found["hits"]["hits"]}
+        order = proximity_order(range(len(hits)), {i for i, h in enumerate(hits) if h["_id"] in adjacent})
+        page = [hits[i] for i in order[offset:offset + limit]]
+        if not page:
+            return []
+        with self._errors("search", detail=False):
+            fetched = self.client.search(index=self.alias, query={"ids": {"values": [h["_id"] for h in page]}},
+                                         size=len(page), source_includes=fields)
+        sources = {h["_id"]: h["_source"] for h in fetched["hits"]["hits"]}
+        return [{**h, "_source": sources.get(h["_id"], {})} for h in page]
 
     def _deep_window(
         self, es_query: dict[str, Any], sort: list[Any], offset: int, limit: int, fields: list[str]

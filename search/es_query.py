@@ -2,8 +2,8 @@
 
 Pure functions returning request bodies. The text clauses mirror :func:`search.sqlite_sql.fts_expression`:
 every term/phrase is required on ``text_folded``; accented ones also score on ``text_exact``
-(boosted); bare words together score as a phrase; a document-number query also matches
-``document_number_key`` exactly.
+(boosted); a document-number query also matches ``document_number_key`` exactly. The proximity
+of bare words is applied afterwards to the first hits (:func:`search.query.proximity_order`).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from search.query import FACET_FIELDS, FACET_SIZE, Filters, Phrase, Term, TextPlan
 
-__all__ = ["EXACT_BOOST", "aggregations", "build_query", "sort_clause"]
+__all__ = ["EXACT_BOOST", "adjacency_query", "aggregations", "build_query", "sort_clause"]
 
 EXACT_BOOST = 2.0
 DOCNUM_BOOST = 50.0
@@ -34,10 +34,6 @@ def text_query(plan: TextPlan) -> dict[str, Any] | None:
         must.append(_clause("text_folded", item))
         if item.exact:
             should.append(_clause("text_exact", item, EXACT_BOOST))
-    if plan.proximity is not None:
-        should.append(_clause("text_folded", plan.proximity))
-        if plan.proximity.exact:
-            should.append(_clause("text_exact", plan.proximity, EXACT_BOOST))
     text: dict[str, Any] | None = {"bool": {"must": must, "should": should}} if must else None
     if plan.document_number is None:
         return text
@@ -92,3 +88,9 @@ def aggregations() -> dict[str, Any]:
     """Terms aggregations for the facets (count desc, then value asc)."""
     order = [{"_count": "desc"}, {"_key": "asc"}]
     return {name: {"terms": {"field": name, "size": FACET_SIZE, "order": order}} for name in FACET_FIELDS}
+
+
+def adjacency_query(ids: list[str], phrase: tuple[str, ...]) -> dict[str, Any]:
+    """Which of ``ids`` contain the folded ``phrase`` (for the proximity rescoring)."""
+    return {"bool": {"filter": [{"ids": {"values": ids}},
+                                {"match_phrase": {"text_folded": " ".join(phrase)}}]}}

@@ -8,8 +8,11 @@ records. Query text syntax:
   (``07/QĐ-UBND``, ``Hòa-Bình``) is a phrase too;
 * accented terms also score on the exact (accent-sensitive) field, so exact-accent matches rank
   first; unaccented terms match only on the folded field;
-* several bare words also score as a phrase (adjacent, in order): Vietnamese words are several
-  syllables, and this ranks ``quyết định`` above texts with ``quyết`` and ``định`` apart;
+* with several bare words, among the best :data:`RESCORE_WINDOW` hits (relevance order) those
+  where the words are adjacent and in order come first: Vietnamese words are several syllables,
+  and this ranks ``quyết định`` above texts with ``quyết`` and ``định`` apart. (A rescoring
+  window rather than a phrase clause on every match: a phrase over every match of common
+  syllables costs 3× the whole query.)
 * a query that is a document number (``Số: 7/QĐ-UBND``) also matches that document number exactly,
   whatever the leading zeros.
 """
@@ -17,7 +20,9 @@ records. Query text syntax:
 from __future__ import annotations
 
 import re
+from collections.abc import Container, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from kho.errors import UsageError
 from search.index import SearchQuery
@@ -28,22 +33,28 @@ __all__ = [
     "FACET_FIELDS",
     "FACET_SIZE",
     "MAX_LIMIT",
+    "RESCORE_WINDOW",
     "REVIEW_STATES",
     "STATUSES",
     "Filters",
     "Phrase",
     "Term",
     "TextPlan",
+    "contains_phrase",
     "plan_filters",
     "plan_text",
+    "proximity_order",
+    "rescores",
 ]
 
 FACET_FIELDS = ("document_type", "issuer", "locality", "year", "status", "review_state")
 FACET_SIZE = 20
+RESCORE_WINDOW = 100
 MAX_LIMIT = 1000
 STATUSES = ("valid", "superseded", "revoked")
 REVIEW_STATES = ("none", "needs_review", "reviewed")
 
+T = TypeVar("T")
 _PART_RE = re.compile(r'"([^"]*)"?|“([^”]*)”?|(\S+)')
 _DOCNUM_RE = re.compile(r"(?:s[oố]\s*[:.]?\s*)?\d+\s*/\s*\S*[^\W\d_]\S*", re.IGNORECASE)
 
@@ -185,3 +196,20 @@ def plan_filters(query: SearchQuery) -> Filters:
         date_to=query.date_to.isoformat() if query.date_to else None,
     )
 
+
+
+def rescores(plan: TextPlan, query: SearchQuery) -> bool:
+    """True when the page needs the proximity rescoring of the first :data:`RESCORE_WINDOW` hits."""
+    return (query.sort == "relevance" and plan.proximity is not None and query.offset < RESCORE_WINDOW
+            and query.limit > 0)
+
+
+def proximity_order(ranked: Sequence[T], adjacent: Container[T], window: int = RESCORE_WINDOW) -> list[T]:
+    """``ranked`` with, among its first ``window``, those in ``adjacent`` moved first (order kept in each group)."""
+    head = list(ranked[:window])
+    return [x for x in head if x in adjacent] + [x for x in head if x not in adjacent] + list(ranked[window:])
+
+
+def contains_phrase(folded_tokens: str, phrase: Sequence[str]) -> bool:
+    """True when the space-joined folded tokens contain ``phrase`` as consecutive tokens."""
+    return f" {' '.join(phrase)} " in f" {folded_tokens} "

@@ -32,7 +32,17 @@ from search.index import (
     SearchResult,
 )
 from search.places import PlaceTable, load_places
-from search.query import FACET_FIELDS, FACET_SIZE, TextPlan, plan_filters, plan_text
+from search.query import (
+    FACET_FIELDS,
+    FACET_SIZE,
+    RESCORE_WINDOW,
+    TextPlan,
+    contains_phrase,
+    plan_filters,
+    plan_text,
+    proximity_order,
+    rescores,
+)
 from search.sqlite_sql import (
     DOCNUM_BONUS,
     EXACT_WEIGHT,
@@ -315,8 +325,15 @@ class SqliteIndex:
         order = "sort_date DESC, record_id"
         if query.sort == "relevance" and scored:
             order = f"score DESC, {order}"
+        rescore = scored and rescores(plan, query)
+        limit, offset = (max(RESCORE_WINDOW, query.offset + query.limit), 0) if rescore else \
+            (query.limit, query.offset)
         window = conn.execute(f"SELECT rid, {'score' if scored else '0.0'} FROM {source} ORDER BY {order} "
-                              "LIMIT ? OFFSET ?", (query.limit, query.offset)).fetchall()
+                              "LIMIT ? OFFSET ?", (limit, offset)).fetchall()
+        if rescore and plan.proximity is not None:
+            adjacent = self._adjacent(conn, t, [int(r[0]) for r in window[:RESCORE_WINDOW]], plan.proximity.folded)
+            ranks = proximity_order(range(len(window)), {i for i, r in enumerate(window) if int(r[0]) in adjacent})
+            window = [window[i] for i in ranks[query.offset:query.offset + query.limit]]
         if not window:
             return ()
         rids = [int(r[0]) for r in window]
@@ -326,6 +343,14 @@ class SqliteIndex:
         pages = self._pages(conn, t, rids) if not plan.empty else {}
         return tuple(_hit(rows[rid], float(score), highlight_pages(pages.get(rid, []), plan))
                      for rid, score in window)
+
+    def _adjacent(self, conn: sqlite3.Connection, t: Tables, rids: list[int], phrase: tuple[str, ...]) -> set[int]:
+        """Which of ``rids`` contain ``phrase`` (folded tokens, consecutive, within one text block)."""
+        if not rids:
+            return set()
+        marks = ", ".join("?" for _ in rids)
+        rows = conn.execute(f"SELECT rowid, folded FROM {t.fts} WHERE rowid IN ({marks})", rids)
+        return {int(rid) for rid, folded in rows if contains_phrase(str(folded), phrase)}
 
     def _pages(self, conn: sqlite3.Connection, t: Tables, rids: list[int]) -> dict[int, list[str]]:
         found: dict[int, list[str]] = {}

@@ -125,9 +125,6 @@ def fts_expression(plan: TextPlan) -> str | None:
     parts = [_alternatives(item) for item in plan.required()]
     if not parts:
         return None
-    if plan.proximity is not None:
-        first = _string(plan.proximity.folded[0])
-        parts.append(f"({_alternatives(plan.proximity)} OR folded : {first})")
     return " AND ".join(parts)
 
 

@@ -298,3 +298,19 @@ def test_citizen_ids_never_reach_the_log(loaded: SearchIndex, caplog: pytest.Log
         with pytest.raises(UsageError):
             run(loaded, citizen_id="0490850")
     assert ID_AN not in caplog.text and "0490850" not in caplog.text
+
+
+def test_adjacent_words_first_within_the_rescoring_window_and_pages_agree(index: SearchIndex) -> None:
+    docs = [IndexDocument(record_id=f"p-{i:03d}", version=1, issued_on=date(2020, 1, 1 + i % 28),
+                          pages=(("quyết định " if i % 3 == 0 else "quyết tâm theo quy định ") + "chữ " * (i % 7),))
+            for i in range(130)]
+    assert index.index_documents(docs, refresh=True).failures == ()
+    whole = ids(index.search(SearchQuery(text="quyết định", limit=200, with_facets=False)))
+    paged = [r for o in range(0, 130, 25)
+             for r in ids(index.search(SearchQuery(text="quyết định", limit=25, offset=o, with_facets=False)))]
+    assert paged == whole and len(whole) == 130
+    adjacent = {d.record_id for i, d in enumerate(docs) if i % 3 == 0}
+    head = whole[:100]
+    first_apart = next(i for i, r in enumerate(head) if r not in adjacent)
+    assert all(r not in adjacent for r in head[first_apart:])
+    assert set(head[:first_apart]) <= adjacent and first_apart == len(adjacent)

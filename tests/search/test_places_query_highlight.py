@@ -134,3 +134,28 @@ def test_long_pages_are_cut_around_the_first_match() -> None:
 
 def test_no_terms_no_highlights() -> None:
     assert highlight_pages(["đất"], plan_text("")) == ()
+
+
+def test_proximity_order_moves_adjacent_hits_first_within_the_window() -> None:
+    from search.query import proximity_order
+
+    assert proximity_order([1, 2, 3, 4, 5], {2, 4, 5}, window=4) == [2, 4, 1, 3, 5]
+    assert proximity_order([], {1}) == []
+
+
+def test_contains_phrase_needs_whole_consecutive_tokens() -> None:
+    from search.query import contains_phrase
+
+    assert contains_phrase("ve viec quyet dinh so", ("quyet", "dinh"))
+    assert not contains_phrase("quyet dinhx", ("quyet", "dinh"))
+    assert not contains_phrase("quyet _ dinh", ("quyet", "dinh"))
+
+
+def test_rescoring_applies_to_relevance_pages_within_the_window() -> None:
+    from search.query import rescores
+
+    plan = plan_text("quyết định")
+    assert rescores(plan, SearchQuery(text="quyết định"))
+    assert not rescores(plan, SearchQuery(text="quyết định", sort="date"))
+    assert not rescores(plan, SearchQuery(text="quyết định", offset=100))
+    assert not rescores(plan_text('"quyết định"'), SearchQuery(text='"quyết định"'))
