@@ -128,15 +128,22 @@ def analysis_rate(corpus: Any, n: int) -> float:
     return n / (time.perf_counter() - start)
 
 
-def bench_backend(name: str, index: SearchIndex, size: int, n_queries: int) -> dict[str, object]:
-    """Bulk-load ``size`` documents with ``rebuild`` and time the query mixes."""
+def bench_backend(name: str, index: SearchIndex, size: int, n_queries: int, reuse: bool = False
+                  ) -> dict[str, object]:
+    """Bulk-load ``size`` documents with ``rebuild`` (unless ``reuse`` finds them) and time the query mixes."""
     corpus = SyntheticCorpus()
     baseline = analysis_rate(SyntheticCorpus(seed=99), min(size, 5000))
-    start = time.perf_counter()
-    result = index.rebuild(corpus.documents(size))
-    seconds = time.perf_counter() - start
-    print(f"[{name} {size}] rebuild: {result.indexed} docs in {seconds:.1f} s ({size / seconds:.0f} docs/s, "
-          f"{len(result.failures)} failures); analysis alone {baseline:.0f} docs/s", flush=True)
+    seconds = float("nan")
+    if reuse and index.count() == size:
+        for i in range(0, size, 97):  # the samples the generator would have kept
+            corpus.document(i)
+        print(f"[{name} {size}] reusing the index left by an earlier run", flush=True)
+    else:
+        start = time.perf_counter()
+        result = index.rebuild(corpus.documents(size))
+        seconds = time.perf_counter() - start
+        print(f"[{name} {size}] rebuild: {result.indexed} docs in {seconds:.1f} s ({size / seconds:.0f} docs/s, "
+              f"{len(result.failures)} failures); analysis alone {baseline:.0f} docs/s", flush=True)
     sets = query_sets(corpus, n_queries)
     run_queries(index, sets["full text, accented"][:20] + sets["citizen ID lookup"][:20])  # warm-up
     ping = timed(index.count, 30)
@@ -206,14 +213,14 @@ def time_reindex(root: Path, env_extra: dict[str, str], label: str) -> dict[str,
     return {"label": label, "seconds": seconds, "indexed": indexed, "exit": done.returncode}
 
 
-def _es_indexes(alias: str, max_window: int = 10_000) -> Iterator[ElasticsearchIndex]:
+def _es_indexes(alias: str, keep: bool = False) -> Iterator[ElasticsearchIndex]:
     client = Elasticsearch(ES_URL, request_timeout=300)
-    index = ElasticsearchIndex(client, alias, url=ES_URL, max_window=max_window)
+    index = ElasticsearchIndex(client, alias, url=ES_URL)
     try:
         yield index
     finally:
         names = list(client.indices.get(index=f"{alias}-*").body)
-        if names:
+        if names and not keep:
             client.indices.delete(index=",".join(names))
         client.close()
 
@@ -226,17 +233,23 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--reindex", type=int, default=100_000, help="records for the kho reindex timing; 0: skip")
     parser.add_argument("--work", type=Path, default=Path("/tmp/kho-bench-search"))
+    parser.add_argument("--keep", action="store_true", help="keep the benchmark indexes (SQLite files, ES indices)")
+    parser.add_argument("--reuse", action="store_true", help="query indexes kept by --keep instead of rebuilding")
     args = parser.parse_args()
     results: list[object] = []
     args.work.mkdir(parents=True, exist_ok=True)
     for size in [int(s) for s in args.sqlite_sizes.split(",") if s]:
         path = args.work / f"bench-{size}.sqlite3"
-        for leftover in args.work.glob(f"bench-{size}.sqlite3*"):
-            leftover.unlink()
-        results.append(bench_backend("sqlite", SqliteIndex(path), size, args.queries))
+        if not args.reuse:
+            for leftover in args.work.glob(f"bench-{size}.sqlite3*"):
+                leftover.unlink()
+        results.append(bench_backend("sqlite", SqliteIndex(path), size, args.queries, args.reuse))
+        if not args.keep:
+            for leftover in args.work.glob(f"bench-{size}.sqlite3*"):
+                leftover.unlink()
     for size in [int(s) for s in args.es_sizes.split(",") if s]:
-        for index in _es_indexes(f"kho-bench-{size}"):
-            results.append(bench_backend("elasticsearch", index, size, args.queries))
+        for index in _es_indexes(f"kho-bench-{size}", keep=args.keep):
+            results.append(bench_backend("elasticsearch", index, size, args.queries, args.reuse))
     if args.reindex:
         repo = args.work / "repo"
         start = time.perf_counter()

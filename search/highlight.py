@@ -10,7 +10,7 @@ import html
 from collections.abc import Sequence
 
 from search.index import Highlight
-from search.normalize import fold_tokens, token_spans
+from search.normalize import token_spans, tokens
 from search.query import TextPlan
 
 __all__ = ["MAX_HIGHLIGHTS", "SNIPPET_CHARS", "highlight_pages", "match_ranges"]
@@ -19,10 +19,15 @@ MAX_HIGHLIGHTS = 3
 SNIPPET_CHARS = 160
 
 
-def match_ranges(text: str, terms: frozenset[str], phrases: Sequence[Sequence[str]]) -> list[tuple[int, int]]:
-    """Character ranges of ``text`` that match a folded term or phrase, merged when only spaces part them."""
-    spans = list(token_spans(text))
-    folded = fold_tokens([s[2] for s in spans])
+def match_ranges(
+    text: str, terms: frozenset[str], phrases: Sequence[Sequence[str]], *, within: int | None = None
+) -> list[tuple[int, int]]:
+    """Character ranges of ``text`` that match a folded term or phrase, merged when only spaces part them.
+
+    With ``within``, only the ranges starting less than ``within`` characters after the first one.
+    The tokens are found with the fast tokenizer first; offsets are computed only when something matched.
+    """
+    folded = tokens(text, folded=True)
     marked = [f in terms for f in folded]
     for phrase in phrases:
         n = len(phrase)
@@ -31,9 +36,14 @@ def match_ranges(text: str, terms: frozenset[str], phrases: Sequence[Sequence[st
         for i in range(len(folded) - n + 1):
             if folded[i] == phrase[0] and tuple(folded[i:i + n]) == tuple(phrase):
                 marked[i:i + n] = [True] * n
+    if True not in marked:
+        return []
+    last = len(marked) - 1 - marked[::-1].index(True)
     ranges: list[tuple[int, int]] = []
-    for (start, end, _), hit in zip(spans, marked, strict=True):
-        if not hit:
+    for i, (start, end, _) in enumerate(token_spans(text)):
+        if i > last or (within is not None and ranges and start >= ranges[0][0] + within):
+            break
+        if not marked[i]:
             continue
         if ranges and not text[ranges[-1][1]:start].strip():
             ranges[-1] = (ranges[-1][0], end)
@@ -82,7 +92,7 @@ def highlight_pages(
         return ()
     found: list[Highlight] = []
     for number, text in enumerate(pages, start=1):
-        ranges = match_ranges(text, terms, phrases)
+        ranges = match_ranges(text, terms, phrases, within=width)
         if ranges:
             found.append(Highlight(page=number, text=_snippet(text, ranges, width)))
             if len(found) >= limit:
