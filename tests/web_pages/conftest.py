@@ -12,24 +12,13 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from pages_helpers import PASSWORD, USERS, Doc, make_record, sign_in
+from pages_helpers import PASSWORD, USERS, Doc, RecordingRunner, make_record, sign_in
 
 from kho.backends import Backends, open_backends
 from kho.settings import Settings, load_settings
 from repository.catalog import Catalog
 from web.app import create_app
 from web.context import EXTENSION
-
-
-class RecordingRunner:
-    """A batch starter that only remembers the batches it was asked to run."""
-
-    def __init__(self) -> None:
-        self.started: list[int] = []
-
-    def start(self, batch_id: int) -> None:
-        """Remember ``batch_id``."""
-        self.started.append(batch_id)
 
 
 @pytest.fixture

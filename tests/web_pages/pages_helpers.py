@@ -34,6 +34,17 @@ class Doc:
     pages: tuple[str, ...]
 
 
+class RecordingRunner:
+    """A batch starter that only remembers the batches it was asked to run."""
+
+    def __init__(self) -> None:
+        self.started: list[int] = []
+
+    def start(self, batch_id: int) -> None:
+        """Remember ``batch_id``."""
+        self.started.append(batch_id)
+
+
 def csrf_token(page: str) -> str:
     """The CSRF token of the first form in a rendered page."""
     found = _CSRF.search(page)

@@ -6,9 +6,8 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 
-from conftest import RecordingRunner
 from flask.testing import FlaskClient
-from pages_helpers import csrf_token, png_bytes, text_of
+from pages_helpers import RecordingRunner, csrf_token, png_bytes, text_of
 
 from kho.backends import Backends
 from repository.catalog import NewBatchItem

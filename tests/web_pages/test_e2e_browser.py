@@ -11,6 +11,7 @@ import csv
 import io
 import shutil
 import threading
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -56,6 +57,14 @@ def live_url(web_settings: Settings, backends: Backends) -> Iterator[str]:
     thread.join(10)
 
 
+def _console_errors(page: object) -> list[str]:
+    """Collect the page's console errors (CSP violations, script errors, failed loads)."""
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)  # type: ignore[attr-defined]
+    page.on("pageerror", lambda e: errors.append(str(e)))  # type: ignore[attr-defined]
+    return errors
+
+
 class Shots:
     """Numbered full-page screenshots of one test under ``tests/artifacts/web_pages/<test>/``."""
 
@@ -69,6 +78,15 @@ class Shots:
     def __call__(self, step: str) -> None:
         self.n += 1
         self.page.screenshot(path=str(self.folder / f"{self.n:02d}-{step}.png"), full_page=True)  # type: ignore[attr-defined]
+
+
+def _wait_for_images(page: object, limit: float = 30.0) -> None:
+    """Wait until every image of the page has loaded (polled from Python: the pages' CSP forbids eval)."""
+    deadline = time.monotonic() + limit
+    script = "Array.from(document.images).every(i => i.complete && i.naturalWidth > 0)"
+    while not page.evaluate(script):  # type: ignore[attr-defined]
+        assert time.monotonic() < deadline, "page images did not load"
+        time.sleep(0.1)
 
 
 def _sign_in(page: object, url: str, username: str) -> None:
@@ -87,6 +105,7 @@ def test_search_an_unaccented_name_open_the_record_and_download_the_pdf(
     make_doc(holder_name="Lê Văn Bình")
     context = browser.new_context(accept_downloads=True, locale="vi-VN", viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
     page = context.new_page()
+    errors = _console_errors(page)
     shot = Shots(page, "search-record-pdf")
     page.goto(f"{live_url}/search")
     assert "/login" in page.url
@@ -103,7 +122,7 @@ def test_search_an_unaccented_name_open_the_record_and_download_the_pdf(
     page.click(f"a[href='/records/{doc.record_id}']")
     page.wait_for_selector("#record-title")
     assert "03/GCN-HKD" in page.inner_text("#record-title")
-    page.wait_for_function("Array.from(document.images).every(i => i.complete && i.naturalWidth > 0)")
+    _wait_for_images(page)
     shot("record")
     with page.expect_download() as info:
         page.click("text=Tải bản PDF")
@@ -116,6 +135,7 @@ def test_search_an_unaccented_name_open_the_record_and_download_the_pdf(
     page.wait_for_selector("html[lang=en]")
     assert "Download the PDF" in page.inner_text("main")
     shot("record-english")
+    assert errors == []
     context.close()
 
 
@@ -140,6 +160,7 @@ def test_upload_a_batch_watch_it_finish_and_correct_a_field_in_review(
     scans, manifest, truth = _tiny_batch(tmp_path / "scans")
     context = browser.new_context(locale="vi-VN", viewport={"width": 1400, "height": 1000})  # type: ignore[attr-defined]
     page = context.new_page()
+    errors = _console_errors(page)
     shot = Shots(page, "upload-review")
     _sign_in(page, live_url, "luu-tru")
     page.click("a[href='/batches']")
@@ -166,7 +187,7 @@ def test_upload_a_batch_watch_it_finish_and_correct_a_field_in_review(
     page.wait_for_selector("#f-document_number")
     assert page.evaluate("document.activeElement.id") == "f-document_type"
     assert "khác bảng kê" in page.inner_text(".reasons-box")
-    page.wait_for_function("Array.from(document.images).every(i => i.complete && i.naturalWidth > 0)")
+    _wait_for_images(page)
     shot("review-task")
     page.fill("#f-document_number", truth["document_number"])
     page.keyboard.press("Control+Enter")
@@ -179,4 +200,5 @@ def test_upload_a_batch_watch_it_finish_and_correct_a_field_in_review(
     page.click("a[href='/statistics']")
     assert page.locator("svg[role=img]").count() >= 5
     shot("statistics")
+    assert errors == []
     context.close()

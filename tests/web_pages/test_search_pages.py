@@ -3,9 +3,11 @@ highlighted snippets with page numbers, thumbnails, paging; every results page i
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable
 
+import pytest
 from flask.testing import FlaskClient
 from pages_helpers import Doc, text_of
 
@@ -122,3 +124,15 @@ def test_thumbnails_only_for_listed_or_opened_records(
 def test_a_bad_filter_value_is_ignored_not_an_error(as_user: Callable[..., FlaskClient]) -> None:
     response = as_user("can-bo").get("/search?q=x&year=abcd&status=zzz&page=-3")
     assert response.status_code == 200
+
+
+def test_citizen_ids_never_reach_the_log(
+    as_user: Callable[..., FlaskClient], make_doc: Callable[..., Doc], caplog: pytest.LogCaptureFixture
+) -> None:
+    doc = make_doc(citizen_ids=("049190001111",))
+    client = as_user("can-bo")
+    with caplog.at_level(logging.DEBUG):
+        client.get("/search?q=049190001111")
+        client.get(f"/records/{doc.record_id}")
+        client.get("/search?q=" + "9" * 12)
+    assert all("049190001111" not in r.getMessage() and "9" * 12 not in r.getMessage() for r in caplog.records)
