@@ -18,6 +18,7 @@ import click
 from kho import __version__
 from kho.context import CliContext
 from kho.errors import KhoError
+from kho.logsetup import configure_logging
 from kho.settings import load_settings
 
 # "module:attribute" of each click command or group attached to the main group.
@@ -43,11 +44,8 @@ EXIT_INTERNAL = 70
 def cli(ctx: click.Context) -> None:
     """kho: turn scanned administrative results into trusted, searchable digital records."""
     ctx.obj = CliContext(settings=load_settings())
-    logging.basicConfig(
-        level=ctx.obj.settings.log_level,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
+    configure_logging(ctx.obj.settings.log_level)
+
 
 
 @cli.command("config")

@@ -7,14 +7,10 @@ Elasticsearch connections must not be shared across forked workers. See docs/api
 
 from __future__ import annotations
 
-import logging
-import sys
-
+from kho.logsetup import configure_logging
 from kho.settings import load_settings
 from web.app import create_app
 
 settings = load_settings()
-logging.basicConfig(
-    level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
-)
+configure_logging(settings.log_level)
 app = create_app(settings)
