@@ -237,7 +237,8 @@ class ElasticsearchIndex:
         self.ensure_ready()
         found: dict[str, int] = {}
         for hit in self._walk({"match_all": {}}, [{"record_id": "asc"}], page=MAX_WINDOW,
-                              extra={"_source": False, "docvalue_fields": ["record_id", "version"]}):
+                              extra={"_source": False, "stored_fields": "_none_",
+                                     "docvalue_fields": ["record_id", "version"]}):
             fields = hit["fields"]
             found[fields["record_id"][0]] = int(fields["version"][0])
         return found
@@ -333,7 +334,7 @@ class ElasticsearchIndex:
         skipped = 0
         if offset:
             for hit in self._walk(es_query, sort, page=self._max_window, limit=offset,
-                                  extra={"_source": False, "track_scores": True},
+                                  extra={"_source": False, "stored_fields": "_none_", "track_scores": True},
                                   filter_path="hits.hits.sort,pit_id"):
                 after, skipped = hit["sort"], skipped + 1
             if skipped < offset:
