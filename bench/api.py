@@ -167,7 +167,8 @@ def lookup_ids(data: Path, count: int) -> Path:
         pass
     rng = random.Random(5)
     known = list(dict.fromkeys(corpus.sample_ids))
-    unknown = [f"0{rng.randint(10, 99)}1{rng.randint(40, 99)}9{rng.randint(0, 99999):05d}" for _ in range(len(known) // 9)]
+    unknown = [f"0{rng.randint(10, 99)}1{rng.randint(40, 99)}9{rng.randint(0, 99999):05d}"
+               for _ in range(len(known) // 9)]
     path.write_text("\n".join(known + unknown) + "\n")
     return path
 
@@ -261,11 +262,53 @@ def wrk(port: int, ids: Path, key: str, duration: int, connections: int, path: s
             "non_2xx": raw["non_2xx"], "errors": raw["errors"]}
 
 
+def cpu_profile(settings: Settings, ids: Path, n: int = 400) -> dict[str, float]:
+    """CPU milliseconds per request in this process (no HTTP server): the app's own cost, split up.
+
+    ``time.process_time`` counts this process only, so the figures hold on a busy machine too; the
+    index and catalog servers' own CPU is not included.
+    """
+    from search.index import SearchQuery
+    from web.app import create_app
+
+    app = create_app(settings)
+    backends = app.extensions["kho"].backends
+    _, key = backends.catalog.create_api_key("bench cpu", "portal")
+    client = app.test_client()
+    headers = {"Authorization": f"Bearer {key}", "X-Purpose": "benchmark"}
+    known = ids.read_text().split()
+    rng = random.Random(3)
+
+    def cpu(fn: Any) -> float:
+        for _ in range(30):
+            fn()
+        start = time.process_time()
+        for _ in range(n):
+            fn()
+        return (time.process_time() - start) / n * 1000
+
+    def lookup() -> None:
+        assert client.get(f"/api/v1/citizens/{rng.choice(known)}/documents", headers=headers).status_code == 200
+
+    out = {
+        "baseline GET /api/v1/openapi.json": cpu(lambda: client.get("/api/v1/openapi.json")),
+        "citizen lookup (whole request)": cpu(lookup),
+        "  of which index.search": cpu(lambda: backends.index.search(
+            SearchQuery(citizen_id=rng.choice(known), sort="date", limit=1000, with_facets=False))),
+        "  of which record_audit_event": cpu(lambda: backends.catalog.record_audit_event(
+            actor="key:bench", actor_kind="key", action="bench", citizen_id="079085001234", purpose="b")),
+    }
+    backends.close()
+    return out
+
+
 def bench_backend(backend: str, data: Path, ids: Path, args: argparse.Namespace) -> list[dict[str, Any]]:
     """Fill the index, serve it with gunicorn, and load it with wrk; one row per measured load."""
     settings = settings_for(backend, data)
     print(f"[{backend}] index ...", flush=True)
     fill_index(settings, args.records)
+    for what, ms in cpu_profile(settings, ids).items():
+        print(f"[{backend}] CPU in the app process: {what}: {ms:.2f} ms", flush=True)
     catalog = Catalog.open(settings.effective_catalog_url)
     _, key = catalog.create_api_key(f"bench {backend}", "portal")
     catalog.close()
@@ -307,10 +350,11 @@ def main() -> None:
     create_records(data, args.records)
     ids = lookup_ids(data, args.records)
     rows = []
+    load_before = " ".join(Path("/proc/loadavg").read_text().split()[:3])
     for backend in args.backends.split(","):
         rows += bench_backend(backend, data, ids, args)
-    print(f"\ngunicorn: {args.workers} workers x {args.threads} threads (gthread); wrk -t2, {args.duration} s per load; "
-          f"{args.records} records")
+    print(f"\ngunicorn: {args.workers} workers x {args.threads} threads (gthread); wrk -t2, "
+          f"{args.duration} s per load; {args.records} records; load average before: {load_before}")
     print("| backend | load | requests/s | p50 ms | p95 ms | p99 ms | non-2xx |")
     print("|---|---|---:|---:|---:|---:|---:|")
     for r in rows:
