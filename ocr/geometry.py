@@ -40,9 +40,15 @@ def rotate_quarter(image: np.ndarray, rotation: int) -> np.ndarray:
     return image if code is None else cv2.rotate(image, code)
 
 
-def ink_mask(grey: np.ndarray) -> np.ndarray:
-    """A boolean mask of dark (ink) pixels by Otsu's threshold."""
-    _, mask = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+def ink_mask(grey_probe: np.ndarray) -> np.ndarray:
+    """A boolean mask of ink pixels on a probe: Otsu's threshold after dividing by the paper brightness.
+
+    Flattening first (a 15 px closing estimates the paper) keeps shading and grey frames out of the
+    mask; the probe's downscaling has already averaged away most pixel noise.
+    """
+    paper = cv2.morphologyEx(grey_probe, cv2.MORPH_CLOSE, np.ones((15, 15), np.uint8))
+    flat = np.clip(grey_probe.astype(np.float32) * 255.0 / np.maximum(paper, 1), 0, 255).astype(np.uint8)
+    _, mask = cv2.threshold(flat, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
     return mask > 0
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
+import cv2
 import numpy as np
 
 from kho.settings import Settings
@@ -201,6 +202,8 @@ def _orientation_candidate(pixels: np.ndarray, dpi: int, task: PageTask) -> int:
 
 def run_page(task: PageTask) -> PageOcr:
     """Load, clean and recognise one page (runs in a worker process)."""
+    # Pages run in parallel processes: OpenCV's own thread pool would only oversubscribe the cores.
+    cv2.setNumThreads(1)
     page = load_page(task.source, task.index, task.options.limits)
     number = task.index + 1
     warnings = [] if page.dpi_known else [W_DPI_UNKNOWN]
