@@ -52,7 +52,9 @@ demo: setup
 		name = next(csv.DictReader(open(sys.argv[1], encoding="utf-8")))["holder_name"]; \
 		print("".join(c for c in u.normalize("NFD", name.replace("Đ", "D").replace("đ", "d")) if not u.combining(c)).lower())' \
 		$(DEMO_DIR)/scans/manifest.csv)"
-	@echo "== 5. Giao diện web / web UI: run the line below, then open http://127.0.0.1:8000 =="
+	@echo "== 5. Giao diện web / web UI: a demo account, then run the line below and open http://127.0.0.1:8000 =="
+	@echo "kho-demo-2026" | KHO_DATA_DIR=$(DEMO_DIR)/kho-data $(KHO) users create demo --role admin \
+		--name "Cán bộ demo" --password-stdin >/dev/null && echo "   sign in as demo / kho-demo-2026"
 	@echo "   KHO_DATA_DIR=$(DEMO_DIR)/kho-data $(KHO) serve"
 
 ## Everything: set-up, real servers, the whole suite.
