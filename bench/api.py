@@ -26,6 +26,7 @@ import hashlib
 import json
 import os
 import random
+import resource
 import socket
 import subprocess
 import sys
@@ -226,10 +227,12 @@ def env_of(settings: Settings) -> dict[str, str]:
     return env
 
 
-def start_gunicorn(settings: Settings, port: int, workers: int, threads: int, log: Path) -> subprocess.Popen[bytes]:
+def start_gunicorn(settings: Settings, port: int, workers: int, threads: int, log: Path,
+                   worker_class: str = "gthread") -> subprocess.Popen[bytes]:
     """gunicorn with the project's config on ``port``; returns once it answers."""
     command = [str(Path(sys.executable).parent / "gunicorn"), "-c", "python:web.gunicorn_conf",
                "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--threads", str(threads),
+               "--worker-class", worker_class,
                "--access-logfile", str(log), "--error-logfile", str(log.with_suffix(".err")), "web.wsgi:app"]
     process = subprocess.Popen(command, env=env_of(settings), cwd=ROOT)
     deadline = time.monotonic() + 120
@@ -245,21 +248,63 @@ def start_gunicorn(settings: Settings, port: int, workers: int, threads: int, lo
     raise SystemExit("gunicorn did not start in 120 s")
 
 
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _cpu_seconds(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / TICKS
+
+
+def _tree(pid: int) -> list[int]:
+    found = [pid]
+    for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split() if Path(f"/proc/{pid}").exists() else []:
+        found += _tree(int(child))
+    return found
+
+
+def _by_name(*names: str) -> list[int]:
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if (entry / "comm").read_text().strip() in names:
+                    pids.append(int(entry.name))
+            except OSError:
+                continue
+    return pids
+
+
+def cpu_snapshot(server_pid: int) -> dict[str, float]:
+    """CPU seconds used so far by the app (gunicorn tree), Elasticsearch (java) and PostgreSQL."""
+    return {
+        "app": sum(_cpu_seconds(p) for p in _tree(server_pid)),
+        "elasticsearch": sum(_cpu_seconds(p) for p in _by_name("java")),
+        "postgresql": sum(_cpu_seconds(p) for p in _by_name("postgres")),
+    }
+
+
 def wrk(port: int, ids: Path, key: str, duration: int, connections: int, path: str = "") -> dict[str, float]:
     """Run wrk (2 threads) against the server and return its figures."""
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as fh:
         fh.write(WRK_SCRIPT)
         script = fh.name
     env = dict(os.environ, KHO_BENCH_IDS=str(ids), KHO_BENCH_KEY=key, KHO_BENCH_PATH=path)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
     out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--timeout", "10s", "-s", script,
                           f"http://127.0.0.1:{port}"], capture_output=True, text=True, env=env, check=True)
     os.unlink(script)
+    done = resource.getrusage(resource.RUSAGE_CHILDREN)
+    wrk_cpu = done.ru_utime + done.ru_stime - children.ru_utime - children.ru_stime
     line = next(x for x in out.stdout.splitlines() if x.startswith("KHO_RESULT "))
     raw = json.loads(line.removeprefix("KHO_RESULT "))
     seconds = raw["duration_us"] / 1e6
     return {"requests": raw["requests"], "rps": raw["requests"] / seconds, "p50_ms": raw["p50_us"] / 1000,
             "p95_ms": raw["p95_us"] / 1000, "p99_ms": raw["p99_us"] / 1000, "max_ms": raw["max_us"] / 1000,
-            "non_2xx": raw["non_2xx"], "errors": raw["errors"]}
+            "non_2xx": raw["non_2xx"], "errors": raw["errors"], "wrk_cpu_s": wrk_cpu}
 
 
 def cpu_profile(settings: Settings, ids: Path, n: int = 400) -> dict[str, float]:
@@ -313,15 +358,23 @@ def bench_backend(backend: str, data: Path, ids: Path, args: argparse.Namespace)
     _, key = catalog.create_api_key(f"bench {backend}", "portal")
     catalog.close()
     port = free_port()
-    process = start_gunicorn(settings, port, args.workers, args.threads, data / f"access-{backend}.log")
+    process = start_gunicorn(settings, port, args.workers, args.threads, data / f"access-{backend}.log",
+                             args.worker_class)
     rows = []
     try:
         wrk(port, ids, key, 5, args.connections)  # warm-up (connections, caches)
         base = wrk(port, ids, key, args.duration, args.connections, path="/api/v1/openapi.json")
         rows.append({"backend": backend, "load": "baseline: GET /api/v1/openapi.json", **base})
         for connections in args.connection_levels:
+            before = cpu_snapshot(process.pid)
             lookup = wrk(port, ids, key, args.duration, connections)
-            rows.append({"backend": backend, "load": f"citizen lookup, {connections} connections", **lookup})
+            after = cpu_snapshot(process.pid)
+            per_request = {k: (after[k] - before[k]) * 1000 / max(1, lookup["requests"]) for k in before}
+            per_request["wrk"] = lookup["wrk_cpu_s"] * 1000 / max(1, lookup["requests"])
+            print(f"[{backend}] CPU ms per lookup ({connections} connections): "
+                  + ", ".join(f"{k} {v:.2f}" for k, v in per_request.items()), flush=True)
+            rows.append({"backend": backend, "load": f"citizen lookup, {connections} connections", **lookup,
+                         "cpu": per_request})
     finally:
         process.terminate()
         process.wait(30)
@@ -342,6 +395,7 @@ def main() -> None:
     parser.add_argument("--connection-levels", default="16,64", help="Connections of the measured lookup loads.")
     parser.add_argument("--workers", type=int, default=3, help="gunicorn workers.")
     parser.add_argument("--threads", type=int, default=8, help="gunicorn threads per worker.")
+    parser.add_argument("--worker-class", default="gthread", help="gunicorn worker class (gthread, sync).")
     args = parser.parse_args()
     args.connection_levels = [int(c) for c in args.connection_levels.split(",")]
     data = cache_dir() / "bench-api" / str(args.records)
@@ -353,7 +407,7 @@ def main() -> None:
     load_before = " ".join(Path("/proc/loadavg").read_text().split()[:3])
     for backend in args.backends.split(","):
         rows += bench_backend(backend, data, ids, args)
-    print(f"\ngunicorn: {args.workers} workers x {args.threads} threads (gthread); wrk -t2, "
+    print(f"\ngunicorn: {args.workers} workers x {args.threads} threads ({args.worker_class}); wrk -t2, "
           f"{args.duration} s per load; {args.records} records; load average before: {load_before}")
     print("| backend | load | requests/s | p50 ms | p95 ms | p99 ms | non-2xx |")
     print("|---|---|---:|---:|---:|---:|---:|")
