@@ -37,9 +37,11 @@ def _date(name: str) -> date | None:
     if value is None:
         return None
     try:
-        return date.fromisoformat(value) if len(value) == 10 else date.fromisoformat("x")
+        if len(value) == 10:
+            return date.fromisoformat(value)
     except ValueError as e:
         raise UsageError("not a date (YYYY-MM-DD)", subject=name) from e
+    raise UsageError("not a date (YYYY-MM-DD)", subject=name)
 
 
 def _name(name: str) -> str | None:
