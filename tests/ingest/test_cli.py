@@ -6,7 +6,7 @@ import json
 import subprocess
 from pathlib import Path
 
-from conftest import KHO, cli_env, corpus_pages, manifest_rows
+from ingest_helpers import KHO, cli_env, corpus_pages, manifest_rows
 from pypdf import PdfReader
 
 from kho.backends import open_backends

@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import KHO, cli_env, manifest_rows
+from ingest_helpers import KHO, cli_env, manifest_rows
 
 from kho.backends import open_backends
 from kho.settings import load_settings

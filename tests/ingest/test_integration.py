@@ -6,8 +6,8 @@ import secrets
 from pathlib import Path
 
 import pytest
-from conftest import copy_subset, manifest_rows
 from elasticsearch import Elasticsearch
+from ingest_helpers import copy_subset, manifest_rows
 
 from ingest.service import create_batch, run_batch
 from kho.backends import open_backends

@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import RES, blank_png, copy_subset, manifest_rows
+from ingest_helpers import RES, blank_png, copy_subset, manifest_rows
 
 from ingest.plan import PlannedDocument
 from ingest.progress import ProgressEvent
