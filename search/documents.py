@@ -31,6 +31,7 @@ def index_document_from_record(record: Record, page_texts: Sequence[str]) -> Ind
         status=meta.status,
         review_state=meta.review_state,
         page_count=meta.page_count or len(page_texts),
+        valid_until=meta.valid_until,
         ingested_at=record.provenance.ingested_at,
         pages=tuple(page_texts),
     )

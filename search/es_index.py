@@ -52,7 +52,7 @@ __all__ = ["MAX_WINDOW", "ElasticsearchIndex"]
 
 MAX_WINDOW = 10_000  # index.max_result_window: from + size beyond this needs search_after
 HIT_FIELDS = ["record_id", "document_type", "document_number", "issued_on", "issuer", "holder_name",
-              "citizen_ids", "locality", "status", "review_state"]
+              "citizen_ids", "locality", "status", "review_state", "page_count", "valid_until"]
 
 
 class ElasticsearchIndex:
@@ -376,7 +376,7 @@ def _item_reason(result: dict[str, Any]) -> str:
 
 def _hit(hit: dict[str, Any], plan: TextPlan) -> SearchHit:
     src = hit.get("_source", {})
-    issued = src.get("issued_on")
+    issued, valid_until = src.get("issued_on"), src.get("valid_until")
     return SearchHit(
         record_id=src.get("record_id") or hit["_id"],
         score=0.0 if plan.empty else float(hit.get("_score") or 0.0),
@@ -390,6 +390,8 @@ def _hit(hit: dict[str, Any], plan: TextPlan) -> SearchHit:
         locality=src.get("locality"),
         status=src.get("status", "valid"),
         review_state=src.get("review_state", "none"),
+        page_count=int(src.get("page_count") or 0),
+        valid_until=date.fromisoformat(valid_until) if valid_until else None,
     )
 
 

@@ -19,7 +19,7 @@ from search.analysis import AnalysedDocument
 
 __all__ = ["MAPPING_VERSION", "index_body", "index_name", "source_document"]
 
-MAPPING_VERSION = 1
+MAPPING_VERSION = 2
 
 _KEYWORD = {"type": "keyword"}
 _STORED_ONLY_KEYWORD = {"type": "keyword", "index": False, "doc_values": False}
@@ -45,6 +45,7 @@ PROPERTIES: dict[str, Any] = {
     "status": _KEYWORD,
     "review_state": _KEYWORD,
     "page_count": {"type": "integer"},
+    "valid_until": {"type": "date"},
     "ingested_at": {"type": "date"},
     "pages": {"type": "text", "index": False},
     "text_exact": _TOKENS,
@@ -97,6 +98,7 @@ def source_document(a: AnalysedDocument) -> dict[str, Any]:
         "status": doc.status,
         "review_state": doc.review_state,
         "page_count": doc.page_count,
+        "valid_until": doc.valid_until.isoformat() if doc.valid_until else None,
         "ingested_at": doc.ingested_at.isoformat() if doc.ingested_at else None,
         "pages": list(a.pages),
         "text_exact": list(a.text_exact),

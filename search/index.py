@@ -32,6 +32,7 @@ class IndexDocument:
     status: str = "valid"
     review_state: str = "none"
     page_count: int = 0
+    valid_until: date | None = None
     ingested_at: datetime | None = None
     pages: tuple[str, ...] = ()
 
@@ -79,6 +80,8 @@ class SearchHit:
     locality: str | None = None
     status: str = "valid"
     review_state: str = "none"
+    page_count: int = 0
+    valid_until: date | None = None
 
 
 @dataclass(frozen=True)

@@ -61,7 +61,7 @@ BATCH = 1000
 _ROW_ERRORS = (sqlite3.IntegrityError, sqlite3.InterfaceError, sqlite3.DataError, OverflowError)
 _ANALYSIS = "cannot analyse the document"
 _HIT_COLUMNS = ("record_id, document_type, document_number, issued_on, issuer, holder_name, "
-                "citizen_ids, locality, status, review_state")
+                "citizen_ids, locality, status, review_state, page_count, valid_until")
 
 
 class SqliteIndex:
@@ -451,13 +451,14 @@ def _record_values(a: AnalysedDocument) -> dict[str, Any]:
         "status": doc.status,
         "review_state": doc.review_state,
         "page_count": doc.page_count,
+        "valid_until": _iso(doc.valid_until),
         "ingested_at": _iso(doc.ingested_at),
         "citizen_ids": json.dumps(list(a.citizen_ids)),
     }
 
 
 def _hit(row: Sequence[Any], score: float, highlights: tuple[Any, ...]) -> SearchHit:
-    (_, record_id, doc_type, number, issued, issuer, holder, ids, locality, status, review) = row
+    (_, record_id, doc_type, number, issued, issuer, holder, ids, locality, status, review, pages, valid) = row
     return SearchHit(
         record_id=record_id,
         score=float(score),
@@ -471,4 +472,6 @@ def _hit(row: Sequence[Any], score: float, highlights: tuple[Any, ...]) -> Searc
         locality=locality,
         status=status,
         review_state=review,
+        page_count=int(pages or 0),
+        valid_until=date.fromisoformat(valid) if valid else None,
     )

@@ -23,7 +23,7 @@ __all__ = [
     "fts_expression",
 ]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 # Tokens are produced by search.normalize and joined by spaces; unicode61 only splits them again.
 # "_" is a token character so PAGE_BREAK occupies a position: phrases never span two pages.
 TOKENIZE = "unicode61 remove_diacritics 0 tokenchars '_'"
@@ -87,7 +87,7 @@ def create_statements(t: Tables) -> list[str]:
             issuer TEXT, issuer_folded TEXT,
             place TEXT, locality TEXT, holder_name TEXT, summary TEXT,
             status TEXT NOT NULL, review_state TEXT NOT NULL,
-            page_count INTEGER NOT NULL, ingested_at TEXT, citizen_ids TEXT NOT NULL)""",
+            page_count INTEGER NOT NULL, valid_until TEXT, ingested_at TEXT, citizen_ids TEXT NOT NULL)""",
         f"CREATE INDEX ix_sort_g{g} ON {t.records} (sort_date DESC, record_id)",
         f"CREATE INDEX ix_docnum_g{g} ON {t.records} (document_number_key)",
         f"CREATE INDEX ix_type_g{g} ON {t.records} (document_type_key)",

@@ -112,8 +112,8 @@ def summary_of(hit: SearchHit) -> DocumentSummary:
         issued_on=hit.issued_on,
         issuer=hit.issuer,
         status=hit.status,
-        valid_until=getattr(hit, "valid_until", None),
-        page_count=getattr(hit, "page_count", None),
+        valid_until=hit.valid_until,
+        page_count=hit.page_count,
         locality=hit.locality,
     )
 

@@ -47,6 +47,14 @@ def test_hit_carries_display_fields(shared: SearchIndex) -> None:
     assert (hit.locality, hit.status, hit.review_state) == ("xã Trà My, thành phố Đà Nẵng", "valid", "none")
 
 
+def test_hit_carries_page_count_and_validity(loaded: SearchIndex) -> None:
+    doc = next(d for d in corpus() if d.record_id == "rec-02")
+    valid = replace(doc, version=2, page_count=3, valid_until=date(2030, 12, 31))
+    assert loaded.index_documents([valid], refresh=True).failures == ()
+    hit = run(loaded, citizen_id=ID_BINH).hits[0]
+    assert (hit.record_id, hit.page_count, hit.valid_until) == ("rec-02", 3, date(2030, 12, 31))
+
+
 def test_reindexing_the_same_documents_is_idempotent(loaded: SearchIndex) -> None:
     result = loaded.index_documents(corpus(), refresh=True)
     assert (result.indexed, result.failures) == (len(corpus()), ())
