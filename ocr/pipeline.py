@@ -220,15 +220,22 @@ def run_page(task: PageTask) -> PageOcr:
         result = PageOcr(number, "", 0.0, dpi=page.dpi, blank=True, warnings=[*warnings, W_BLANK],
                          steps=prepared.plan.steps())
         return _finish(result, prepared, task, None)
+    tried = 0
+    if prepared.plan.sideways:
+        # Lines run vertically: ask for the quarter turn before reading anything.
+        tried = _orientation_candidate(page.pixels, page.dpi, task)
+        if tried:
+            prepared = prepare_page(page.pixels, page.dpi, tried)
     rec = _recognize(prepared, task, task.options.text_pdf)
     if rec.confidence < ORIENTATION_CHECK_CONFIDENCE:
-        rotation = _orientation_candidate(page.pixels, page.dpi, task)
-        if rotation:
+        rotation = _orientation_candidate(page.pixels, page.dpi, task) if not tried else 0
+        if rotation not in (0, prepared.plan.rotation):
             turned = prepare_page(page.pixels, page.dpi, rotation)
             second = _recognize(turned, task, task.options.text_pdf)
             if second.confidence > rec.confidence:
                 prepared, rec = turned, second
-                warnings.append(W_ROTATED)
+    if prepared.plan.rotation:
+        warnings.append(W_ROTATED)
     if prepared.plan.quad is not None:
         warnings.append(W_PERSPECTIVE)
     if rec.confidence < LOW_CONFIDENCE:

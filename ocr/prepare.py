@@ -27,6 +27,8 @@ NOISE_SIGMA = 6.0
 SPECKLE_SHARE = 0.3
 LOW_CONTRAST = 90.0
 FLOOD_SHARE = 0.3
+SIDEWAYS_RATIO = 1.1
+SIDEWAYS_SEARCH = 3.0
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,11 @@ class PagePlan:
     binarize: bool = False
     blank: bool = False
     measures: dict[str, float] = field(default_factory=dict, compare=False)
+
+    @property
+    def sideways(self) -> bool:
+        """True when the text lines run up or down the page (a 90 or 270 degree turn is likely)."""
+        return self.measures.get("sideways", 0.0) >= SIDEWAYS_RATIO
 
     def steps(self) -> list[str]:
         """Names of the steps this plan applies, in order (for logs and warnings)."""
@@ -81,6 +88,10 @@ def plan_geometry(image: np.ndarray, rotation: int = 0) -> tuple[np.ndarray | No
     small = geometry.rotate_quarter(small, rotation)
     skew, strength = geometry.estimate_skew(small)
     measures.update(skew=skew, skew_strength=round(strength, 2))
+    if rotation == 0:
+        # Text lines show far clearer across a quarter turn: the page lies on its side.
+        _, across = geometry.estimate_skew(geometry.rotate_quarter(small, 90), SIDEWAYS_SEARCH)
+        measures["sideways"] = round(across / max(strength, 1.0), 2)
     if abs(skew) < MIN_SKEW or strength < MIN_SKEW_STRENGTH:
         skew = 0.0
     return quad, skew, measures

@@ -68,3 +68,10 @@ def test_shaded_page_gets_illumination_normalised(page: np.ndarray) -> None:
 def test_blank_page_is_flagged() -> None:
     paper = np.full((1754, 1240), 240, np.uint8)
     assert prepare.prepare_page(paper, 150).plan.blank
+
+
+def test_sideways_page_is_recognised_from_its_line_profile(page: np.ndarray) -> None:
+    assert not prepare.prepare_page(page, 300).plan.sideways
+    assert not prepare.prepare_page(cv2.rotate(page, cv2.ROTATE_180), 300).plan.sideways
+    for turn in (cv2.ROTATE_90_CLOCKWISE, cv2.ROTATE_90_COUNTERCLOCKWISE):
+        assert prepare.prepare_page(cv2.rotate(page, turn), 300).plan.sideways
