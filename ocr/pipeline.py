@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
@@ -20,7 +20,7 @@ import numpy as np
 from kho.settings import Settings
 from ocr import geometry, images, recognize
 from ocr.prepare import PreparedPage, prepare_page
-from ocr.rasterize import Limits, SourceInfo, inspect_source, load_page, trusted_text
+from ocr.rasterize import Limits, PageImage, SourceInfo, inspect_source, load_page, trusted_text
 from ocr.recognize import Recognition, Word
 
 T = TypeVar("T")
@@ -219,7 +219,7 @@ def run_page(task: PageTask) -> PageOcr:
     if prepared.plan.blank:
         result = PageOcr(number, "", 0.0, dpi=page.dpi, blank=True, warnings=[*warnings, W_BLANK],
                          steps=prepared.plan.steps())
-        return _finish(result, prepared, task, None)
+        return _finish(result, prepared, task, None, page)
     tried = 0
     if prepared.plan.sideways:
         # Lines run vertically: ask for the quarter turn before reading anything.
@@ -244,7 +244,7 @@ def run_page(task: PageTask) -> PageOcr:
         number, rec.text, rec.confidence, rotation=prepared.plan.rotation, skew=prepared.plan.skew,
         dpi=page.dpi, warnings=warnings, words=rec.words, steps=prepared.plan.steps(),
     )
-    return _finish(result, prepared, task, rec)
+    return _finish(result, prepared, task, rec, page)
 
 
 def attach_images(result: PageOcr, archive: np.ndarray, dpi: int, wanted: bool) -> PageOcr:
@@ -255,9 +255,22 @@ def attach_images(result: PageOcr, archive: np.ndarray, dpi: int, wanted: bool) 
     return result
 
 
-def _finish(result: PageOcr, prepared: PreparedPage, task: PageTask, rec: Recognition | None) -> PageOcr:
+def _finish(
+    result: PageOcr, prepared: PreparedPage, task: PageTask, rec: Recognition | None, page: PageImage
+) -> PageOcr:
     archive_dpi = max(1, round(prepared.recognition_dpi / prepared.plan.scale))
     if task.options.text_pdf and rec is not None:
         result.text_pdf = rec.text_pdf
-    want = task.options.images or task.options.text_pdf
-    return attach_images(result, prepared.archive, archive_dpi, want)
+    if not (task.options.images or task.options.text_pdf):
+        return result
+    plan = prepared.plan
+    unchanged = plan.quad is None and plan.rotation == 0 and plan.skew == 0 and page.as_stored
+    if unchanged and task.source.kind == "jpeg":
+        # The scan is already a JPEG of exactly this page: keep its bytes, no second lossy encoding.
+        with suppress(OSError):
+            height, width = prepared.archive.shape[:2]
+            data = task.source.path.read_bytes()
+            result.image = images.EncodedImage(data, "image/jpeg", width, height, archive_dpi)
+            result.thumbnail = images.thumbnail(prepared.archive)
+            return result
+    return attach_images(result, prepared.archive, archive_dpi, True)

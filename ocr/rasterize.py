@@ -28,6 +28,7 @@ MIN_PDF_DPI = 72
 MIN_TRUSTED_DPI = 50
 A4_LONG_INCHES = 11.69
 GREY_TOLERANCE = 6
+EXIF_ORIENTATION = 0x0112
 
 KINDS = ("pdf", "tiff", "jpeg", "png")
 
@@ -55,11 +56,16 @@ class SourceInfo:
 
 @dataclass(frozen=True)
 class PageImage:
-    """One page as pixels: ``dpi`` is the declared or estimated resolution."""
+    """One page as pixels: ``dpi`` is the declared or estimated resolution.
+
+    ``as_stored`` is True when the pixels are the file's one image without any EXIF turn, so the
+    file's own bytes may stand for the page (a JPEG embedded without re-encoding).
+    """
 
     pixels: np.ndarray
     dpi: int
     dpi_known: bool
+    as_stored: bool = False
 
 
 def detect_kind(head: bytes) -> str | None:
@@ -246,14 +252,16 @@ def load_page(info: SourceInfo, index: int, limits: Limits) -> PageImage:
         try:
             image.seek(index)
             declared = _declared_dpi(image)
-            frame = ImageOps.exif_transpose(image) if info.kind == "jpeg" else image
+            turned = info.kind == "jpeg" and image.getexif().get(EXIF_ORIENTATION, 1) != 1
+            frame = ImageOps.exif_transpose(image) if turned else image
             pixels = to_pixels(frame)
         except (OSError, SyntaxError, ValueError, EOFError) as e:
             raise InputError(f"corrupt image data on page {index + 1}: {e}", subject=str(info.path)) from e
     height, width = pixels.shape[:2]
+    as_stored = info.page_count == 1 and not turned
     if declared:
-        return PageImage(pixels, declared, True)
-    return PageImage(pixels, estimate_dpi(width, height), False)
+        return PageImage(pixels, declared, True, as_stored)
+    return PageImage(pixels, estimate_dpi(width, height), False, as_stored)
 
 
 def _load_pdf_page(info: SourceInfo, index: int, limits: Limits) -> PageImage:

@@ -119,3 +119,23 @@ def test_json_shape(tmp_path: Path, page: np.ndarray) -> None:
     assert list(body) == ["file", "text", "pages"]
     assert list(body["pages"][0]) == ["number", "text", "confidence", "rotation", "skew", "dpi", "blank", "warnings"]
     assert body["file"] == str(path)
+
+
+def test_jpeg_scan_is_kept_byte_for_byte_as_the_archive_image(tmp_path: Path, page: np.ndarray) -> None:
+    path = tmp_path / "scan.jpg"
+    Image.fromarray(page).save(path, dpi=(300, 300), quality=90)
+    result = ocr_document(path, OcrOptions(timeout=120, images=True), SerialExecutor()).pages[0]
+    assert result.image is not None and result.thumbnail is not None
+    assert result.image.data == path.read_bytes()
+    assert (result.image.width, result.image.height, result.image.dpi) == (page.shape[1], page.shape[0], 300)
+
+
+def test_exif_turned_jpeg_is_stored_upright(tmp_path: Path, page: np.ndarray) -> None:
+    path = tmp_path / "phone.jpg"
+    exif = Image.Exif()
+    exif[0x0112] = 6                                     # "rotate 90° clockwise to view"
+    Image.fromarray(cv2.rotate(page, cv2.ROTATE_90_COUNTERCLOCKWISE)).save(path, dpi=(300, 300), exif=exif)
+    result = ocr_document(path, OcrOptions(timeout=120, images=True), SerialExecutor()).pages[0]
+    assert result.image is not None and result.image.data != path.read_bytes()
+    assert (result.image.width, result.image.height) == (page.shape[1], page.shape[0])
+    assert result.rotation == 0 and "Quảng Nam" in result.text
