@@ -200,6 +200,28 @@ def _orientation_candidate(pixels: np.ndarray, dpi: int, task: PageTask) -> int:
     return best
 
 
+def _read_upright(page: PageImage, prepared: PreparedPage, task: PageTask) -> tuple[PreparedPage, Recognition]:
+    """Read the page, turning it first if it lies on its side, and again if the reading is doubtful."""
+    asked: int | None = None
+    if prepared.plan.sideways:
+        # Lines run vertically: ask for the quarter turn before reading anything.
+        asked = _orientation_candidate(page.pixels, page.dpi, task)
+        if asked:
+            prepared = prepare_page(page.pixels, page.dpi, asked)
+    rec = _recognize(prepared, task, task.options.text_pdf)
+    if rec.confidence >= ORIENTATION_CHECK_CONFIDENCE:
+        return prepared, rec
+    if asked is None:
+        rotation = _orientation_candidate(page.pixels, page.dpi, task)
+    else:  # OSD was asked already: try the opposite of the turn it gave (none if it gave none)
+        rotation = (asked + 180) % 360 if asked else 0
+    if rotation == prepared.plan.rotation:
+        return prepared, rec
+    turned = prepare_page(page.pixels, page.dpi, rotation)
+    second = _recognize(turned, task, task.options.text_pdf)
+    return (turned, second) if second.confidence > rec.confidence else (prepared, rec)
+
+
 def run_page(task: PageTask) -> PageOcr:
     """Load, clean and recognise one page (runs in a worker process)."""
     # Pages run in parallel processes: OpenCV's own thread pool would only oversubscribe the cores.
@@ -220,20 +242,7 @@ def run_page(task: PageTask) -> PageOcr:
         result = PageOcr(number, "", 0.0, dpi=page.dpi, blank=True, warnings=[*warnings, W_BLANK],
                          steps=prepared.plan.steps())
         return _finish(result, prepared, task, None, page)
-    tried = 0
-    if prepared.plan.sideways:
-        # Lines run vertically: ask for the quarter turn before reading anything.
-        tried = _orientation_candidate(page.pixels, page.dpi, task)
-        if tried:
-            prepared = prepare_page(page.pixels, page.dpi, tried)
-    rec = _recognize(prepared, task, task.options.text_pdf)
-    if rec.confidence < ORIENTATION_CHECK_CONFIDENCE:
-        rotation = _orientation_candidate(page.pixels, page.dpi, task) if not tried else 0
-        if rotation not in (0, prepared.plan.rotation):
-            turned = prepare_page(page.pixels, page.dpi, rotation)
-            second = _recognize(turned, task, task.options.text_pdf)
-            if second.confidence > rec.confidence:
-                prepared, rec = turned, second
+    prepared, rec = _read_upright(page, prepared, task)
     if prepared.plan.rotation:
         warnings.append(W_ROTATED)
     if prepared.plan.quad is not None:
