@@ -1,8 +1,8 @@
 """Ingest benchmark: pages per minute end to end, against OCR alone on the same pages, in the same run.
 
 A batch of about ``--pages`` synthetic scans (``kho corpus`` documents at every degradation level,
-with their manifest; made once and cached under the kho cache dir) is split into ``--rounds``
-parts. Each part is, in an order that rotates from round to round,
+with their manifest; made once and cached under the kho cache dir) is, ``--repeat`` times in an
+order that rotates from one turn to the next (``--rounds N`` splits the batch into N parts first),
 
 - recognised with OCR alone: every page task of every file through one process pool of ``--jobs``
   workers, no page images, no PDF, nothing stored; timed from the first task to the last result
@@ -13,14 +13,16 @@ parts. Each part is, in an order that rotates from round to round,
 - ingested end to end on MinIO + Elasticsearch + PostgreSQL (``kho services up``; endpoints from
   ``kho.services.endpoints``), under a throw-away store prefix and index alias.
 
-The machine is shared with other jobs whose load changes by the minute; interleaving the modes in
-rounds exposes all of them to the same load. Each mode's pages per minute over all rounds is divided
+The machine is shared with other jobs whose load changes by the minute; interleaving the modes
+exposes all of them to the same load. Every end-to-end run starts on empty backends (a new data
+dir; a new store prefix and index alias). Each mode's pages per minute over all its runs is divided
 by the baseline's. Target: at least 0.90.
 
 Usage::
 
-    .venv/bin/python bench/ingest.py                   # ~200 pages in 4 rounds, all modes
-    .venv/bin/python bench/ingest.py --pages 40 --rounds 2 --no-servers
+    .venv/bin/python bench/ingest.py                   # ~200 pages, every mode twice
+    .venv/bin/python bench/ingest.py --pages 200 --rounds 4 --repeat 1   # on a busy machine
+    .venv/bin/python bench/ingest.py --pages 40 --no-servers
 """
 
 from __future__ import annotations
@@ -109,7 +111,8 @@ def build_batch(pages: int, seed: int) -> Path:
 def batch_pages(batch: Path) -> int:
     """Pages in a batch folder (from the cached corpus index)."""
     names = {p.name for p in batch.iterdir()}
-    return sum(len(i.pages) for i in load_corpus(batch.parent.parent / "corpus") if i.file in names)
+    root = batch.parent if (batch.parent / "corpus").is_dir() else batch.parent.parent
+    return sum(len(i.pages) for i in load_corpus(root / "corpus") if i.file in names)
 
 
 def split_batch(batch: Path, rounds: int) -> list[Path]:
@@ -186,24 +189,37 @@ def drop_index(alias: str) -> None:
         client.close()
 
 
-def run_rounds(parts: list[Path], jobs: int, embedded: Settings, production: Settings | None) -> list[Run]:
-    """Every mode on every part, the order rotating from round to round."""
-    opened = {EMBEDDED: open_backends(embedded)}
-    if production is not None:
-        opened[PRODUCTION] = open_backends(production)
-    modes = [OCR_ONLY, *opened]
-    runs: list[Run] = []
+def fresh_run(mode: str, part: Path, jobs: int, tmp: Path) -> Run:
+    """One end-to-end run on empty backends of ``mode`` (a new data dir; a new prefix and alias)."""
+    tag = secrets.token_hex(4)
+    if mode == EMBEDDED:
+        settings = load_settings(environ={}, overrides={"data_dir": tmp / f"embedded-{tag}"})
+    else:
+        settings = production_settings(tmp / f"prod-{tag}", tag)
+    backends = open_backends(settings)
     try:
-        for number, part in enumerate(parts):
-            for mode in modes[number % len(modes):] + modes[: number % len(modes)]:
-                run = ocr_only(embedded, part, jobs) if mode == OCR_ONLY else end_to_end(mode, opened[mode], part, jobs)
-                print(f"round {number + 1}: {mode}: {run.pages} pages in {run.seconds:.1f} s", file=sys.stderr)
-                runs.append(run)
+        return end_to_end(mode, backends, part, jobs)
     finally:
-        for backends in opened.values():
-            if isinstance(backends.store, S3Store):
-                backends.store.remove_all()
-            backends.close()
+        if isinstance(backends.store, S3Store):
+            backends.store.remove_all()
+        backends.close()
+        if mode == PRODUCTION:
+            drop_index(f"kho-bench-ingest-{tag}")
+
+
+def run_all(parts: list[Path], repeat: int, jobs: int, servers: bool, tmp: Path) -> list[Run]:
+    """Every mode on every part, ``repeat`` times, the order rotating from one turn to the next."""
+    modes = [OCR_ONLY, EMBEDDED, *([PRODUCTION] if servers else [])]
+    settings = load_settings(environ={}, overrides={"data_dir": tmp / "ocr-only"})
+    runs: list[Run] = []
+    turn = 0
+    for _ in range(repeat):
+        for number, part in enumerate(parts):
+            for mode in modes[turn % len(modes):] + modes[: turn % len(modes)]:
+                run = ocr_only(settings, part, jobs) if mode == OCR_ONLY else fresh_run(mode, part, jobs, tmp)
+                print(f"part {number + 1}: {mode}: {run.pages} pages in {run.seconds:.1f} s", file=sys.stderr)
+                runs.append(run)
+            turn += 1
     return runs
 
 
@@ -211,33 +227,29 @@ def main() -> None:
     """Run the benchmark and print a Markdown table."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--pages", type=int, default=200)
-    parser.add_argument("--rounds", type=int, default=4)
+    parser.add_argument("--rounds", type=int, default=1, help="split the batch into this many parts")
+    parser.add_argument("--repeat", type=int, default=2, help="run every mode on every part this many times")
     parser.add_argument("--jobs", type=int, default=0, help="worker processes (default: one per core)")
     parser.add_argument("--seed", type=int, default=SEED)
     parser.add_argument("--no-servers", action="store_true", help="skip MinIO + Elasticsearch + PostgreSQL")
     args = parser.parse_args()
-    parts = split_batch(build_batch(args.pages, args.seed), args.rounds)
-    tag = secrets.token_hex(4)
+    batch = build_batch(args.pages, args.seed)
+    parts = split_batch(batch, args.rounds) if args.rounds > 1 else [batch]
+    jobs = args.jobs or load_settings(environ={}).effective_jobs
+    pages = sum(batch_pages(p) for p in parts)
+    print(f"{pages} pages in {len(parts)} part(s), {args.repeat} turn(s), {jobs} workers", file=sys.stderr)
     with tempfile.TemporaryDirectory(prefix="kho-bench-ingest-") as tmp:
-        embedded = load_settings(environ={}, overrides={"data_dir": Path(tmp) / "embedded"})
-        production = None if args.no_servers else production_settings(Path(tmp) / "prod", tag)
-        jobs = args.jobs or embedded.effective_jobs
-        print(f"{sum(batch_pages(p) for p in parts)} pages in {len(parts)} rounds, {jobs} workers", file=sys.stderr)
-        try:
-            runs = run_rounds(parts, jobs, embedded, production)
-        finally:
-            if production is not None:
-                drop_index(f"kho-bench-ingest-{tag}")
+        runs = run_all(parts, args.repeat, jobs, not args.no_servers, Path(tmp))
     totals: dict[str, tuple[int, float]] = {}
     for run in runs:
-        pages, seconds = totals.get(run.mode, (0, 0.0))
-        totals[run.mode] = (pages + run.pages, seconds + run.seconds)
+        done, seconds = totals.get(run.mode, (0, 0.0))
+        totals[run.mode] = (done + run.pages, seconds + run.seconds)
     base = Run(OCR_ONLY, *totals[OCR_ONLY]).per_minute
     print("| run | pages | seconds | pages/min | ÷ OCR only |")
     print("|---|---:|---:|---:|---:|")
-    for mode, (pages, seconds) in totals.items():
-        run = Run(mode, pages, seconds)
-        print(f"| {mode} | {pages} | {seconds:.1f} | {run.per_minute:.1f} | {run.per_minute / base:.2f} |")
+    for mode, (done, seconds) in totals.items():
+        run = Run(mode, done, seconds)
+        print(f"| {mode} | {done} | {seconds:.1f} | {run.per_minute:.1f} | {run.per_minute / base:.2f} |")
 
 
 if __name__ == "__main__":
