@@ -1,18 +1,17 @@
 """What ingest stores for one document: metadata, provenance, OCR JSON and the files of a record.
 
 Pure builders (:func:`build_metadata`, :func:`ocr_json`) turn the OCR pages, the extracted fields,
-the manifest entry and the quality verdict into the ``record.json`` values; :func:`write_record_files`
-writes the searchable PDF, archive page images and thumbnails into a work folder for
-:meth:`repository.records.Repository.create`. Manifest values win over extracted ones; both are
-kept with their source in ``metadata.evidence``.
+the manifest entry and the quality verdict into the ``record.json`` values; :func:`write_page_files`
+writes each page's archive image, thumbnail and PDF page into a work folder as it arrives, and
+:func:`record_files` assembles them for :meth:`repository.records.Repository.create`. Manifest
+values win over extracted ones; both are kept with their source in ``metadata.evidence``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import io
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -20,10 +19,10 @@ from pypdf import PdfReader, PdfWriter
 
 from ingest.plan import DocumentEntry
 from ingest.quality import QualityVerdict
+from ingest.worker import IngestPage, PageFiles
 from kho import __version__
 from ocr.fields import ExtractedFields, FieldValue
-from ocr.pdfout import searchable_pdf
-from ocr.pipeline import DocumentOcr, OcrOptions, PageOcr
+from ocr.pipeline import OcrOptions, PageOcr
 from repository.records import RecordFiles, SourceFile
 from repository.schema import (
     FieldEvidence,
@@ -49,12 +48,31 @@ SNIPPET_MAX = 200
 
 @dataclass(frozen=True)
 class FileOcr:
-    """The OCR of one source file of a document (a document may have several), with each page's
-    one-page searchable PDF."""
+    """The OCR of one source file of a document (a document may have several), and the files of
+    each page (archive image, thumbnail, one-page searchable PDF) already on disk."""
 
     source: SourceFile
     pages: tuple[PageOcr, ...]
-    page_pdfs: tuple[bytes, ...] = ()
+    page_files: tuple[PageFiles, ...]
+
+
+def write_page_files(page: IngestPage, number: int, work: Path) -> IngestPage:
+    """Write a recognised page's image, thumbnail and PDF into ``work``; the page without its bytes.
+
+    Called as each page arrives, so a long document never holds its images in memory.
+    """
+    work.mkdir(parents=True, exist_ok=True)
+    image = thumb = None
+    if page.ocr.image is not None:
+        image = work / f"{number:04d}.{page.ocr.image.extension}"
+        image.write_bytes(page.ocr.image.data)
+    if page.ocr.thumbnail is not None:
+        thumb = work / f"thumb-{number:04d}.{page.ocr.thumbnail.extension}"
+        thumb.write_bytes(page.ocr.thumbnail.data)
+    pdf = work / f"page-{number:04d}.pdf"
+    pdf.write_bytes(page.pdf)
+    light = replace(page.ocr, image=None, thumbnail=None, text_pdf=None)
+    return IngestPage(light, b"", PageFiles(image, thumb, pdf))
 
 
 def document_pages(files: Sequence[FileOcr]) -> list[PageOcr]:
@@ -197,49 +215,27 @@ def ocr_json(files: Sequence[FileOcr], fields: ExtractedFields) -> dict[str, Any
     }
 
 
-def merged_pdf(parts: Sequence[bytes]) -> bytes:
-    """One PDF of the pages of ``parts`` (PDFs), in order; a single part is returned as is."""
+def merged_pdf(parts: Sequence[Path], target: Path) -> Path:
+    """One PDF of the pages of ``parts`` (PDF files) in order, at ``target``; a single part is itself."""
     if len(parts) == 1:
         return parts[0]
     writer = PdfWriter()
     for part in parts:
-        writer.append(PdfReader(io.BytesIO(part)))
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+        writer.append(PdfReader(part))
+    with target.open("wb") as fh:
+        writer.write(fh)
+    return target
 
 
-def write_record_files(
-    files: Sequence[FileOcr], fields: ExtractedFields, work: Path
-) -> RecordFiles:
-    """Write the searchable PDF, page images and thumbnails into ``work``; the :class:`RecordFiles`.
-
-    The PDF is made of the files' page PDFs when the workers built them, else built here.
-    """
-    work.mkdir(parents=True, exist_ok=True)
-    parts: list[bytes] = []
-    for f in files:
-        if len(f.page_pdfs) == len(f.pages):
-            parts.extend(f.page_pdfs)
-        else:
-            parts.append(searchable_pdf(DocumentOcr(str(f.source.path), list(f.pages)), f.source.path))
-    pdf = work / "document.pdf"
-    pdf.write_bytes(merged_pdf(parts))
-    images: list[Path] = []
-    thumbs: list[Path] = []
-    for number, page in enumerate(document_pages(files), start=1):
-        if page.image is not None:
-            images.append(work / f"{number:04d}.{page.image.extension}")
-            images[-1].write_bytes(page.image.data)
-        if page.thumbnail is not None:
-            thumbs.append(work / f"thumb-{number:04d}.{page.thumbnail.extension}")
-            thumbs[-1].write_bytes(page.thumbnail.data)
+def record_files(files: Sequence[FileOcr], fields: ExtractedFields, work: Path) -> RecordFiles:
+    """The :class:`RecordFiles` of a document whose page files are on disk (the PDF is merged into ``work``)."""
+    page_files = [pf for f in files for pf in f.page_files]
     data = ocr_json(files, fields)
     return RecordFiles(
         sources=tuple(f.source for f in files),
-        pdf=pdf,
-        page_images=tuple(images),
-        thumbnails=tuple(thumbs),
+        pdf=merged_pdf([pf.pdf for pf in page_files], work / "document.pdf"),
+        page_images=tuple(pf.image for pf in page_files if pf.image is not None),
+        thumbnails=tuple(pf.thumbnail for pf in page_files if pf.thumbnail is not None),
         ocr_json=data,
         ocr_text=data["text"],
     )

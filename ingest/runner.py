@@ -99,6 +99,7 @@ class Callbacks(Generic[D, R]):
     on_done: Callable[[D, list[R]], None]
     on_error: Callable[[D, BaseException], None]
     on_tick: Callable[[], None] = lambda: None
+    on_page: Callable[[D, int, R], R] = lambda document, index, result: result
 
 
 WORKER_DIED = "a worker process died while recognising this document (out of memory, or a crash)"
@@ -119,7 +120,8 @@ def run_pipeline(
 
     A page that raises fails its whole document (``on_error`` once; its other pages are ignored);
     the other documents go on. If a worker process dies, every document with pages in flight fails
-    and the pool is restarted. ``on_done`` receives the pages in task order.
+    and the pool is restarted. ``on_page`` sees (and may slim down) each page as it arrives;
+    ``on_done`` receives the pages in task order.
     """
     queue: deque[tuple[Work[D, R], int]] = deque()
     inflight: dict[Future[R], tuple[Work[D, R], int]] = {}
@@ -171,7 +173,7 @@ def _collect(future: Future[R], work: Work[D, R], index: int, callbacks: Callbac
         work.failed = True
         callbacks.on_error(work.document, WorkerDiedError(WORKER_DIED) if broken else error)
         return broken
-    work.results[index] = future.result()
+    work.results[index] = callbacks.on_page(work.document, index, future.result())
     work.remaining -= 1
     if work.remaining == 0:
         callbacks.on_done(work.document, [r for r in work.results if r is not None])

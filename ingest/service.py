@@ -179,7 +179,7 @@ def run_batch(
         run.known_records = {k: i.record_id for k, i in state.items() if i.status in ("processing", "stored")}
         run.emit()
         with page_pool(workers) as pool:
-            callbacks = Callbacks(on_done=run.finish, on_error=run.fail, on_tick=run.tick)
+            callbacks = Callbacks(on_done=run.finish, on_error=run.fail, on_tick=run.tick, on_page=run.keep_page)
             window = max(2, WINDOW_PER_WORKER * workers)
             run_pipeline(run.prepared(todo), pool, window, callbacks, recognise_page)
         run.buffer.flush(refresh=True)

@@ -25,7 +25,14 @@ from ingest.indexing import IndexBuffer
 from ingest.plan import PlannedDocument
 from ingest.progress import ProgressCallback, ProgressEvent, estimate_eta
 from ingest.quality import QualityRules, assess
-from ingest.records import FileOcr, build_metadata, build_provenance, item_fields, write_record_files
+from ingest.records import (
+    FileOcr,
+    build_metadata,
+    build_provenance,
+    item_fields,
+    record_files,
+    write_page_files,
+)
 from ingest.report import redact_ids
 from ingest.worker import IngestPage
 from kho.backends import Backends
@@ -168,6 +175,15 @@ class BatchRun:
 
     # Finishing ---------------------------------------------------------------------------------
 
+    def keep_page(self, ready: Prepared, index: int, page: IngestPage) -> IngestPage:
+        """Write an arriving page's image, thumbnail and PDF to the document's work folder."""
+        return write_page_files(page, index + 1, self.work_dir(ready))
+
+    def work_dir(self, ready: Prepared) -> Path:
+        """Where a document's page files wait until its record is stored (one folder per document key)."""
+        digest = hashlib.sha256(ready.doc.key.encode("utf-8", "surrogateescape")).hexdigest()[:20]
+        return self.staging / "work" / digest
+
     def finish(self, ready: Prepared, pages: list[IngestPage]) -> None:
         """Extract, judge, store and queue for indexing one recognised document."""
         try:
@@ -189,10 +205,9 @@ class BatchRun:
         verdict = assess(pages, fields, doc.entry, "\n".join(texts), self.rules)
         metadata = build_metadata(fields, doc.entry, pages, verdict)
         provenance = build_provenance(self.batch.name, ready.sources, self.options, datetime.now(UTC))
-        work = self.staging / "work" / ready.record_id
+        work = self.work_dir(ready)
         try:
-            record_files = write_record_files(files, fields, work)
-            outcome = self.backends.repository.create(record_files, metadata, provenance)
+            outcome = self.backends.repository.create(record_files(files, fields, work), metadata, provenance)
         finally:
             shutil.rmtree(work, ignore_errors=True)
         record = self.backends.repository.get(outcome.record_id)
@@ -227,6 +242,7 @@ class BatchRun:
 
         A timeout is a failure, not bad input: it depends on the machine's load, so a re-run retries it.
         """
+        shutil.rmtree(self.work_dir(ready), ignore_errors=True)
         if isinstance(error, InputError) and not isinstance(error, ProcessingTimeoutError):
             self.quarantine(ready.doc, error.message)
         elif isinstance(error, KhoError):
@@ -310,6 +326,7 @@ def _split_pages(ready: Prepared, pages: list[IngestPage]) -> list[FileOcr]:
     start = 0
     for source, info in zip(ready.sources, ready.infos, strict=True):
         mine = pages[start : start + info.page_count]
-        out.append(FileOcr(source, tuple(p.ocr for p in mine), tuple(p.pdf for p in mine)))
+        files = tuple(p.files for p in mine if p.files is not None)
+        out.append(FileOcr(source, tuple(p.ocr for p in mine), files))
         start += info.page_count
     return out

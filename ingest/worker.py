@@ -8,17 +8,28 @@ not in the parent that stores and indexes: the parent only concatenates finished
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from ocr.pdfout import searchable_pdf
 from ocr.pipeline import DocumentOcr, PageOcr, PageTask, run_page
 
 
+@dataclass(frozen=True)
+class PageFiles:
+    """Where the parent wrote a page's archive image, thumbnail and one-page searchable PDF."""
+
+    image: Path | None
+    thumbnail: Path | None
+    pdf: Path
+
+
 @dataclass
 class IngestPage:
-    """A recognised page and its one-page searchable PDF."""
+    """A recognised page and its one-page searchable PDF (``files`` once the parent wrote them out)."""
 
     ocr: PageOcr
-    pdf: bytes
+    pdf: bytes = b""
+    files: PageFiles | None = None
 
 
 def recognise_page(task: PageTask) -> IngestPage:

@@ -129,3 +129,16 @@ def test_timeouts_fail_and_bad_pages_quarantine(backends: Backends, tmp_path: Pa
     assert items["a.png"].status == "failed" and "too long" in (items["a.png"].reason or "")
     assert items["b.png"].status == "quarantined" and "corrupt" in (items["b.png"].reason or "")
     assert run.counters.failed == 1 and run.counters.quarantined == 1
+
+
+def test_the_same_scan_twice_in_one_batch_is_stored_once(backends: Backends, tmp_path: Path) -> None:
+    inbox = tmp_path / "inbox"
+    first = blank_png(inbox / "a" / "scan.png", 44)
+    (inbox / "b").mkdir()
+    shutil.copy(first, inbox / "b" / "scan.png")
+    blank_png(inbox / "c.png", 45)
+    summary = run_batch(backends, create_batch(backends, [inbox]).id, jobs=2)
+    assert (summary.documents, summary.stored, summary.stored_now, summary.already_stored) == (3, 3, 2, 1)
+    assert summary.failed == 0 and backends.index.count() == 2
+    items = backends.catalog.list_batch_items(summary.batch_id)
+    assert items[0].record_id == items[1].record_id != items[2].record_id
