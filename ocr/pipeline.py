@@ -18,7 +18,7 @@ import cv2
 import numpy as np
 
 from kho.settings import Settings
-from ocr import geometry, images, recognize
+from ocr import geometry, images, orientation, recognize
 from ocr.prepare import PreparedPage, prepare_page
 from ocr.rasterize import Limits, PageImage, SourceInfo, inspect_source, load_page, trusted_text
 from ocr.recognize import Recognition, Word
@@ -200,20 +200,33 @@ def _orientation_candidate(pixels: np.ndarray, dpi: int, task: PageTask) -> int:
     return best
 
 
-def _read_upright(page: PageImage, prepared: PreparedPage, task: PageTask) -> tuple[PreparedPage, Recognition]:
-    """Read the page, turning it first if it lies on its side, and again if the reading is doubtful."""
-    asked: int | None = None
+def _first_turn(page: PageImage, prepared: PreparedPage, task: PageTask) -> tuple[PreparedPage, int | None]:
+    """The page turned the way it looks upright before any reading, and the turn chosen (``None``: not asked).
+
+    The shape of the text lines (:mod:`ocr.orientation`) settles plain cases in milliseconds; a page
+    on its side whose lines do not tell is asked of Tesseract's OSD.
+    """
     if prepared.plan.sideways:
-        # Lines run vertically: ask for the quarter turn before reading anything.
+        side = prepare_page(page.pixels, page.dpi, 90)
+        turn = None if side.plan.sideways else orientation.evident_turn(side.recognition)
+        if turn is not None:
+            return (side, 90) if turn == 0 else (prepare_page(page.pixels, page.dpi, 270), 270)
         asked = _orientation_candidate(page.pixels, page.dpi, task)
-        if asked:
-            prepared = prepare_page(page.pixels, page.dpi, asked)
+        return (prepare_page(page.pixels, page.dpi, asked) if asked else prepared), asked
+    if orientation.evident_turn(prepared.recognition) == 180:
+        return prepare_page(page.pixels, page.dpi, 180), 180
+    return prepared, None
+
+
+def _read_upright(page: PageImage, prepared: PreparedPage, task: PageTask) -> tuple[PreparedPage, Recognition]:
+    """Read the page, turned first if it plainly lies on its side or upside down, again if the reading is doubtful."""
+    prepared, asked = _first_turn(page, prepared, task)
     rec = _recognize(prepared, task, task.options.text_pdf)
     if rec.confidence >= ORIENTATION_CHECK_CONFIDENCE:
         return prepared, rec
     if asked is None:
         rotation = _orientation_candidate(page.pixels, page.dpi, task)
-    else:  # OSD was asked already: try the opposite of the turn it gave (none if it gave none)
+    else:  # a turn was chosen already: try the opposite of it (none if it was none)
         rotation = (asked + 180) % 360 if asked else 0
     if rotation == prepared.plan.rotation:
         return prepared, rec

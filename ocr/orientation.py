@@ -1,0 +1,83 @@
+"""Which way up a page of horizontal text lines is, from the shape of its lines (no OCR).
+
+In upright Vietnamese text much more ink lies above a line's x-height band than below it: capitals
+and ascenders (``b d đ h k l t``) rise above it, and most tone marks and the circumflex and breve
+sit on top of the letters, while only ``g p q y`` and the dot below (``ạ ệ ọ``) reach under the
+baseline. Turned upside down the asymmetry flips. :func:`upright_evidence` measures it in a few
+milliseconds, so a page that is plainly upside down is turned before Tesseract reads it instead of
+after a wasted reading and an orientation (OSD) pass.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+STRIPS = 4
+"""The page is cut into this many vertical strips: text in two columns rarely shares baselines."""
+MIN_LINE_HEIGHT = 6
+MAX_LINE_FACTOR = 6.0
+GAP_FACTOR = 0.3
+CORE_SHARE = 0.5
+EVIDENCE_THRESHOLD = 0.5
+"""|evidence| at or above this is trusted; upright pages of the test corpora score 0.5 to 1.6."""
+
+
+def _runs(flags: np.ndarray) -> list[tuple[int, int]]:
+    """(start, stop) of every run of true values in the 1-D array ``flags``."""
+    edges = np.diff(np.concatenate(([0], flags.astype(np.int8), [0])))
+    return list(zip(np.flatnonzero(edges == 1).tolist(), np.flatnonzero(edges == -1).tolist(), strict=True))
+
+
+def _text_lines(profile: np.ndarray) -> list[tuple[int, int]]:
+    """Row ranges of text lines in an ink-per-row ``profile``; marks split off by a thin gap rejoin their line."""
+    runs = _runs(profile > 0)
+    heights = np.array([stop - start for start, stop in runs])
+    tall = heights[heights > 2]
+    if not len(tall):
+        return []
+    typical = float(np.median(tall))
+    lines: list[tuple[int, int]] = []
+    for start, stop in runs:
+        if lines and start - lines[-1][1] <= max(1.0, typical * GAP_FACTOR):
+            lines[-1] = (lines[-1][0], stop)
+        else:
+            lines.append((start, stop))
+    return [(a, b) for a, b in lines if MIN_LINE_HEIGHT <= b - a <= MAX_LINE_FACTOR * typical]
+
+
+def ink_outside_core(profile: np.ndarray) -> tuple[float, float]:
+    """Ink above and below the core (x-height) band of one text line's ``profile``."""
+    core = np.flatnonzero(profile >= CORE_SHARE * profile.max())
+    return float(profile[: core[0]].sum()), float(profile[core[-1] + 1:].sum())
+
+
+def upright_evidence(image: np.ndarray) -> float:
+    """log(ink above / ink below the text lines' cores) of a page with horizontal lines.
+
+    Positive when the page is upright, negative when it is upside down, near zero when the page has
+    too little text to tell; trust it only beyond ``±EVIDENCE_THRESHOLD``. ``image`` is grey or BGR.
+    """
+    grey = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY) if image.ndim == 3 else image
+    if grey.dtype != np.uint8:
+        grey = np.clip(grey, 0, 255).astype(np.uint8)
+    _, ink = cv2.threshold(grey, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    width = ink.shape[1]
+    above = below = 0.0
+    for strip in range(STRIPS):
+        profile = ink[:, strip * width // STRIPS:(strip + 1) * width // STRIPS].sum(axis=1).astype(np.float64)
+        for start, stop in _text_lines(profile):
+            up, down = ink_outside_core(profile[start:stop])
+            above += up
+            below += down
+    return float(np.log((above + 1.0) / (below + 1.0)))
+
+
+def evident_turn(image: np.ndarray) -> int | None:
+    """180 when ``image`` is plainly upside down, 0 when plainly upright, ``None`` when unclear."""
+    evidence = upright_evidence(image)
+    if evidence >= EVIDENCE_THRESHOLD:
+        return 0
+    if evidence <= -EVIDENCE_THRESHOLD:
+        return 180
+    return None

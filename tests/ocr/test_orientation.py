@@ -1,0 +1,49 @@
+"""Upside-down detection from the shape of text lines, on rendered Vietnamese pages."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import cv2
+import numpy as np
+import pytest
+
+from ocr.orientation import EVIDENCE_THRESHOLD, evident_turn, ink_outside_core, upright_evidence
+
+
+def test_upright_page_has_positive_evidence(page: np.ndarray) -> None:
+    assert upright_evidence(page) >= EVIDENCE_THRESHOLD
+    assert evident_turn(page) == 0
+
+
+def test_upside_down_page_has_negative_evidence(page: np.ndarray) -> None:
+    turned = cv2.rotate(page, cv2.ROTATE_180)
+    assert upright_evidence(turned) <= -EVIDENCE_THRESHOLD
+    assert evident_turn(turned) == 180
+
+
+def test_evidence_flips_sign_exactly(page: np.ndarray) -> None:
+    assert upright_evidence(cv2.rotate(page, cv2.ROTATE_180)) == pytest.approx(-upright_evidence(page), abs=0.05)
+
+
+def test_colour_and_two_column_pages(make_page: Callable[..., np.ndarray]) -> None:
+    left = make_page(("ỦY BAN NHÂN DÂN", "XÃ TAM HIỆP", "Số: 03/TLKS-BS") * 3, width=1200)
+    right = make_page(("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc") * 4, width=1400)
+    height = min(left.shape[0], right.shape[0])
+    both = np.hstack([left[:height], right[:height]])
+    colour = cv2.cvtColor(both, cv2.COLOR_GRAY2BGR)
+    assert evident_turn(colour) == 0
+    assert evident_turn(cv2.rotate(colour, cv2.ROTATE_180)) == 180
+
+
+@pytest.mark.parametrize("content", ["blank", "rule"])
+def test_pages_without_text_lines_are_unclear(content: str) -> None:
+    image = np.full((1200, 900), 255, np.uint8)
+    if content == "rule":
+        image[600:604, 100:800] = 0
+    assert evident_turn(image) is None
+
+
+def test_ink_outside_core_of_one_line() -> None:
+    profile = np.array([2, 2, 0, 10, 10, 10, 1], dtype=float)   # an accent row, a gap, the core, a descender row
+    assert ink_outside_core(profile) == (4.0, 1.0)
