@@ -47,6 +47,7 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import create_engine, text  # noqa: E402
 
 from kho.backends import open_index  # noqa: E402
+from kho.errors import ConfigError  # noqa: E402
 from kho.services.endpoints import cache_dir, endpoints  # noqa: E402
 from kho.settings import Settings, load_settings  # noqa: E402
 from repository.catalog import Catalog  # noqa: E402
@@ -199,9 +200,11 @@ def fill_index(settings: Settings, count: int) -> None:
     """Index the synthetic documents (rebuild) unless the index already holds ``count`` of them."""
     index = open_index(settings)
     try:
-        index.ensure_ready()
-        if index.count() == count:
-            return
+        try:
+            if index.count() == count:
+                return
+        except ConfigError as e:  # an index of an older mapping/schema version: rebuilt below
+            print(f"  {e.one_line()}", flush=True)
         started = time.perf_counter()
         result = index.rebuild(documents(_load_corpus(), count))
         print(f"  indexed {result.indexed} in {time.perf_counter() - started:.0f} s "

@@ -80,7 +80,8 @@ class Catalog:
         self._engine = engine
         self._url = url
         self._reads = sessionmaker(bind=engine, expire_on_commit=False)
-        self._writes = sessionmaker(bind=writer(engine), expire_on_commit=False)
+        self._write_engine = writer(engine)
+        self._writes = sessionmaker(bind=self._write_engine, expire_on_commit=False)
 
     @classmethod
     def open(cls, url: str) -> Catalog:
@@ -333,7 +334,8 @@ class Catalog:
             "details": details,
             "at": at,
         }
-        return self._write(oversight.insert_event, values)
+        with translated_errors(self._url), self._write_engine.begin() as conn:
+            return oversight.insert_event(conn, values)
 
     def query_audit(
         self,

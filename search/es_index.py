@@ -281,7 +281,9 @@ class ElasticsearchIndex:
         fields = HIT_FIELDS + ([] if plan.empty else ["pages"])
         deep = query.offset + query.limit > self._max_window
         rescore = rescores(plan, query) and not deep
-        body: dict[str, Any] = {"query": es_query, "sort": sort, "track_total_hits": True, "track_scores": True}
+        body: dict[str, Any] = {"query": es_query, "sort": sort, "track_total_hits": True}
+        if not plan.empty:  # hits carry their relevance score; a filter-only query has none to compute
+            body["track_scores"] = True
         if rescore:  # ids and scores of the first hits; sources fetched after reordering
             body.update({"from": 0, "size": max(RESCORE_WINDOW, query.offset + query.limit), "_source": False})
         else:

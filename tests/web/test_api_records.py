@@ -12,6 +12,7 @@ from web_api_helpers import PURPOSE, MakeDoc, auth, js, write_source
 from kho.backends import Backends
 from repository.records import RecordFiles
 from repository.schema import Provenance, RecordMetadata
+from web.audit import CITIZEN_FIRST_PAGE
 
 
 def test_citizen_lookup_returns_the_documents_from_the_index(
@@ -37,6 +38,15 @@ def test_citizen_lookup_returns_the_documents_from_the_index(
         "file": f"/api/v1/documents/{first.record_id}/file",
     }
     assert (doc["valid_until"], doc["page_count"]) == ("2026-03-01", 2)
+
+
+def test_lookup_returns_every_document_beyond_the_first_page(
+    client: FlaskClient, make_doc: MakeDoc, keys: dict[str, str]
+) -> None:
+    made = [make_doc(issued_on=date(2000 + n // 12, 1 + n % 12, 1)) for n in range(CITIZEN_FIRST_PAGE + 3)]
+    r = client.get("/api/v1/citizens/079085001234/documents", headers=auth(keys["portal"]))
+    assert r.status_code == 200, js(r)
+    assert [d["id"] for d in js(r)["documents"]] == [doc.record_id for doc in reversed(made)]
 
 
 def test_lookup_filters_by_type_and_status(client: FlaskClient, make_doc: MakeDoc, keys: dict[str, str]) -> None:
