@@ -365,7 +365,7 @@ def bench_backend(backend: str, data: Path, ids: Path, args: argparse.Namespace)
                              args.worker_class)
     rows = []
     try:
-        wrk(port, ids, key, 5, args.connections)  # warm-up (connections, caches)
+        wrk(port, ids, key, args.warmup, args.connections)  # warm-up: pools, caches, the JVM's compiled paths
         base = wrk(port, ids, key, args.duration, args.connections, path="/api/v1/openapi.json")
         rows.append({"backend": backend, "load": "baseline: GET /api/v1/openapi.json", **base})
         for connections in args.connection_levels:
@@ -396,6 +396,8 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=30, help="Seconds per measured load.")
     parser.add_argument("--connections", type=int, default=32, help="Connections of the baseline and warm-up.")
     parser.add_argument("--connection-levels", default="16,64", help="Connections of the measured lookup loads.")
+    parser.add_argument("--warmup", type=int, default=30,
+                        help="Seconds of lookups before measuring (steady state: Elasticsearch's JIT, pools, caches).")
     parser.add_argument("--workers", type=int, default=3, help="gunicorn workers.")
     parser.add_argument("--threads", type=int, default=8, help="gunicorn threads per worker.")
     parser.add_argument("--worker-class", default="gthread", help="gunicorn worker class (gthread, sync).")
