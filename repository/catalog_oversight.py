@@ -150,7 +150,7 @@ class AuditQuery:
     offset: int = 0
 
 
-_INSERT_EVENT = insert(AuditEventRow.__table__).returning(AuditEventRow.__table__.c.id)
+_INSERT_EVENT = insert(AuditEventRow).returning(AuditEventRow.id)
 
 
 def insert_event(conn: Connection, values: Mapping[str, Any]) -> AuditEvent:
