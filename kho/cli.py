@@ -44,6 +44,7 @@ EXIT_INTERNAL = 70
 def cli(ctx: click.Context) -> None:
     """kho: turn scanned administrative results into trusted, searchable digital records."""
     ctx.obj = CliContext(settings=load_settings())
+    ctx.call_on_close(ctx.obj.close)
     configure_logging(ctx.obj.settings.log_level)
 
 

@@ -25,3 +25,9 @@ class CliContext:
 
             self._backends = open_backends(self.settings)
         return self._backends
+
+    def close(self) -> None:
+        """Release the backends if they were opened (called when the command ends)."""
+        if self._backends is not None:
+            self._backends.close()
+            self._backends = None

@@ -322,7 +322,7 @@ class Catalog:
         details: Mapping[str, Any] | None = None,
         at: datetime | None = None,
     ) -> AuditEvent:
-        """Append an audit event (``actor_kind`` is ``key`` or ``user``; ``at`` defaults to now, UTC)."""
+        """Append an audit event (``actor_kind`` is ``key``, ``user`` or ``cli``; ``at`` defaults to now, UTC)."""
         values = {
             "actor": actor,
             "actor_kind": actor_kind,

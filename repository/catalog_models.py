@@ -184,7 +184,7 @@ class AuditEventRow(Base):
         Index("ix_audit_events_record_id_at", "record_id", "at"),
         Index("ix_audit_events_actor_at", "actor", "at"),
         Index("ix_audit_events_at", "at"),
-        CheckConstraint("actor_kind IN ('key', 'user')", name="actor_kind"),
+        CheckConstraint("actor_kind IN ('key', 'user', 'cli')", name="actor_kind"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)

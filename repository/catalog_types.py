@@ -21,7 +21,7 @@ ITEM_STATUSES: tuple[str, ...] = ("queued", "processing", "stored", "indexed", "
 ITEM_DONE_STATUSES: tuple[str, ...] = ("stored", "indexed")
 REVIEW_STATUSES: tuple[str, ...] = ("open", "accepted", "corrected")
 REVIEW_OUTCOMES: tuple[str, ...] = ("accepted", "corrected")
-ACTOR_KINDS: tuple[str, ...] = ("key", "user")
+ACTOR_KINDS: tuple[str, ...] = ("key", "user", "cli")
 
 
 def bounded(value: str | None, limit: int, what: str) -> str | None:

@@ -19,6 +19,9 @@ from kho.context import CliContext
 from kho.errors import InputError, IntegrityError
 from repository.fixity import FixityReport, verify_store
 from repository.records import FileRole, Record
+from search.places import load_places
+from web.audit import ReadContext, read_document, record_object_read
+from web.auth import ScopePolicy
 
 CHOICES: dict[str, FileRole] = {"pdf": "pdf", "original": "original", "text": "text", "json": "json"}
 CHUNK = 1024 * 1024
@@ -85,13 +88,20 @@ def _write_file(path: Path, source: BinaryIO, size: int, sha256: str, key: str) 
     default=None,
     help="Output file or folder ('-' for standard output). Default: a file in the current folder.",
 )
+@click.option("--purpose", metavar="TEXT", help="Mục đích / why you read it (kept in the audit trail).")
 @click.pass_obj
-def get_command(obj: CliContext, record_id: str, choice: str, index: int, out: Path | None) -> None:
-    """Tải một tệp của hồ sơ / Download one file of a record, checking its SHA-256 on the way."""
-    repository = obj.backends().repository
+def get_command(obj: CliContext, record_id: str, choice: str, index: int, out: Path | None,
+                purpose: str | None) -> None:
+    """Tải một tệp của hồ sơ / Download one file of a record, checking its SHA-256 on the way.
+
+    The read is written to the audit trail (actor ``cli:<system user>``, with ``--purpose``).
+    """
+    backends = obj.backends()
+    repository = backends.repository
     record = repository.get(record_id)
     role = CHOICES[choice]
     info, stream = repository.open_object(record_id, role, index - 1)
+    record_object_read(backends, ReadContext.command_line(purpose), record, role, info.key)
     key, sha256 = info.key, cast(str, info.sha256)
     with stream:
         if out is not None and str(out) == "-":
@@ -108,14 +118,19 @@ def get_command(obj: CliContext, record_id: str, choice: str, index: int, out: P
 @click.command("show")
 @click.argument("record_id")
 @click.option("--history", is_flag=True, help="Print every version (oldest first) instead of the current one.")
+@click.option("--purpose", metavar="TEXT", help="Mục đích / why you read it (kept in the audit trail).")
 @click.pass_obj
-def show_command(obj: CliContext, record_id: str, history: bool) -> None:
-    """Xem siêu dữ liệu hồ sơ / Print a record's record.json (metadata, provenance, objects) as JSON."""
-    repository = obj.backends().repository
+def show_command(obj: CliContext, record_id: str, history: bool, purpose: str | None) -> None:
+    """Xem siêu dữ liệu hồ sơ / Print a record's record.json (metadata, provenance, objects) as JSON.
+
+    The read is written to the audit trail (actor ``cli:<system user>``, with ``--purpose``).
+    """
+    backends = obj.backends()
+    record = read_document(backends, ScopePolicy(load_places()), ReadContext.command_line(purpose), record_id)
     if history:
-        payload: object = [r.model_dump(mode="json") for r in repository.history(record_id)]
+        payload: object = [r.model_dump(mode="json") for r in backends.repository.history(record_id)]
     else:
-        payload = repository.get(record_id).model_dump(mode="json")
+        payload = record.model_dump(mode="json")
     click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
 
 

@@ -21,8 +21,11 @@ from kho.context import CliContext
 from kho.errors import KhoError
 from repository.records import Repository
 from search.index import SearchQuery, SearchResult
+from search.places import load_places
 from search.query import MAX_LIMIT, REVIEW_STATES, STATUSES
 from search.reindex import ReindexReport, reindex
+from web.audit import ReadContext, search_documents
+from web.auth import ScopePolicy
 
 __all__ = ["reindex_command", "result_json", "search_command"]
 
@@ -118,26 +121,27 @@ def _day(value: datetime | None) -> date | None:
 @click.option("--offset", type=click.IntRange(min=0), default=0, show_default=True)
 @click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance", show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON: total, hits with highlights, facets.")
+@click.option("--purpose", metavar="TEXT", help="Mục đích / why you search (kept in the audit trail).")
 @click.pass_obj
 def search_command(
     obj: CliContext, query: tuple[str, ...], citizen: str | None, document_type: str | None,
     issuer: str | None, locality: str | None, status: str | None, review_state: str | None,
     date_from: datetime | None, date_to: datetime | None, limit: int, offset: int, sort: str, as_json: bool,
+    purpose: str | None,
 ) -> None:
     """Tìm hồ sơ / Search records: words (accents optional), "phrases", a citizen ID and filters.
 
-    With no query and no filter, lists every record, newest first.
+    With no query and no filter, lists every record, newest first. Hits name citizens, so every
+    search is written to the audit trail (actor ``cli:<system user>``, with ``--purpose``).
     """
     search_query = SearchQuery(
         text=" ".join(query), citizen_id=citizen, document_type=document_type, issuer=issuer,
         locality=locality, status=status, review_state=review_state, date_from=_day(date_from),
         date_to=_day(date_to), sort="date" if sort == "date" else "relevance", limit=limit, offset=offset,
     )
-    index = open_index(obj.settings)
-    try:
-        result = index.search(search_query)
-    finally:
-        index.close()
+    backends = obj.backends()
+    ctx = ReadContext.command_line(purpose)
+    result = search_documents(backends, ScopePolicy(load_places()), ctx, search_query)
     if as_json:
         click.echo(json.dumps(result_json(result), ensure_ascii=False, indent=2))
     else:

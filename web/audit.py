@@ -39,6 +39,7 @@ MAX_PURPOSE_HEADER = 1000
 ACTION_LIST = "citizen.documents"
 ACTION_METADATA = "document.metadata"
 ACTION_FILE = "document.file"
+CLI_PURPOSE = "dòng lệnh kho (không nêu mục đích) / kho command line (no purpose given)"
 CITIZEN_FIRST_PAGE = 50
 """A citizen lookup asks the index for this many hits first (an index's cost grows with the page
 size asked, and a citizen rarely has more); a larger total fetches up to ``MAX_LIMIT``."""
@@ -51,6 +52,11 @@ class ReadContext:
     principal: Principal
     purpose: str | None
     client_address: str = ""
+
+    @classmethod
+    def command_line(cls, purpose: str | None) -> ReadContext:
+        """The operator's reads through ``kho search|show|get`` (purpose :data:`CLI_PURPOSE` if none is given)."""
+        return cls(Principal.operator(), purpose if purpose and purpose.strip() else CLI_PURPOSE, "cli")
 
 
 def require_purpose(raw: str | None) -> str:
@@ -192,6 +198,12 @@ def _record_per_citizen(backends: Backends, ctx: ReadContext, action: str, recor
     for cid in record.metadata.citizen_ids or (None,):
         _record(backends, ctx, action, citizen_id=cid, record_id=record.record_id,
                 details=dict(details or {}))
+
+
+def record_object_read(backends: Backends, ctx: ReadContext, record: Record, role: str, key: str) -> None:
+    """Audit the read of one stored object of ``record`` (``kho get``): one ``document.file`` event per citizen."""
+    require(ctx.principal, "document_read")
+    _record_per_citizen(backends, ctx, ACTION_FILE, record, {"role": role, "key": key})
 
 
 def read_document(backends: Backends, policy: ScopePolicy, ctx: ReadContext, record_id: str) -> Record:

@@ -12,6 +12,8 @@
 
 from __future__ import annotations
 
+import getpass
+import os
 import threading
 import time
 import unicodedata
@@ -48,9 +50,9 @@ URL_CREDENTIAL_PARAMETERS = frozenset(
 
 @dataclass(frozen=True)
 class Principal:
-    """An authenticated caller: an API key or a signed-in user."""
+    """An authenticated caller: an API key, a signed-in user, or the operator at the command line."""
 
-    kind: Literal["key", "user"]
+    kind: Literal["key", "user", "cli"]
     id: str
     name: str
     role: str
@@ -66,10 +68,19 @@ class Principal:
         """The principal of a web user (unscoped; actor = username)."""
         return cls("user", user.username, user.display_name or user.username, user.role)
 
+    @classmethod
+    def operator(cls) -> Principal:
+        """Whoever runs ``kho`` on the server (admin rights; actor ``cli:<system user>``)."""
+        try:
+            name = getpass.getuser()
+        except (KeyError, OSError):  # no user name for this uid (e.g. a bare container)
+            name = f"uid{os.getuid()}"
+        return cls("cli", name, name, "admin")
+
     @property
     def actor(self) -> str:
         """How the audit trail names this caller."""
-        return f"key:{self.id}" if self.kind == "key" else self.id
+        return f"{self.kind}:{self.id}" if self.kind in ("key", "cli") else self.id
 
     def can(self, action: Action) -> bool:
         """Whether the role allows ``action``."""

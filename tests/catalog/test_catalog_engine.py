@@ -12,6 +12,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import create_engine, inspect, text
+from sqlalchemy.exc import IntegrityError
 
 from kho.errors import ConfigError, ServiceUnavailableError
 from repository.catalog import Catalog, NewBatchItem
@@ -55,6 +56,34 @@ def test_downgrade_and_upgrade_again(catalog: Catalog, catalog_url: str) -> None
     reopened = Catalog.open(catalog_url)
     reopened.create_user("lan", "mật khẩu dài", "official")
     reopened.close()
+
+
+def test_upgrade_from_0001_keeps_audit_events_and_allows_cli_actors(catalog_url: str) -> None:
+    engine = create_engine(catalog_url)
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0001_initial")
+        conn.execute(text(
+            "INSERT INTO audit_events (at, actor, actor_kind, action, purpose, client_address, details) "
+            "VALUES (CURRENT_TIMESTAMP, 'key:k1', 'key', 'citizen.documents', 'p', '', '{}')"
+        ))
+    engine.dispose()
+    catalog = Catalog.open(catalog_url)
+    try:
+        catalog.record_audit_event(actor="cli:root", actor_kind="cli", action="search", purpose="kiểm tra")
+        actors = [e.actor for e in catalog.query_audit()]
+        assert actors == ["cli:root", "key:k1"]
+    finally:
+        catalog.close()
+    engine = create_engine(catalog_url)
+    with pytest.raises(IntegrityError), engine.begin() as conn:  # the database still refuses unknown kinds
+        conn.execute(text(
+            "INSERT INTO audit_events (at, actor, actor_kind, action, purpose, client_address, details) "
+            "VALUES (CURRENT_TIMESTAMP, 'x', 'robot', 'a', 'p', '', '{}')"
+        ))
+    engine.dispose()
 
 
 def test_concurrent_opens_migrate_once(catalog_url: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 import hashlib
 import json
 import os
@@ -16,6 +17,7 @@ from search_corpus import ID_AN
 
 from kho.cli import cli
 from kho.settings import Settings, load_settings
+from repository.catalog import Catalog
 from repository.fsstore import FilesystemStore
 from repository.layout import record_json_key
 from repository.records import RecordFiles, Repository, SourceFile
@@ -24,6 +26,7 @@ from search.documents import index_document_from_record
 from search.index import SearchIndex, SearchQuery
 from search.reindex import reindex
 from search.sqlite_index import SqliteIndex
+from web.audit import CLI_PURPOSE
 
 BIN = Path(sys.executable).parent / "kho"
 
@@ -148,3 +151,32 @@ def test_cli_reindex_check_exit_code(repo: Repository, settings: Settings) -> No
     assert code == 0
     code, out = _invoke(settings, "reindex", "--check", "--json")
     assert code == 0 and json.loads(out)["ok"] is True
+
+
+def test_cli_reads_are_audited_with_the_operator_and_purpose(repo: Repository, settings: Settings) -> None:
+    reindex(repo, sqlite_index(settings))
+    env = {**os.environ, "KHO_DATA_DIR": str(settings.data_dir), "KHO_INDEX_URL": "", "KHO_STORE_URL": ""}
+    env.pop("KHO_CONFIG", None)
+
+    def kho(*args: str) -> subprocess.CompletedProcess[str]:
+        done = subprocess.run([str(BIN), *args], env=env, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        return done
+
+    found = json.loads(kho("search", "--citizen", ID_AN, "--json", "--purpose", "Xác minh hồ sơ").stdout)
+    record_id = found["hits"][0]["record_id"]
+    kho("show", record_id)
+    kho("get", record_id, "--file", "original", "--out", "-")
+    catalog = Catalog.open(settings.effective_catalog_url)
+    try:
+        events = list(reversed(catalog.query_audit()))
+    finally:
+        catalog.close()
+    operator = f"cli:{getpass.getuser()}"
+    assert [(e.action, e.actor, e.actor_kind, e.citizen_id) for e in events] == [
+        ("search", operator, "cli", ID_AN),
+        ("document.metadata", operator, "cli", ID_AN),
+        ("document.file", operator, "cli", ID_AN),
+    ]
+    assert events[0].purpose == "Xác minh hồ sơ" and events[0].details["record_ids"] == [record_id]
+    assert events[1].purpose == CLI_PURPOSE and events[2].record_id == record_id
