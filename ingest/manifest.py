@@ -57,13 +57,10 @@ REPAIRED_ID_WARNING = (
 )
 
 
-@dataclass(frozen=True)
-class ManifestRow:
-    """One validated row: the file it describes, its values, and what is wrong with it."""
+@dataclass(frozen=True, kw_only=True)
+class ManifestValues:
+    """The metadata a manifest gives for a file or a document (``None``/empty: not given)."""
 
-    line: int
-    file: str
-    document: str = ""
     citizen_ids: tuple[str, ...] = ()
     document_type: str | None = None
     document_number: str | None = None
@@ -75,8 +72,17 @@ class ManifestRow:
     notes: str | None = None
     pages: int | None = None
     raw: dict[str, str] = field(default_factory=dict)
-    problems: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ManifestRow(ManifestValues):
+    """One validated row: the file it describes, its values, and what is wrong with it."""
+
+    line: int
+    file: str
+    document: str = ""
+    problems: tuple[str, ...] = ()
 
     @property
     def group(self) -> str:

@@ -8,34 +8,21 @@ quarantined (a bad file, a malformed manifest row, a missing file of a group, ro
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from ingest.manifest import TEXT_COLUMNS, Manifest, ManifestRow
+from ingest.manifest import TEXT_COLUMNS, Manifest, ManifestRow, ManifestValues
 from ingest.sources import Discovery, SourceItem
 
 NOT_IN_MANIFEST = "không có trong bảng kê / not in the manifest"
 
 
 @dataclass(frozen=True)
-class DocumentEntry:
+class DocumentEntry(ManifestValues):
     """The manifest's metadata for one document, merged from its rows."""
 
     document: str
     lines: tuple[int, ...]
-    citizen_ids: tuple[str, ...] = ()
-    document_type: str | None = None
-    document_number: str | None = None
-    issued_on: dt.date | None = None
-    issuer: str | None = None
-    locality: str | None = None
-    holder_name: str | None = None
-    procedure_code: str | None = None
-    notes: str | None = None
-    pages: int | None = None
-    raw: dict[str, str] = field(default_factory=dict)
-    warnings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
