@@ -101,9 +101,9 @@ def get_command(obj: CliContext, record_id: str, choice: str, index: int, out: P
     record = repository.get(record_id)
     role = CHOICES[choice]
     info, stream = repository.open_object(record_id, role, index - 1)
-    record_object_read(backends, ReadContext.command_line(purpose), record, role, info.key)
     key, sha256 = info.key, cast(str, info.sha256)
     with stream:
+        record_object_read(backends, ReadContext.command_line(purpose), record, role, key)  # before any byte
         if out is not None and str(out) == "-":
             _copy_verified(stream, sys.stdout.buffer, info.size, sha256, key)
             sys.stdout.buffer.flush()
