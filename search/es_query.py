@@ -12,7 +12,10 @@ from typing import Any, Literal
 
 from search.query import FACET_FIELDS, FACET_SIZE, Filters, Phrase, Term, TextPlan
 
-__all__ = ["EXACT_BOOST", "adjacency_query", "aggregations", "build_query", "sort_clause"]
+__all__ = [
+    "EXACT_BOOST", "adjacency_query", "aggregations", "build_query", "exact_boost_query", "has_exact_terms",
+    "sort_clause",
+]
 
 EXACT_BOOST = 2.0
 DOCNUM_BOOST = 50.0
@@ -26,20 +29,38 @@ def _clause(field: str, item: Term | Phrase, boost: float = 1.0) -> dict[str, An
     return {"match_phrase": {field: {"query": " ".join(tokens or ()), "boost": boost}}}
 
 
-def text_query(plan: TextPlan) -> dict[str, Any] | None:
-    """The scoring part of the query, or ``None`` for no text."""
-    must: list[dict[str, Any]] = []
-    should: list[dict[str, Any]] = []
-    for item in plan.required():
-        must.append(_clause("text_folded", item))
-        if item.exact:
-            should.append(_clause("text_exact", item, EXACT_BOOST))
+def has_exact_terms(plan: TextPlan) -> bool:
+    """True when some required term or phrase was typed with accents (it earns the exact-accent boost)."""
+    return any(item.exact for item in plan.required())
+
+
+def _folded_clauses(plan: TextPlan) -> list[dict[str, Any]]:
+    return [_clause("text_folded", item) for item in plan.required()]
+
+
+def _exact_clauses(plan: TextPlan) -> list[dict[str, Any]]:
+    return [_clause("text_exact", item, EXACT_BOOST) for item in plan.required() if item.exact]
+
+
+def text_query(plan: TextPlan, *, exact: bool = True) -> dict[str, Any] | None:
+    """The scoring part of the query, or ``None`` for no text; ``exact=False`` leaves the exact-accent boost out."""
+    must = _folded_clauses(plan)
+    should = _exact_clauses(plan) if exact else []
     text: dict[str, Any] | None = {"bool": {"must": must, "should": should}} if must else None
     if plan.document_number is None:
         return text
     number = {"term": {"document_number_key": {"value": plan.document_number, "boost": DOCNUM_BOOST}}}
     alternatives = [number] if text is None else [text, number]
     return {"bool": {"should": alternatives, "minimum_should_match": 1}}
+
+
+def exact_boost_query(plan: TextPlan, ids: list[str]) -> dict[str, Any]:
+    """Among ``ids``, the documents whose text matches, scored by the exact-accent boost alone.
+
+    Added to the score of a query built with ``exact=False`` it gives, document for document, the
+    score of the full query (a bool query's score is the sum of its matching clauses).
+    """
+    return {"bool": {"filter": [{"ids": {"values": ids}}, *_folded_clauses(plan)], "should": _exact_clauses(plan)}}
 
 
 def filter_clauses(f: Filters) -> list[dict[str, Any]]:
@@ -63,9 +84,9 @@ def filter_clauses(f: Filters) -> list[dict[str, Any]]:
     return clauses
 
 
-def build_query(plan: TextPlan, filters: Filters) -> dict[str, Any]:
-    """The ``query`` of a search request."""
-    scoring = text_query(plan)
+def build_query(plan: TextPlan, filters: Filters, *, exact: bool = True) -> dict[str, Any]:
+    """The ``query`` of a search request (``exact=False``: without the exact-accent boost)."""
+    scoring = text_query(plan, exact=exact)
     clauses = filter_clauses(filters)
     if scoring is None and not clauses:
         return {"match_all": {}}

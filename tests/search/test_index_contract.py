@@ -322,3 +322,22 @@ def test_adjacent_words_first_within_the_rescoring_window_and_pages_agree(index:
     first_apart = next(i for i, r in enumerate(head) if r not in adjacent)
     assert all(r not in adjacent for r in head[first_apart:])
     assert set(head[:first_apart]) <= adjacent and first_apart == len(adjacent)
+
+
+def test_exact_accent_first_then_date_then_id_and_pages_agree(index: SearchIndex) -> None:
+    docs = [IndexDocument(record_id=f"b-{i:03d}", version=1, issued_on=date(2021, 1 + i % 12, 1),
+                          pages=("hợp đồng mua bán nhà" if i % 3 == 0 else "hợp đồng ban hành nhà",))
+            for i in range(40)]
+    assert index.index_documents(docs, refresh=True).failures == ()
+    whole = ids(index.search(SearchQuery(text="bán", limit=100, with_facets=False)))
+    paged = [r for o in range(0, 40, 7)
+             for r in ids(index.search(SearchQuery(text="bán", limit=7, offset=o, with_facets=False)))]
+    assert paged == whole
+
+    def newest_first(group: list[IndexDocument]) -> list[str]:
+        by_id = sorted(group, key=lambda d: d.record_id)
+        return [d.record_id for d in sorted(by_id, key=lambda d: d.issued_on or date.min, reverse=True)]
+
+    exact = [d for i, d in enumerate(docs) if i % 3 == 0]
+    folded_only = [d for i, d in enumerate(docs) if i % 3]
+    assert whole == newest_first(exact) + newest_first(folded_only)
