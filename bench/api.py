@@ -398,8 +398,8 @@ def main() -> None:
     parser.add_argument("--connection-levels", default="16,64", help="Connections of the measured lookup loads.")
     parser.add_argument("--warmup", type=int, default=30,
                         help="Seconds of lookups before measuring (steady state: Elasticsearch's JIT, pools, caches).")
-    parser.add_argument("--workers", type=int, default=3, help="gunicorn workers.")
-    parser.add_argument("--threads", type=int, default=8, help="gunicorn threads per worker.")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers.")
+    parser.add_argument("--threads", type=int, default=4, help="gunicorn threads per worker.")
     parser.add_argument("--worker-class", default="gthread", help="gunicorn worker class (gthread, sync).")
     args = parser.parse_args()
     args.connection_levels = [int(c) for c in args.connection_levels.split(",")]

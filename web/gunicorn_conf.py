@@ -15,9 +15,9 @@ from web.logs import install_redaction
 install_redaction()
 
 bind = "127.0.0.1:8000"
-workers = multiprocessing.cpu_count() + 1
+workers = multiprocessing.cpu_count() * 2
 worker_class = "gthread"
-threads = 8
+threads = 4
 # Uploads of up to KHO_MAX_UPLOAD_MB must finish within the timeout; behind a proxy that buffers
 # request bodies (nginx: client_max_body_size, proxy_request_buffering on) 120 s is plenty.
 timeout = 120
