@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -11,7 +13,7 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import Connection, create_engine, inspect, text
 from sqlalchemy.exc import IntegrityError
 
 from kho.errors import ConfigError, ServiceUnavailableError
@@ -43,33 +45,36 @@ def test_open_is_idempotent_and_keeps_data(catalog_url: str) -> None:
     second.close()
 
 
-def test_downgrade_and_upgrade_again(catalog: Catalog, catalog_url: str) -> None:
+@contextmanager
+def migrations(catalog_url: str) -> Iterator[tuple[Config, Connection]]:
+    """An Alembic config bound to one transaction on the catalog (committed at the end)."""
     engine = create_engine(catalog_url)
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
+    try:
+        with engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            yield cfg, conn
+    finally:
+        engine.dispose()
+
+
+def test_downgrade_and_upgrade_again(catalog: Catalog, catalog_url: str) -> None:
+    with migrations(catalog_url) as (cfg, conn):
         command.downgrade(cfg, "base")
-    with engine.connect() as conn:
         assert "users" not in inspect(conn).get_table_names()
-    engine.dispose()
     reopened = Catalog.open(catalog_url)
     reopened.create_user("lan", "mật khẩu dài", "official")
     reopened.close()
 
 
 def test_upgrade_from_0001_keeps_audit_events_and_allows_cli_actors(catalog_url: str) -> None:
-    engine = create_engine(catalog_url)
-    cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
+    with migrations(catalog_url) as (cfg, conn):
         command.upgrade(cfg, "0001_initial")
         conn.execute(text(
             "INSERT INTO audit_events (at, actor, actor_kind, action, purpose, client_address, details) "
             "VALUES (CURRENT_TIMESTAMP, 'key:k1', 'key', 'citizen.documents', 'p', '', '{}')"
         ))
-    engine.dispose()
     catalog = Catalog.open(catalog_url)
     try:
         catalog.record_audit_event(actor="cli:root", actor_kind="cli", action="search", purpose="kiểm tra")
