@@ -97,15 +97,20 @@ def build_batch(pages: int, seed: int) -> Path:
         total += len(item.pages)
     rows = list(csv.DictReader(io.StringIO((root / "corpus" / "manifest.csv").read_text("utf-8"))))
     keep = [r for r in rows if r["file"] in set(chosen)]
-    batch.mkdir(parents=True)
-    for row in keep:
-        shutil.copy(root / "corpus" / row["file"], batch / row["file"])
+    return copy_with_manifest(root / "corpus", keep, batch, list(rows[0]))
+
+
+def copy_with_manifest(source: Path, rows: list[dict[str, str]], target: Path, columns: list[str]) -> Path:
+    """``rows``' files copied from ``source`` into a new folder ``target``, with a manifest of ``rows``."""
+    target.mkdir(parents=True)
+    for row in rows:
+        shutil.copy(source / row["file"], target / row["file"])
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(keep)
-    (batch / "manifest.csv").write_text(out.getvalue(), encoding="utf-8")
-    return batch
+    writer.writerows(rows)
+    (target / "manifest.csv").write_text(out.getvalue(), encoding="utf-8")
+    return target
 
 
 def batch_pages(batch: Path) -> int:
@@ -131,14 +136,7 @@ def split_batch(batch: Path, rounds: int) -> list[Path]:
         groups[min(rounds - 1, int(done / share))].append(row)
         done += pages[row["file"]]
     for part, group in zip(parts, groups, strict=True):
-        part.mkdir(parents=True)
-        for row in group:
-            shutil.copy(batch / row["file"], part / row["file"])
-        out = io.StringIO()
-        writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(group)
-        (part / "manifest.csv").write_text(out.getvalue(), encoding="utf-8")
+        copy_with_manifest(batch, group, part, list(rows[0]))
     return parts
 
 
