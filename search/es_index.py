@@ -316,7 +316,7 @@ class ElasticsearchIndex:
         if rescore or two_pass:
             hits = self._with_sources(hits[query.offset:query.offset + query.limit], fields)
         elif deep and query.offset < total:
-            hits = self._deep_window(build_query(plan, filters), sort, query.offset, query.limit, fields)
+            hits = self._deep_window(es_query, sort, query.offset, query.limit, fields)  # one pass when deep
         return SearchResult(
             total=total,
             hits=tuple(_hit(h, plan) for h in hits),
