@@ -7,7 +7,7 @@ KHO := $(VENV)/bin/kho
 DEMO_DIR ?= demo-data
 
 APT_PACKAGES := tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd poppler-utils fonts-liberation2 fonts-noto-core \
-	fonts-dejavu-core postgresql unzip ghostscript unpaper chromium chromium-driver
+	fonts-dejavu-core postgresql unzip ghostscript unpaper chromium chromium-driver redis-server
 
 .PHONY: setup system-packages venv services services-down demo test test-fast lint bench clean
 
