@@ -11,8 +11,9 @@ See ``docs/catalog.md``.
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from sqlalchemy import Engine, text
@@ -22,6 +23,7 @@ from kho.errors import ConflictError, UsageError
 from repository import catalog_accounts as accounts
 from repository import catalog_batches as batches
 from repository import catalog_oversight as oversight
+from repository import catalog_sessions as sign_ins
 from repository.catalog_engine import (
     create_catalog_engine,
     migrate_to_head,
@@ -31,6 +33,7 @@ from repository.catalog_engine import (
 )
 from repository.catalog_keys import (
     dummy_password_hash,
+    hash_key,
     hash_password,
     key_matches,
     new_key_secret,
@@ -50,6 +53,7 @@ from repository.catalog_types import (
     NewBatchItem,
     ReviewTask,
     Scopes,
+    SignInSession,
     User,
 )
 
@@ -68,6 +72,7 @@ __all__ = [
     "NewBatchItem",
     "ReviewTask",
     "Scopes",
+    "SignInSession",
     "User",
 ]
 
@@ -177,6 +182,28 @@ class Catalog:
         """Replace a user's password; :class:`NotFoundError` if unknown."""
         name = username.strip()
         return self._write(accounts.set_user_password, name, hash_password(_check_password(password, name)))
+
+    # Sign-in sessions -------------------------------------------------------------------------
+
+    def start_session(self, username: str, lifetime: timedelta) -> tuple[SignInSession, str]:
+        """Record a sign-in session of ``lifetime``; returns it and its token (for the cookie only)."""
+        token = secrets.token_urlsafe(32)
+        expires_at = datetime.now(UTC) + lifetime
+        started = self._write(sign_ins.insert_session, hash_key(token), username.strip(), expires_at)
+        return started, token
+
+    def get_session(self, token: str) -> SignInSession | None:
+        """The session of a cookie's token (ended and expired ones included), or ``None``."""
+        return self._read(sign_ins.get_session, hash_key(token)) if token else None
+
+    def end_session(self, token: str) -> None:
+        """End the session of this token (sign-out; idempotent)."""
+        if token:
+            self._write(sign_ins.end_session, hash_key(token))
+
+    def end_user_sessions(self, username: str) -> int:
+        """End every open session of ``username`` (on every node at their next request); how many."""
+        return self._write(sign_ins.end_user_sessions, username.strip())
 
     # API keys ----------------------------------------------------------------------------------
 

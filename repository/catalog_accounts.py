@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from kho.errors import ConflictError, NotFoundError, UsageError
 from repository.catalog_keys import NewKeySecret
 from repository.catalog_models import ApiKeyRow, UserRow, utcnow
+from repository.catalog_sessions import end_user_sessions
 from repository.catalog_types import ApiKey, Scopes, User, bounded
 
 # last_used_at is rewritten at most this often per key, to keep writes off the hot path.
@@ -85,11 +86,13 @@ def list_users(session: Session) -> list[User]:
 
 
 def set_user_active(session: Session, username: str, active: bool) -> User:
-    """Enable or disable a user; :class:`NotFoundError` if unknown."""
+    """Enable or disable a user (disabling ends every sign-in session); :class:`NotFoundError` if unknown."""
     row = user_row(session, username)
     if row is None:
         raise NotFoundError("no such user", subject=username)
     row.active = active
+    if not active:
+        end_user_sessions(session, row.username)
     session.flush()
     return to_user(row)
 

@@ -75,6 +75,20 @@ class Scopes:
 
 
 @dataclass(frozen=True)
+class SignInSession:
+    """A server-side sign-in session (the token itself is only in the cookie, never stored)."""
+
+    username: str
+    created_at: datetime
+    expires_at: datetime
+    ended_at: datetime | None
+
+    def active_at(self, now: datetime) -> bool:
+        """Whether the session still lets its user in at ``now``."""
+        return self.ended_at is None and now < self.expires_at
+
+
+@dataclass(frozen=True)
 class User:
     """A person who signs in to the web pages (never carries the password hash)."""
 
