@@ -18,7 +18,7 @@ import cv2
 import numpy as np
 
 from kho.settings import Settings
-from ocr import geometry, images, orientation, recognize
+from ocr import geometry, images, orientation, recognize, textlayer
 from ocr.prepare import PreparedPage, prepare_page
 from ocr.rasterize import Limits, PageImage, SourceInfo, inspect_source, load_page, trusted_text
 from ocr.recognize import Recognition, Word
@@ -38,6 +38,7 @@ W_LOW_DPI = "low-dpi"
 W_DPI_UNKNOWN = "dpi-unknown"
 W_TEXT_LAYER = "text-layer"
 W_JUNK_TEXT_LAYER = "untrusted-text-layer"
+W_PARTIAL_TEXT_LAYER = "partial-text-layer"
 W_ROTATED = "rotated"
 W_PERSPECTIVE = "perspective-corrected"
 W_LOW_CONFIDENCE = "low-confidence"
@@ -245,10 +246,13 @@ def run_page(task: PageTask) -> PageOcr:
     if page.dpi < 200:
         warnings.append(W_LOW_DPI)
     if task.existing_text is not None:
-        result = PageOcr(number, task.existing_text, 100.0, dpi=page.dpi, warnings=[*warnings, W_TEXT_LAYER],
-                         from_text_layer=True)
-        return attach_images(result, page.pixels, page.dpi, task.options.images)
-    if task.source.text_layer and task.source.text_layer[task.index].strip():
+        layer_words = textlayer.page_words(task.source.path, task.index, page.dpi, task.options.timeout)
+        if textlayer.ink_coverage(page.pixels, layer_words) >= textlayer.MIN_INK_COVERAGE:
+            result = PageOcr(number, task.existing_text, 100.0, dpi=page.dpi, warnings=[*warnings, W_TEXT_LAYER],
+                             words=layer_words, from_text_layer=True)
+            return attach_images(result, page.pixels, page.dpi, task.options.images)
+        warnings.append(W_PARTIAL_TEXT_LAYER)  # e.g. only a signature stamp's text: read the page
+    elif task.source.text_layer and task.source.text_layer[task.index].strip():
         warnings.append(W_JUNK_TEXT_LAYER)
     prepared = prepare_page(page.pixels, page.dpi)
     if prepared.plan.blank:
