@@ -40,6 +40,7 @@ from repository.catalog_keys import (
     parse_key_id,
     verify_password,
 )
+from repository.catalog_reuse import ReuseCatalog
 from repository.catalog_types import (
     KEY_ROLES,
     USER_ROLES,
@@ -112,6 +113,11 @@ class Catalog:
     def dialect(self) -> str:
         """``sqlite`` or ``postgresql``."""
         return self._engine.dialect.name
+
+    @property
+    def reuse(self) -> ReuseCatalog:
+        """Signing keys, certified copies and reuse events (:mod:`repository.catalog_reuse`)."""
+        return ReuseCatalog(self._read, self._write)
 
     def close(self) -> None:
         """Close pooled connections (the catalog may not be used afterwards)."""
