@@ -114,6 +114,13 @@ def ocr_json_key(record_id: str) -> str:
     return record_prefix(record_id) + "ocr/ocr.json"
 
 
+def certified_key(record_id: str, code: str) -> str:
+    """``records/<id>/certified/<code>.pdf``: a certified electronic copy, named by its verification code."""
+    if not re.fullmatch(r"[a-z0-9]{8,32}", code):
+        raise ValueError(f"not a certification code: {code!r}")
+    return f"{record_prefix(record_id)}certified/{code}.pdf"
+
+
 def split_record_key(key: str) -> tuple[str, str] | None:
     """``(record_id, path inside the record)`` for a key under ``records/<id>/``, else ``None``."""
     if not key.startswith(RECORDS_PREFIX):

@@ -47,7 +47,7 @@ __all__ = [
     "source_files",
 ]
 
-FileRole = Literal["pdf", "original", "text", "json", "page", "thumb", "manifest"]
+FileRole = Literal["pdf", "original", "text", "json", "page", "thumb", "manifest", "certified"]
 
 
 @dataclass(frozen=True)
@@ -346,6 +346,53 @@ class Repository:
                 "the record was changed by someone else meanwhile; reload and retry", subject=record_id
             )
         self.store.put_bytes(layout.record_json_key(record_id), data, content_type="application/json")
+        return record
+
+    def add_object(
+        self,
+        record_id: str,
+        role: ObjectRole,
+        key: str,
+        data: bytes,
+        *,
+        name: str,
+        content_type: str,
+        actor: str,
+        reason: str,
+    ) -> Record:
+        """Store a new file of a record (e.g. a certified copy) and write a version that names it.
+
+        The object is written first, then ``versions/<n+1>.json``, then ``record.json``; existing
+        objects and metadata are untouched. The history entry's ``changes`` holds the new object's
+        key and SHA-256. Its ``index`` is the next free one of ``role``.
+        """
+        if not actor.strip() or not reason.strip():
+            raise UsageError("adding a file needs an actor and a reason", subject=record_id)
+        current = self.get(record_id)
+        if not key.startswith(layout.record_prefix(record_id)) or any(o.key == key for o in current.objects):
+            raise ConflictError("the record already has this file, or the key is outside it", subject=key)
+        info = self.store.put_bytes(key, data, content_type=content_type)
+        entry = self._entry_from(info, role, len(current.objects_with_role(role)), content_type, name)
+        if entry.sha256 != _sha256(data):
+            raise IntegrityError("the stored file does not match what was written", subject=key)
+        previous_bytes = self._bytes_or(layout.version_key(record_id, current.version), current.to_json_bytes())
+        record = current.model_copy(
+            update={
+                "version": current.version + 1,
+                "objects": (*current.objects, entry),
+                "history_entry": HistoryEntry(
+                    actor=actor, at=self._clock(), reason=reason,
+                    changes={"objects": {"added": key, "role": role, "sha256": entry.sha256}},
+                ),
+                "previous_version_sha256": _sha256(previous_bytes),
+            }
+        )
+        record = Record.model_validate(record.model_dump())
+        body = record.to_json_bytes()
+        self.store.put_bytes(layout.version_key(record_id, record.version), body, content_type="application/json")
+        if self.get(record_id).version != current.version:
+            raise ConflictError("the record was changed by someone else meanwhile; retry", subject=record_id)
+        self.store.put_bytes(layout.record_json_key(record_id), body, content_type="application/json")
         return record
 
     def _bytes_or(self, key: str, default: bytes) -> bytes:

@@ -20,7 +20,7 @@ SHA256_PATTERN = r"^[0-9a-f]{64}$"
 
 DocumentStatus = Literal["valid", "superseded", "revoked"]
 ReviewState = Literal["none", "needs_review", "reviewed"]
-ObjectRole = Literal["original", "pdf", "page", "thumb", "text", "json", "manifest"]
+ObjectRole = Literal["original", "pdf", "page", "thumb", "text", "json", "manifest", "certified"]
 ScalarValue = str | int | float | bool | None
 
 
