@@ -9,10 +9,11 @@ text layer); :func:`load_page` loads one page in a worker. Page images are ``uin
 from __future__ import annotations
 
 import re
-import tempfile
 import warnings
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import cv2
 import numpy as np
@@ -31,6 +32,9 @@ GREY_TOLERANCE = 6
 EXIF_ORIENTATION = 0x0112
 
 KINDS = ("pdf", "tiff", "jpeg", "png")
+
+_PAGE_KEY = re.compile(r"Page\s+(\d+)\s+size")
+_PAGE_SIZE = re.compile(r"([\d.]+) x ([\d.]+)")
 
 
 @dataclass(frozen=True)
@@ -81,17 +85,19 @@ def detect_kind(head: bytes) -> str | None:
     return None
 
 
-def parse_pdfinfo(stdout: str) -> tuple[int, list[tuple[float, float]]]:
-    """Page count and per-page sizes in points from ``pdfinfo -f 1 -l N`` output."""
-    pages_match = re.search(r"^Pages:\s+(\d+)", stdout, re.MULTILINE)
-    pages = int(pages_match.group(1)) if pages_match else 0
-    sizes = [
-        (float(w), float(h))
-        for w, h in re.findall(r"^Page\s+\d+\s+size:\s+([\d.]+) x ([\d.]+)", stdout, re.MULTILINE)
-    ]
-    if not sizes:
-        sizes = [(float(w), float(h)) for w, h in re.findall(r"^Page size:\s+([\d.]+) x ([\d.]+)", stdout, re.M)]
-    return pages, sizes
+def pdfinfo_pages(info: Mapping[str, Any]) -> tuple[int, list[tuple[float, float]]]:
+    """Page count and per-page sizes in points from pdf2image's ``pdfinfo`` dict (``-f 1 -l N``)."""
+    pages = info.get("Pages", 0)
+    numbered: dict[int, tuple[float, float]] = {}
+    for key, value in info.items():
+        key_match = _PAGE_KEY.fullmatch(key)
+        size = _PAGE_SIZE.match(str(value))
+        if key_match and size:
+            numbered[int(key_match.group(1))] = (float(size.group(1)), float(size.group(2)))
+    sizes = [numbered[n] for n in sorted(numbered)]
+    if not sizes and (size := _PAGE_SIZE.match(str(info.get("Page size", "")))):
+        sizes = [(float(size.group(1)), float(size.group(2)))]
+    return (pages if isinstance(pages, int) else 0), sizes
 
 
 def pdf_page_dpi(size_pt: tuple[float, float], dpi: int, max_pixels: int) -> int:
@@ -123,10 +129,7 @@ def inspect_source(path: Path, limits: Limits, *, read_text_layer: bool = True) 
 
 
 def _inspect_pdf(path: Path, limits: Limits, read_text_layer: bool) -> SourceInfo:
-    first = runner.run(runner.pdfinfo_argv(path), timeout=limits.timeout, subject=str(path))
-    if not first.ok:
-        raise _pdf_error(path, first.stderr_text())
-    pages, _ = parse_pdfinfo(first.stdout.decode("utf-8", "replace"))
+    pages, _ = pdfinfo_pages(runner.pdf_info(path, timeout=limits.timeout, subject=str(path)))
     if pages < 1:
         raise InputError("corrupt PDF: it has no pages", subject=str(path))
     if pages > limits.max_pages:
@@ -134,8 +137,7 @@ def _inspect_pdf(path: Path, limits: Limits, read_text_layer: bool) -> SourceInf
             f"{pages} pages, more than the limit of {limits.max_pages} (KHO_MAX_PAGES); split the file",
             subject=str(path),
         )
-    sized = runner.run(runner.pdfinfo_argv(path, last_page=pages), timeout=limits.timeout, subject=str(path))
-    _, sizes = parse_pdfinfo(sized.stdout.decode("utf-8", "replace"))
+    _, sizes = pdfinfo_pages(runner.pdf_info(path, timeout=limits.timeout, subject=str(path), last_page=pages))
     sizes = sizes if len(sizes) == pages else [(595.0, 842.0)] * pages
     dpis = tuple(pdf_page_dpi(s, limits.dpi, limits.max_pixels) for s in sizes)
     if min(dpis) < MIN_PDF_DPI:
@@ -144,13 +146,6 @@ def _inspect_pdf(path: Path, limits: Limits, read_text_layer: bool) -> SourceInf
     if read_text_layer:
         texts = tuple(read_pdf_text(path, pages, limits.timeout))
     return SourceInfo(path, "pdf", pages, dpis, texts)
-
-
-def _pdf_error(path: Path, stderr: str) -> InputError:
-    lowered = stderr.lower()
-    if "password" in lowered or "encrypt" in lowered:
-        return InputError("encrypted PDF: it needs a password; save an unprotected copy", subject=str(path))
-    return InputError(f"corrupt PDF: poppler cannot read it ({stderr or 'no details'})", subject=str(path))
 
 
 def read_pdf_text(path: Path, pages: int, timeout: float) -> list[str]:
@@ -266,16 +261,7 @@ def load_page(info: SourceInfo, index: int, limits: Limits) -> PageImage:
 
 def _load_pdf_page(info: SourceInfo, index: int, limits: Limits) -> PageImage:
     dpi = info.page_dpi[index] if index < len(info.page_dpi) else limits.dpi
-    with tempfile.TemporaryDirectory(prefix="kho-ras-") as tmp:
-        prefix = Path(tmp) / "page"
-        argv = runner.pdftoppm_argv(info.path, prefix, page=index + 1, dpi=dpi)
-        done = runner.run(argv, timeout=limits.timeout, subject=str(info.path))
-        produced = sorted(Path(tmp).glob("page*"))
-        if not done.ok or not produced:
-            raise _pdf_error(info.path, done.stderr_text() or f"page {index + 1} did not render")
-        pixels = cv2.imread(str(produced[0]), cv2.IMREAD_UNCHANGED)
-    if pixels is None:
-        raise InputError(f"page {index + 1} did not render", subject=str(info.path))
-    if pixels.ndim == 3:
-        pixels = grey_if_neutral(pixels)
+    rendered = runner.pdf_page(info.path, page=index + 1, dpi=dpi, timeout=limits.timeout, subject=str(info.path))
+    with rendered:
+        pixels = to_pixels(rendered)
     return PageImage(pixels, dpi, True)

@@ -2,7 +2,9 @@
 
 :func:`recognize` writes the prepared page to a temporary uncompressed image, runs Tesseract once
 for text, per-word confidences (TSV) and optionally an invisible-text PDF page, and returns a
-:class:`Recognition`. Parsing of Tesseract's outputs is in pure functions.
+:class:`Recognition`. Tesseract runs through pytesseract (``runner.tesseract``); its TSV is parsed
+here (:func:`parse_tsv`) because pytesseract's dict output truncates confidences to integers and
+would need a second run. Parsing of Tesseract's outputs is in pure functions.
 """
 
 from __future__ import annotations
@@ -111,6 +113,10 @@ def _write_image(image: np.ndarray, folder: Path) -> Path:
     return path
 
 
+def _read(folder: Path, name: str) -> str:
+    return (folder / name).read_text("utf-8", "replace")
+
+
 def recognize(
     image: np.ndarray, *, dpi: int, lang: str, timeout: float, subject: str, text_pdf: bool = False
 ) -> Recognition:
@@ -119,27 +125,44 @@ def recognize(
     With ``text_pdf`` the result also holds a one-page PDF with only the invisible text layer,
     sized like the image at ``dpi``, to lay over the archive image.
     """
-    outputs = ["txt", "tsv", *(["pdf"] if text_pdf else [])]
-    variables = {"textonly_pdf": "1"} if text_pdf else {}
+    job = runner.TesseractJob(
+        lang=lang, psm=3, dpi=dpi, outputs=("txt", "tsv", *(("pdf",) if text_pdf else ())),
+        variables=(("textonly_pdf", "1"),) if text_pdf else (),
+    )
     with tempfile.TemporaryDirectory(prefix="kho-ocr-") as tmp:
         folder = Path(tmp)
-        source = _write_image(image, folder)
-        argv = runner.tesseract_argv(source, folder / "out", lang=lang, dpi=dpi, outputs=outputs,
-                                     variables=variables)
-        done = runner.run(argv, timeout=timeout, subject=subject)
+        done = runner.tesseract(_write_image(image, folder), folder / "out", job, timeout=timeout, subject=subject)
         if not done.ok:
-            raise ServiceUnavailableError(f"tesseract failed: {done.stderr_text()}", subject=subject)
-        text = (folder / "out.txt").read_text("utf-8", "replace")
-        words = parse_tsv((folder / "out.tsv").read_text("utf-8", "replace"))
+            raise ServiceUnavailableError(f"tesseract failed: {done.error}", subject=subject)
+        text = _read(folder, "out.txt")
+        words = parse_tsv(_read(folder, "out.tsv"))
         pdf = (folder / "out.pdf").read_bytes() if text_pdf else None
     return Recognition(normalize_text(text), words, mean_confidence(words), pdf)
 
 
+def read_line(image: np.ndarray, *, dpi: int, timeout: float, subject: str, whitelist: str, lang: str = "eng") -> str:
+    """The text of ``image`` read as one line (``--psm 7``) with only the ``whitelist`` characters.
+
+    Used for a second, digit-only reading of small regions (citizen IDs); ``lang`` only supplies
+    the digit shapes, so the small ``eng`` model is the default.
+    """
+    job = runner.TesseractJob(lang=lang, psm=7, dpi=dpi, outputs=("txt",),
+                              variables=(("tessedit_char_whitelist", whitelist),))
+    with tempfile.TemporaryDirectory(prefix="kho-line-") as tmp:
+        folder = Path(tmp)
+        done = runner.tesseract(_write_image(image, folder), folder / "out", job, timeout=timeout, subject=subject)
+        if not done.ok:
+            raise ServiceUnavailableError(f"tesseract failed: {done.error}", subject=subject)
+        return normalize_text(_read(folder, "out.txt")).strip()
+
+
 def detect_orientation(image: np.ndarray, *, dpi: int, timeout: float, subject: str) -> Orientation | None:
     """Tesseract OSD (``--psm 0``, needs ``osd`` traineddata) on ``image``; None when it cannot tell."""
+    job = runner.TesseractJob(lang="osd", psm=0, dpi=dpi, outputs=("osd",))
     with tempfile.TemporaryDirectory(prefix="kho-osd-") as tmp:
-        source = _write_image(image, Path(tmp))
-        done = runner.run(runner.osd_argv(source, dpi=dpi), timeout=timeout, subject=subject)
-    if not done.ok:
-        return None
-    return parse_osd(done.stdout.decode("utf-8", "replace"))
+        folder = Path(tmp)
+        done = runner.tesseract(_write_image(image, folder), folder / "out", job, timeout=timeout, subject=subject)
+        osd = folder / "out.osd"
+        if not done.ok or not osd.exists():
+            return None
+        return parse_osd(osd.read_text("utf-8", "replace"))

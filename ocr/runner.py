@@ -1,21 +1,42 @@
 """The one place kho starts subprocesses (tesseract, pdftoppm, pdfinfo, pdftotext).
 
-:func:`run` adds ``OMP_THREAD_LIMIT=1`` (we parallelise pages, not engines), enforces a timeout
-and translates failures into :mod:`kho.errors`. The ``*_argv`` builders are pure functions that
-only assemble argument lists, so they can be tested without running anything.
+Tesseract runs through pytesseract (:func:`tesseract`), poppler's ``pdfinfo`` and ``pdftoppm``
+through pdf2image (:func:`pdf_info`, :func:`pdf_page`); what neither library does
+(``pdftotext``, ``tesseract --list-langs`` with a timeout, plain-Tesseract baselines in tests and
+benches) goes through :func:`run`. Every entry point here
+
+- gives the child ``OMP_THREAD_LIMIT=1`` (we parallelise pages, not engines),
+- enforces a timeout and kills the child when it runs out (both libraries kill on timeout), and
+- translates the libraries' exceptions into :mod:`kho.errors` (``raise ... from e``).
+
+The libraries start their children with this process's environment (pytesseract passes
+``os.environ`` itself, pdf2image a copy of it), so :func:`limit_child_threads` sets
+``OMP_THREAD_LIMIT=1`` there: the same value from every caller, so threads cannot disagree.
+The argument builders (:func:`tesseract_config`, :func:`pdftotext_argv` …) are pure functions.
 """
 
 from __future__ import annotations
 
+import math
 import os
+import shlex
 import subprocess
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from kho.errors import ProcessingTimeoutError, ServiceUnavailableError
+import pdf2image
+import pdf2image.exceptions as pdf_errors
+import pytesseract
+from PIL import Image
+
+from kho.errors import InputError, ProcessingTimeoutError, ServiceUnavailableError
 
 STDERR_TAIL = 300
+INSTALL_HINT = "install it (Debian: tesseract-ocr tesseract-ocr-vie poppler-utils)"
+# pytesseract signals a timeout with this RuntimeError message (TesseractError is a RuntimeError too).
+_PYTESSERACT_TIMEOUT = "Tesseract process timeout"
 
 
 @dataclass(frozen=True)
@@ -34,8 +55,12 @@ class RunResult:
 
     def stderr_text(self) -> str:
         """The last part of stderr as one line of text (for error messages)."""
-        text = " ".join(self.stderr.decode("utf-8", "replace").split())
-        return text[-STDERR_TAIL:]
+        return one_line(self.stderr.decode("utf-8", "replace"))
+
+
+def one_line(text: str) -> str:
+    """``text`` with its whitespace folded, cut to its last :data:`STDERR_TAIL` characters."""
+    return " ".join(text.split())[-STDERR_TAIL:]
 
 
 def child_env(base: Mapping[str, str]) -> dict[str, str]:
@@ -44,6 +69,20 @@ def child_env(base: Mapping[str, str]) -> dict[str, str]:
     env["OMP_THREAD_LIMIT"] = "1"
     env["LC_ALL"] = "C"
     return env
+
+
+def limit_child_threads() -> None:
+    """Give every child that pytesseract or pdf2image starts ``OMP_THREAD_LIMIT=1``."""
+    if os.environ.get("OMP_THREAD_LIMIT") != "1":
+        os.environ["OMP_THREAD_LIMIT"] = "1"
+
+
+def _timeout_error(program: str, timeout: float, subject: str) -> ProcessingTimeoutError:
+    return ProcessingTimeoutError(
+        f"{program} took longer than {timeout:g} s; the file may be damaged or too complex "
+        "(raise KHO_OCR_TIMEOUT to allow more time)",
+        subject=subject,
+    )
 
 
 def run(
@@ -57,34 +96,86 @@ def run(
     """Run ``argv`` with a timeout and ``OMP_THREAD_LIMIT=1``; never raises on a non-zero exit.
 
     Raises :class:`ProcessingTimeoutError` (naming ``subject``, usually the input file) when the
-    process exceeds ``timeout`` seconds, and :class:`ServiceUnavailableError` when the program is
-    not installed or cannot start.
+    process exceeds ``timeout`` seconds (it is killed), and :class:`ServiceUnavailableError` when
+    the program is not installed or cannot start.
     """
     try:
         done = subprocess.run(
-            list(argv),
-            input=input,
-            capture_output=True,
-            timeout=timeout,
-            env=child_env(os.environ),
-            cwd=cwd,
-            check=False,
+            list(argv), input=input, capture_output=True, timeout=timeout,
+            env=child_env(os.environ), cwd=cwd, check=False,
         )
     except subprocess.TimeoutExpired as e:
-        raise ProcessingTimeoutError(
-            f"{Path(argv[0]).name} took longer than {timeout:g} s; the file may be damaged or too "
-            "complex (raise KHO_OCR_TIMEOUT to allow more time)",
-            subject=subject,
-        ) from e
+        raise _timeout_error(Path(argv[0]).name, timeout, subject) from e
     except FileNotFoundError as e:
-        raise ServiceUnavailableError(
-            f"program not found: {argv[0]}; install it (Debian: tesseract-ocr tesseract-ocr-vie "
-            "poppler-utils)",
-            subject=argv[0],
-        ) from e
+        raise ServiceUnavailableError(f"program not found: {argv[0]}; {INSTALL_HINT}", subject=argv[0]) from e
     except OSError as e:
         raise ServiceUnavailableError(f"cannot start {argv[0]}: {e}", subject=argv[0]) from e
     return RunResult(tuple(argv), done.returncode, done.stdout, done.stderr)
+
+
+# --- Tesseract (pytesseract) -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TesseractJob:
+    """One Tesseract run: language, page segmentation, resolution, ``-c`` variables and outputs.
+
+    ``outputs`` are Tesseract config names (``txt``, ``tsv``, ``pdf``, ``hocr``, ``osd``); each
+    writes ``<out_base>.<name>``.
+    """
+
+    lang: str
+    psm: int = 3
+    dpi: int | None = None
+    variables: tuple[tuple[str, str], ...] = ()
+    outputs: tuple[str, ...] = ("txt",)
+
+
+def tesseract_config(job: TesseractJob) -> str:
+    """The config string pytesseract passes on: ``--psm``, ``--dpi``, ``-c name=value`` (quoted)."""
+    parts = ["--psm", str(job.psm)]
+    if job.dpi:
+        parts += ["--dpi", str(job.dpi)]
+    for name, value in sorted(job.variables):
+        parts += ["-c", f"{name}={value}"]
+    # ``tsv`` is not a positional config for pytesseract: it asks for it with a variable.
+    if "tsv" in job.outputs:
+        parts += ["-c", "tessedit_create_tsv=1"]
+    return shlex.join(parts)
+
+
+@dataclass(frozen=True)
+class TesseractRun:
+    """How a Tesseract run ended: ``ok``, or the reason it failed (its stderr, one line)."""
+
+    ok: bool
+    error: str = ""
+
+
+def tesseract(image: Path, out_base: Path, job: TesseractJob, *, timeout: float, subject: str) -> TesseractRun:
+    """Run Tesseract once on ``image``, writing ``out_base.<ext>`` for each of ``job.outputs``.
+
+    A non-zero exit is returned (``ok=False``), not raised. Raises :class:`ProcessingTimeoutError`
+    when the run exceeds ``timeout`` (pytesseract kills the process) and
+    :class:`ServiceUnavailableError` when Tesseract is not installed.
+    """
+    limit_child_threads()
+    try:
+        pytesseract.pytesseract.run_tesseract(
+            str(image), str(out_base), extension=" ".join(job.outputs), lang=job.lang,
+            config=tesseract_config(job), timeout=timeout,
+        )
+    except pytesseract.TesseractNotFoundError as e:
+        raise ServiceUnavailableError(f"program not found: tesseract; {INSTALL_HINT}", subject="tesseract") from e
+    except pytesseract.TesseractError as e:
+        return TesseractRun(False, one_line(str(e.message)))
+    except RuntimeError as e:
+        if str(e) != _PYTESSERACT_TIMEOUT:
+            raise
+        raise _timeout_error("tesseract", timeout, subject) from e
+    except OSError as e:
+        raise ServiceUnavailableError(f"cannot start tesseract: {e}", subject="tesseract") from e
+    return TesseractRun(True)
 
 
 def tesseract_argv(
@@ -97,10 +188,9 @@ def tesseract_argv(
     outputs: Sequence[str] = ("txt", "tsv"),
     variables: Mapping[str, str] | None = None,
 ) -> list[str]:
-    """``tesseract`` arguments that recognise ``image`` and write ``out_base.<ext>`` per output config.
+    """Plain ``tesseract`` arguments, for baselines in tests and benches run with :func:`run`.
 
-    ``outputs`` are Tesseract config names (``txt``, ``tsv``, ``pdf``, ``hocr``); ``variables``
-    become ``-c name=value`` options (e.g. ``textonly_pdf=1``).
+    kho itself runs Tesseract with :func:`tesseract`.
     """
     argv = ["tesseract", str(image), str(out_base), "-l", lang, "--psm", str(psm), "--dpi", str(dpi)]
     for name, value in sorted((variables or {}).items()):
@@ -109,29 +199,68 @@ def tesseract_argv(
     return argv
 
 
-def osd_argv(image: Path, *, dpi: int) -> list[str]:
-    """``tesseract`` arguments for orientation and script detection (``--psm 0``) to stdout."""
-    return ["tesseract", str(image), "-", "--psm", "0", "--dpi", str(dpi), "-l", "osd"]
-
-
 def list_langs_argv() -> list[str]:
-    """``tesseract --list-langs``."""
+    """``tesseract --list-langs`` (pytesseract's ``get_languages`` has no timeout)."""
     return ["tesseract", "--list-langs"]
 
 
-def pdfinfo_argv(pdf: Path, *, last_page: int | None = None) -> list[str]:
-    """``pdfinfo`` arguments that describe ``pdf`` (pages, encryption; with ``last_page`` each page's size)."""
-    if last_page is None:
-        return ["pdfinfo", str(pdf)]
-    return ["pdfinfo", "-f", "1", "-l", str(last_page), str(pdf)]
+# --- poppler (pdf2image, pdftotext) -------------------------------------------------------------
 
 
-def pdftoppm_argv(pdf: Path, out_prefix: Path, *, page: int, dpi: int, grey: bool = False) -> list[str]:
-    """``pdftoppm`` arguments that rasterise one page (1-based) of ``pdf`` to ``out_prefix*.ppm``."""
-    argv = ["pdftoppm", "-r", str(dpi), "-f", str(page), "-l", str(page), "-singlefile"]
-    if grey:
-        argv.append("-gray")
-    return [*argv, str(pdf), str(out_prefix)]
+def whole_seconds(timeout: float) -> int:
+    """``timeout`` rounded up to whole seconds (pdf2image takes an int), at least 1."""
+    return max(1, math.ceil(timeout))
+
+
+def _pdf_failure(error: Exception, subject: str) -> InputError:
+    """A PDF that poppler cannot read: encrypted (needs a password) or corrupt."""
+    detail = one_line(str(error)) or "no details"
+    lowered = detail.lower()
+    if "password" in lowered or "encrypt" in lowered:
+        return InputError("encrypted PDF: it needs a password; save an unprotected copy", subject=subject)
+    return InputError(f"corrupt PDF: poppler cannot read it ({detail})", subject=subject)
+
+
+def pdf_info(pdf: Path, *, timeout: float, subject: str, last_page: int | None = None) -> dict[str, Any]:
+    """``pdfinfo`` of ``pdf`` as pdf2image's dict (``Pages``; with ``last_page`` per-page sizes).
+
+    Raises :class:`InputError` for an encrypted or corrupt PDF, :class:`ProcessingTimeoutError`
+    after ``timeout`` and :class:`ServiceUnavailableError` when poppler is not installed.
+    """
+    limit_child_threads()
+    try:
+        if last_page is None:
+            return dict(pdf2image.pdfinfo_from_path(str(pdf), timeout=whole_seconds(timeout)))
+        return dict(pdf2image.pdfinfo_from_path(
+            str(pdf), timeout=whole_seconds(timeout), first_page=1, last_page=last_page))
+    except pdf_errors.PDFPopplerTimeoutError as e:
+        raise _timeout_error("pdfinfo", timeout, subject) from e
+    except pdf_errors.PDFInfoNotInstalledError as e:
+        raise ServiceUnavailableError(f"program not found: pdfinfo; {INSTALL_HINT}", subject="pdfinfo") from e
+    except (pdf_errors.PDFPageCountError, pdf_errors.PDFSyntaxError) as e:
+        raise _pdf_failure(e, subject) from e
+
+
+def pdf_page(pdf: Path, *, page: int, dpi: int, timeout: float, subject: str) -> Image.Image:
+    """Page ``page`` (1-based) of ``pdf`` rendered by ``pdftoppm`` at ``dpi`` (a PIL image).
+
+    Errors as :func:`pdf_info`; a page that renders to nothing is a corrupt PDF.
+    """
+    limit_child_threads()
+    try:
+        rendered = pdf2image.convert_from_path(
+            str(pdf), dpi=dpi, first_page=page, last_page=page, timeout=whole_seconds(timeout), single_file=True)
+    except pdf_errors.PDFPopplerTimeoutError as e:
+        raise _timeout_error("pdftoppm", timeout, subject) from e
+    except pdf_errors.PopplerNotInstalledError as e:
+        raise ServiceUnavailableError(f"program not found: pdftoppm; {INSTALL_HINT}", subject="pdftoppm") from e
+    except (pdf_errors.PDFPageCountError, pdf_errors.PDFSyntaxError) as e:
+        raise _pdf_failure(e, subject) from e
+    except (OSError, ValueError) as e:  # Pillow cannot decode what pdftoppm printed
+        raise _pdf_failure(e, subject) from e
+    if not rendered:
+        raise InputError(f"page {page} did not render", subject=subject)
+    return rendered[0]
 
 
 def pdftotext_argv(pdf: Path, *, first: int | None = None, last: int | None = None) -> list[str]:

@@ -25,9 +25,10 @@ def test_detect_kind() -> None:
     assert rasterize.detect_kind(b"") is None
 
 
-def test_parse_pdfinfo() -> None:
-    out = "Pages:           2\nPage    1 size: 595 x 842 pts (A4)\nPage    2 size: 842 x 595.5 pts (A4)\n"
-    assert rasterize.parse_pdfinfo(out) == (2, [(595.0, 842.0), (842.0, 595.5)])
+def test_pdfinfo_pages_from_the_pdf2image_dict() -> None:
+    info = {"Pages": 2, "Page    2 size": "842 x 595.5 pts (A4)", "Page    1 size": "595 x 842 pts (A4)"}
+    assert rasterize.pdfinfo_pages(info) == (2, [(595.0, 842.0), (842.0, 595.5)])
+    assert rasterize.pdfinfo_pages({"Pages": 1, "Page size": "612 x 792 pts (letter)"}) == (1, [(612.0, 792.0)])
 
 
 def test_pdf_page_dpi_is_lowered_for_huge_pages() -> None:
