@@ -33,6 +33,7 @@ class Action(StrEnum):
     REVIEW_RESOLVE = "review.resolve"
     BATCH_CREATE = "batch.create"
     AUDIT_QUERY = "audit.query"
+    DOCUMENT_CERTIFY = "document.certify"
 
 
 def write_event(catalog: Catalog, ctx: AccessContext, action: Action, *, citizen_id: str | None = None,

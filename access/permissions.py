@@ -21,17 +21,19 @@ class Permission(StrEnum):
     RECORD_REVOKE = "record_revoke"
     REVIEW = "review"
     STATISTICS = "statistics"
+    CERTIFY = "certify"
 
 
 P = Permission
 
 # Role -> permissions. Portals look citizens up and fetch their documents; officials also search,
-# correct and revoke; archivists ingest, search, correct and review but do not look citizens up;
-# admins do everything.
+# correct, revoke and certify copies (Decree 23/2015); archivists ingest, search, correct and review
+# but do not look citizens up; admins do everything.
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
     "portal": frozenset({P.CITIZEN_DOCUMENTS, P.DOCUMENT_READ}),
     "official": frozenset(
-        {P.CITIZEN_DOCUMENTS, P.DOCUMENT_READ, P.SEARCH, P.RECORD_EDIT, P.RECORD_REVOKE, P.STATISTICS}
+        {P.CITIZEN_DOCUMENTS, P.DOCUMENT_READ, P.SEARCH, P.RECORD_EDIT, P.RECORD_REVOKE, P.STATISTICS,
+         P.CERTIFY}
     ),
     "archivist": frozenset(
         {P.DOCUMENT_READ, P.SEARCH, P.BATCH_CREATE, P.BATCH_READ, P.RECORD_EDIT, P.REVIEW, P.STATISTICS}
