@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
 
-from kho.errors import InputError, NotFoundError, ServiceUnavailableError
+from kho.errors import ConflictError, InputError, NotFoundError, ServiceUnavailableError
 from repository.objectstore import ObjectInfo
 
 TMP_PREFIX = ".kho-tmp-"
@@ -50,6 +50,28 @@ def _fsync_dir(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def _same_content(a: Path, b: Path) -> bool:
+    """Whether two files hold the same bytes (compared by size, then SHA-256)."""
+    if a.stat().st_size != b.stat().st_size:
+        return False
+    digests = []
+    for path in (a, b):
+        with open(path, "rb") as fh:
+            digests.append(hashlib.file_digest(fh, "sha256").hexdigest())
+    return digests[0] == digests[1]
+
+
+def _link_new(tmp: Path, target: Path, key: str) -> None:
+    """Give the finished file ``tmp`` the name ``target`` only if that name is free (``link(2)`` is
+    atomic and never replaces). If an object is there: success when it holds the same bytes (a
+    repeated write), else :class:`ConflictError`."""
+    try:
+        os.link(tmp, target)
+    except FileExistsError as e:
+        if not _same_content(tmp, target):
+            raise ConflictError("an object already exists at this key; it was not replaced", subject=key) from e
 
 
 class _RangeReader(io.RawIOBase):
@@ -99,7 +121,9 @@ class FilesystemStore:
                 folder.mkdir()
             _fsync_dir(folder.parent)
 
-    def _write_atomic(self, key: str, chunks: Iterator[bytes]) -> ObjectInfo:
+    def _write_atomic(self, key: str, chunks: Iterator[bytes], *, exclusive: bool = False) -> ObjectInfo:
+        """Write a temporary file, fsync it, then rename it over ``key`` (or, ``exclusive``, link it
+        to ``key`` only if ``key`` does not exist: :class:`ConflictError` otherwise)."""
         target = self._path(key)
         try:
             self._ensure_dir(target.parent)
@@ -114,11 +138,13 @@ class FilesystemStore:
                         fh.write(chunk)
                     fh.flush()
                     os.fsync(fh.fileno())
-                os.replace(tmp, target)
-            except BaseException:
+                if exclusive:
+                    _link_new(tmp, target, key)
+                else:
+                    os.replace(tmp, target)
+            finally:
                 with contextlib.suppress(OSError):
                     tmp.unlink()
-                raise
             _fsync_dir(target.parent)
         except OSError as e:
             raise ServiceUnavailableError(
@@ -131,6 +157,15 @@ class FilesystemStore:
     ) -> ObjectInfo:
         """Store ``data`` at ``key`` atomically; the returned info carries its SHA-256."""
         return self._write_atomic(key, iter((bytes(data),)))
+
+    def put_if_absent(
+        self, key: str, data: bytes, *, content_type: str = "application/octet-stream"
+    ) -> ObjectInfo:
+        """Store ``data`` at ``key`` only if nothing is there (exclusive link).
+
+        The same bytes written again succeed (a retried write); other bytes raise :class:`ConflictError`.
+        """
+        return self._write_atomic(key, iter((bytes(data),)), exclusive=True)
 
     def put_file(self, key: str, path: Path, *, content_type: str = "application/octet-stream") -> ObjectInfo:
         """Copy the file at ``path`` to ``key`` atomically, streaming and hashing on the way."""

@@ -35,6 +35,17 @@ class ObjectStore(Protocol):
         """Store ``data`` at ``key`` atomically (all or nothing), verifying its SHA-256 on the way."""
         ...
 
+    def put_if_absent(
+        self, key: str, data: bytes, *, content_type: str = "application/octet-stream"
+    ) -> ObjectInfo:
+        """Store ``data`` at ``key`` only if ``key`` holds nothing yet (atomically, create-if-absent).
+
+        If an object is already there it is left untouched and :class:`kho.errors.ConflictError`
+        is raised (unless it holds exactly ``data``: a retried write succeeds): of several
+        concurrent writers of different bytes to one key, exactly one succeeds.
+        """
+        ...
+
     def put_file(self, key: str, path: Path, *, content_type: str = "application/octet-stream") -> ObjectInfo:
         """Store the file at ``path`` under ``key`` atomically (streamed; multipart when large)."""
         ...

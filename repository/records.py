@@ -2,8 +2,10 @@
 
 A record is written objects first and ``record.json`` last, so ``record.json`` never names a
 missing object; a crash part-way leaves at most unreferenced objects that a re-run overwrites
-with identical bytes. A metadata change writes ``versions/<n+1>.json`` and then ``record.json``;
-earlier versions are never touched and each version carries the SHA-256 of the one before it.
+with identical bytes. A metadata change creates ``versions/<n+1>.json`` and then rewrites ``record.json``. Versions are
+written create-if-absent (:meth:`ObjectStore.put_if_absent`), so a version is never rewritten: of two
+concurrent editors exactly one creates version n+1 and the other gets a :class:`ConflictError`.
+Each version carries the SHA-256 of the one before it.
 """
 
 from __future__ import annotations
@@ -198,6 +200,12 @@ class Repository:
         record_id = record_id_for(s.sha256 for s in files.sources)
         if self.store.exists(layout.record_json_key(record_id)):
             return StoreOutcome(record_id, created=False)
+        interrupted = self._bytes_or(layout.version_key(record_id, 1), b"")
+        if interrupted:
+            # An earlier run wrote every object and version 1, then stopped: finish it as it was.
+            data = _check_first_version(record_id, interrupted)
+            self.store.put_bytes(layout.record_json_key(record_id), data, content_type="application/json")
+            return StoreOutcome(record_id, created=True)
         entries = self._put_payload(record_id, files)
         manifest = layout.manifest_text(record_id, ((e.key, e.sha256) for e in entries))
         entries.append(
@@ -215,10 +223,22 @@ class Repository:
                 actor=provenance.ingested_by or "kho ingest", at=provenance.ingested_at, reason="ingest"
             ),
         )
-        data = record.to_json_bytes()
-        self.store.put_bytes(layout.version_key(record_id, 1), data, content_type="application/json")
+        data = self._first_version(record_id, record.to_json_bytes())
         self.store.put_bytes(layout.record_json_key(record_id), data, content_type="application/json")
         return StoreOutcome(record_id, created=True)
+
+    def _first_version(self, record_id: str, data: bytes) -> bytes:
+        """Create ``versions/1.json`` (never rewritten) and return the bytes ``record.json`` must hold.
+
+        If an interrupted earlier run (or a concurrent one) already wrote version 1, that version
+        stands and its bytes are returned, so ``record.json`` always equals an immutable version.
+        """
+        key = layout.version_key(record_id, 1)
+        try:
+            self.store.put_if_absent(key, data, content_type="application/json")
+        except ConflictError:
+            return _check_first_version(record_id, self.store.get_bytes(key))
+        return data
 
     def _put_payload(self, record_id: str, files: RecordFiles) -> list[ObjectEntry]:
         entries: list[ObjectEntry] = []
@@ -338,13 +358,18 @@ class Repository:
         )
         record = Record.model_validate(record.model_dump())
         data = record.to_json_bytes()
-        self.store.put_bytes(
-            layout.version_key(record_id, record.version), data, content_type="application/json"
-        )
-        if self.get(record_id).version != current.version:
-            raise ConflictError(
-                "the record was changed by someone else meanwhile; reload and retry", subject=record_id
+        try:
+            # Create-if-absent: of two concurrent editors exactly one writes version n+1; the
+            # other is refused here, before anything of its edit is written.
+            self.store.put_if_absent(
+                layout.version_key(record_id, record.version), data, content_type="application/json"
             )
+        except ConflictError as e:
+            raise ConflictError(
+                f"the record was changed by someone else meanwhile (version {record.version} exists); "
+                "reload and retry",
+                subject=record_id,
+            ) from e
         self.store.put_bytes(layout.record_json_key(record_id), data, content_type="application/json")
         return record
 
@@ -400,6 +425,15 @@ class Repository:
             return self.store.get_bytes(key)
         except NotFoundError:
             return default
+
+
+def _check_first_version(record_id: str, data: bytes) -> bytes:
+    """``data`` if it is version 1 of ``record_id``; :class:`IntegrityError` otherwise."""
+    key = layout.version_key(record_id, 1)
+    found = _parse_record(data, key)
+    if found.record_id != record_id or found.version != 1:
+        raise IntegrityError(f"holds version {found.version} of {found.record_id}", subject=key)
+    return data
 
 
 def _sha256(data: bytes) -> str:

@@ -27,7 +27,7 @@ import urllib3
 from minio import Minio
 from minio.error import InvalidResponseError, S3Error, ServerError
 
-from kho.errors import ConfigError, InputError, IntegrityError, NotFoundError, ServiceUnavailableError
+from kho.errors import ConfigError, ConflictError, InputError, IntegrityError, NotFoundError, ServiceUnavailableError
 from kho.settings import Settings
 from repository.fsstore import check_key
 from repository.objectstore import ObjectInfo
@@ -36,6 +36,8 @@ DEFAULT_PART_SIZE = 16 * 1024 * 1024
 SHA256_META = "sha256"
 _NOT_FOUND = frozenset({"NoSuchKey", "NoSuchBucket", "ResourceNotFound", "NoSuchObject"})
 _BAD_CREDENTIALS = frozenset({"AccessDenied", "InvalidAccessKeyId", "SignatureDoesNotMatch"})
+#: What S3/MinIO answer to a conditional write (``If-None-Match: *``) when the key is taken.
+_KEY_TAKEN = frozenset({"PreconditionFailed", "ConditionalRequestConflict"})
 _BAD_CHECKSUM = frozenset(
     {"BadDigest", "XAmzContentSHA256Mismatch", "XAmzContentChecksumMismatch", "InvalidDigest"}
 )
@@ -78,6 +80,17 @@ def http_pool(retries: int = 4, backoff: float = 0.25, connect_timeout: float = 
     return urllib3.PoolManager(
         timeout=urllib3.Timeout(connect=connect_timeout, read=120), maxsize=8, retries=retry
     )
+
+
+def create_headers(data: bytes, content_type: str) -> dict[str, str | list[str] | tuple[str]]:
+    """The headers of a create-if-absent PUT: the condition, the type, and the SHA-256 (checked and kept)."""
+    sha256 = hashlib.sha256(data).hexdigest()
+    return {
+        "If-None-Match": "*",
+        "Content-Type": content_type,
+        "x-amz-meta-" + SHA256_META: sha256,
+        "x-amz-checksum-sha256": base64.b64encode(bytes.fromhex(sha256)).decode("ascii"),
+    }
 
 
 class _ResponseStream(io.RawIOBase):
@@ -180,6 +193,8 @@ class S3Store:
         except S3Error as e:
             if e.code in _NOT_FOUND:
                 raise NotFoundError("no such object in the store", subject=key) from e
+            if e.code in _KEY_TAKEN:
+                raise ConflictError("an object already exists at this key; it was not replaced", subject=key) from e
             if e.code in _BAD_CREDENTIALS:
                 raise ConfigError(
                     f"the object store refused the credentials ({e.code}); check KHO_S3_ACCESS_KEY "
@@ -248,6 +263,33 @@ class S3Store:
         """Upload ``data`` to ``key``; the server checks its checksum; the SHA-256 goes in metadata."""
         sha256 = hashlib.sha256(data).hexdigest()
         return self._upload(key, io.BytesIO(data), len(data), sha256, content_type)
+
+    def put_if_absent(
+        self, key: str, data: bytes, *, content_type: str = "application/octet-stream"
+    ) -> ObjectInfo:
+        """Upload ``data`` only if ``key`` is free (conditional PUT, ``If-None-Match: *``).
+
+        The server answers 412 PreconditionFailed when the key holds an object: nothing is replaced
+        and :class:`ConflictError` is raised. The SDK's ``put_object`` cannot send that header (it
+        turns unknown headers into user metadata), so the single PUT goes through its ``_put_object``;
+        objects written this way are small (record versions). If the 412 answers our own retried
+        request (the first answer was lost), the object holds our bytes and the write succeeded.
+        """
+        self.ensure_bucket()
+        headers = create_headers(data, content_type)
+        sha256 = hashlib.sha256(data).hexdigest()
+        try:
+            with self._translate(key):
+                self.client._put_object(self.bucket, self._name(key), data, headers)
+        except ConflictError:
+            info = self.stat(key)
+            if info.sha256 != sha256 or info.size != len(data):
+                raise
+            return info
+        info = self.stat(key)
+        if info.size != len(data) or info.sha256 != sha256:
+            raise IntegrityError("the stored object does not match what was sent; retry the operation", subject=key)
+        return info
 
     def put_file(self, key: str, path: Path, *, content_type: str = "application/octet-stream") -> ObjectInfo:
         """Upload the file at ``path`` (hashed first, then streamed; multipart when large)."""

@@ -115,3 +115,48 @@ def test_unsafe_keys_are_rejected(store: ObjectStore, key: str) -> None:
     with pytest.raises((InputError, NotFoundError)):
         store.get_bytes(key)
     assert list(store.list_keys()) == []
+
+
+def test_put_if_absent_creates_then_refuses_without_replacing(store: ObjectStore) -> None:
+    from kho.errors import ConflictError
+
+    info = store.put_if_absent("records/v/versions/2.json", b'{"version": 2, "by": "A"}')
+    assert (info.size, info.sha256) == (25, sha(b'{"version": 2, "by": "A"}'))
+    with pytest.raises(ConflictError):
+        store.put_if_absent("records/v/versions/2.json", b'{"version": 2, "by": "B"}')
+    assert store.get_bytes("records/v/versions/2.json") == b'{"version": 2, "by": "A"}'
+    assert [i.key for i in store.list_keys("records/v/")] == ["records/v/versions/2.json"]
+
+
+def test_put_if_absent_repeated_write_of_same_bytes_succeeds(store: ObjectStore) -> None:
+    store.put_if_absent("once", b"same bytes")
+    assert store.put_if_absent("once", b"same bytes").sha256 == sha(b"same bytes")
+    assert store.get_bytes("once") == b"same bytes"
+
+
+def test_put_if_absent_concurrent_writers_exactly_one_wins(store: ObjectStore) -> None:
+    """Item 7: of eight threads creating the same key with different bytes, exactly one wins."""
+    import threading
+
+    from kho.errors import ConflictError
+
+    barrier = threading.Barrier(8)
+    won: list[bytes] = []
+    lost: list[bytes] = []
+
+    def writer(n: int) -> None:
+        data = f"version 2 by editor {n}".encode()
+        barrier.wait()
+        try:
+            store.put_if_absent("race/versions/2.json", data)
+            won.append(data)
+        except ConflictError:
+            lost.append(data)
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(won) == 1 and len(lost) == 7
+    assert store.get_bytes("race/versions/2.json") == won[0]

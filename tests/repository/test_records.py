@@ -43,6 +43,10 @@ class RecordingStore:
         self._write(key)
         return self.inner.put_file(key, path, content_type=content_type)
 
+    def put_if_absent(self, key: str, data: bytes, *, content_type: str = "application/octet-stream") -> ObjectInfo:
+        self._write(key)
+        return self.inner.put_if_absent(key, data, content_type=content_type)
+
     def __getattr__(self, name: str):  # reads go straight through
         return getattr(self.inner, name)
 
@@ -260,3 +264,84 @@ def test_record_json_is_plain_json(
     assert data["metadata"]["document_number"] == "07/QĐ-UBND"
     assert data["provenance"]["ingested_at"] == "2025-03-01T08:30:00Z"
     assert all(set(o) >= {"key", "role", "size", "sha256"} for o in data["objects"])
+
+
+class LockstepStore:
+    """Editors in lockstep: each reads record.json before any writes, and every editor's version
+    write finishes before any goes on (the worst interleaving, made certain)."""
+
+    def __init__(self, inner: ObjectStore, editors: int):
+        import threading
+
+        self.inner = inner
+        self.barrier = threading.Barrier(editors, timeout=30)
+        self.local = threading.local()
+
+    def get_bytes(self, key: str) -> bytes:
+        data = self.inner.get_bytes(key)
+        if key.endswith("/record.json") and not getattr(self.local, "read", False):
+            self.local.read = True
+            self.barrier.wait()
+        return data
+
+    def _after_version(self, key: str, write: Callable[[], ObjectInfo]) -> ObjectInfo:
+        try:
+            return write()
+        finally:
+            if "/versions/" in key:
+                self.barrier.wait()
+
+    def put_bytes(self, key: str, data: bytes, *, content_type: str = "application/octet-stream") -> ObjectInfo:
+        return self._after_version(key, lambda: self.inner.put_bytes(key, data, content_type=content_type))
+
+    def put_if_absent(self, key: str, data: bytes, *, content_type: str = "application/octet-stream") -> ObjectInfo:
+        return self._after_version(key, lambda: self.inner.put_if_absent(key, data, content_type=content_type))
+
+    def __getattr__(self, name: str):  # everything else goes straight through
+        return getattr(self.inner, name)
+
+
+def test_item7_concurrent_edits_exactly_one_wins_and_no_version_is_rewritten(
+    store: ObjectStore, make_files: MakeFiles, metadata: RecordMetadata, provenance: Provenance
+) -> None:
+    """Four officials edit the same record at once: one edit becomes version 2, three get a conflict."""
+    import threading
+
+    rid = Repository(store).create(make_files(), metadata, provenance).record_id
+    v1 = store.get_bytes(layout.version_key(rid, 1))
+    lockstep = Repository(LockstepStore(store, editors=4))
+    won: list[RecordMetadata] = []
+    conflicts: list[ConflictError] = []
+
+    def edit(n: int) -> None:
+        try:
+            record = lockstep.update_metadata(rid, {"holder_name": f"Người {n}"}, actor=f"cán bộ {n}", reason="sửa")
+            won.append(record.metadata)
+        except ConflictError as e:
+            conflicts.append(e)
+
+    threads = [threading.Thread(target=edit, args=(n,)) for n in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(won) == 1 and len(conflicts) == 3
+    current = Repository(store).get(rid)
+    assert current.version == 2 and current.metadata == won[0]
+    assert store.get_bytes(layout.version_key(rid, 2)) == store.get_bytes(layout.record_json_key(rid))
+    assert store.get_bytes(layout.version_key(rid, 1)) == v1
+    assert not store.exists(layout.version_key(rid, 3))
+
+
+def test_item7_rerun_after_crash_between_version_1_and_record_json_keeps_version_1(
+    fs_store: FilesystemStore, make_files: MakeFiles, metadata: RecordMetadata, provenance: Provenance
+) -> None:
+    """An ingest killed after versions/1.json: the re-run finishes the record from it, never rewrites it."""
+    files = make_files()
+    repo = Repository(fs_store)
+    rid = repo.create(files, metadata, provenance).record_id
+    v1 = fs_store.get_bytes(layout.version_key(rid, 1))
+    fs_store.delete(layout.record_json_key(rid))
+    later = provenance.model_copy(update={"ingested_at": datetime(2026, 1, 1, tzinfo=UTC)})
+    assert repo.create(files, metadata.model_copy(update={"summary": "lần hai"}), later).created
+    assert fs_store.get_bytes(layout.version_key(rid, 1)) == v1 == fs_store.get_bytes(layout.record_json_key(rid))
