@@ -11,14 +11,23 @@ from collections.abc import Callable, Sequence
 
 from ocr.fields.consensus import reconcile_issuer_and_place
 from ocr.fields.doctype import find_document_type, find_summary
-from ocr.fields.header import find_date_line, find_document_number, find_issuer
+from ocr.fields.header import DateLine, find_date_line, find_document_number, find_issuer
+from ocr.fields.header_layout import HeaderFields, read_header
 from ocr.fields.idscan import scan_ids
+from ocr.fields.layout import BoxedWord, find_header_blocks, page_layout
 from ocr.fields.model import CONFIDENCE_THRESHOLDS, Evidence, ExtractedFields, FieldValue, needs_review
-from ocr.fields.people import find_holder_name, find_locality
+from ocr.fields.people import (
+    find_holder_name,
+    find_locality,
+    find_sole_beneficiary,
+    is_decision,
+    issued_to_a_person,
+)
 from ocr.fields.textnorm import clean_page
 
 __all__ = [
     "CONFIDENCE_THRESHOLDS",
+    "BoxedWord",
     "Evidence",
     "ExtractedFields",
     "FieldValue",
@@ -48,11 +57,36 @@ def _dedupe(values: list[FieldValue]) -> tuple[FieldValue, ...]:
     return tuple(best.values())
 
 
-def extract_fields(pages: Sequence[str]) -> ExtractedFields:
+def _header(texts: Sequence[str], page_words: Sequence[Sequence[BoxedWord]]) -> HeaderFields | None:
+    """Header fields from the layout of the first page that has a Decree-30 header (None: no layout)."""
+    document_text = "\n".join(texts)
+    for index, words in enumerate(page_words[: len(texts)]):
+        layout = page_layout(words) if words else None
+        blocks = find_header_blocks(layout) if layout is not None else None
+        if blocks is not None:
+            return read_header(blocks, texts[index], document_text, index + 1)
+    return None
+
+
+def _place_date_line(texts: Sequence[str]) -> DateLine | None:
+    """A ``<place>, ngày …`` line anywhere (some permits put it above the signature), never a bare date."""
+    for number, text in enumerate(texts, start=1):
+        found = find_date_line(text, number)
+        if found is not None and found.place is not None:
+            return found
+    return None
+
+
+def extract_fields(
+    pages: Sequence[str], page_words: Sequence[Sequence[BoxedWord]] | None = None
+) -> ExtractedFields:
     """Every field of one document from its pages' recognised text (page 1 first).
 
-    Header fields (number, date, place, issuer, type, summary, holder, locality) come from the first
-    page that has them; ID lists are gathered from every page without duplicates.
+    With ``page_words`` (each page's positioned words: Tesseract's TSV words or the PDF text layer's),
+    the header fields come from the page's layout (:mod:`ocr.fields.layout`): issuer and parent from
+    the top-left block, number from the ``Số:`` line, date and place from the right column, type from
+    the centred title. Without words, or on a page without a recognisable header, the text patterns
+    of :mod:`ocr.fields.header` are used. ID lists are gathered from every page without duplicates.
     """
     texts = [clean_page(p) for p in pages]
     citizen: list[FieldValue] = []
@@ -65,23 +99,35 @@ def extract_fields(pages: Sequence[str]) -> ExtractedFields:
         cmnd.extend(scan.cmnd_ids)
         tax.extend(scan.tax_codes)
         notes.extend(scan.notes)
-    document_number = _first(texts, find_document_number)
-    date_line = None
-    for number, text in enumerate(texts, start=1):
-        date_line = find_date_line(text, number)
-        if date_line is not None:
-            break
-    issuer, place = reconcile_issuer_and_place(
-        texts, _first(texts, find_issuer), None if date_line is None else date_line.place
-    )
     summary = _first(texts, find_summary)
-    document_type = _first(texts, lambda t, n: find_document_type(t, n))
-    if document_type is None and texts:
-        page = (document_number or summary or FieldValue("", 0, Evidence(1, 0, 0))).evidence.page
-        document_type = find_document_type(texts[page - 1], page, document_number, summary)
+    header = _header(texts, page_words or ())
+    if header is not None:
+        document_number = header.document_number
+        date_line = header.date_line or _place_date_line(texts)
+        issuer, issuer_parent = header.issuer, header.issuer_parent
+        place = None if date_line is None else date_line.place
+        document_type = header.document_type
+    else:
+        document_number, date_line, issuer_parent = _first(texts, find_document_number), None, None
+        for number, text in enumerate(texts, start=1):
+            date_line = find_date_line(text, number)
+            if date_line is not None:
+                break
+        issuer, place = reconcile_issuer_and_place(
+            texts, _first(texts, find_issuer), None if date_line is None else date_line.place
+        )
+        document_type = _first(texts, lambda t, n: find_document_type(t, n))
+        if document_type is None and texts:
+            page = (document_number or summary or FieldValue("", 0, Evidence(1, 0, 0))).evidence.page
+            document_type = find_document_type(texts[page - 1], page, document_number, summary)
     locality = _first(texts, find_locality)
     if locality is None and issuer is not None:
         locality = find_locality("", issuer.evidence.page, issuer)
+    holder = None
+    if is_decision(document_type):
+        holder = find_sole_beneficiary(texts)
+    elif issued_to_a_person(document_type):
+        holder = _first(texts, find_holder_name)
     return ExtractedFields(
         citizen_ids=_dedupe(citizen),
         cmnd_ids=_dedupe(cmnd),
@@ -89,10 +135,11 @@ def extract_fields(pages: Sequence[str]) -> ExtractedFields:
         document_number=document_number,
         issued_on=None if date_line is None else date_line.issued_on,
         issuer=issuer,
+        issuer_parent=issuer_parent,
         place=place,
         document_type=document_type,
         summary=summary,
-        holder_name=_first(texts, find_holder_name),
+        holder_name=holder,
         locality=locality,
         notes=tuple(notes),
     )

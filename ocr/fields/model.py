@@ -50,6 +50,7 @@ SINGLE_FIELDS: tuple[str, ...] = (
     "document_number",
     "issued_on",
     "issuer",
+    "issuer_parent",
     "place",
     "document_type",
     "summary",
@@ -65,6 +66,7 @@ CONFIDENCE_THRESHOLDS: dict[str, float] = {
     "document_number": 0.8,
     "issued_on": 0.8,
     "issuer": 0.7,
+    "issuer_parent": 0.6,
     "place": 0.6,
     "document_type": 0.8,
     "summary": 0.6,
@@ -92,6 +94,7 @@ class ExtractedFields:
     document_number: FieldValue | None = None
     issued_on: FieldValue | None = None
     issuer: FieldValue | None = None
+    issuer_parent: FieldValue | None = None
     place: FieldValue | None = None
     document_type: FieldValue | None = None
     summary: FieldValue | None = None

@@ -7,7 +7,7 @@ import re
 from ocr.fields.model import Evidence, FieldValue
 from ocr.fields.textnorm import fold, title_case_vi
 
-__all__ = ["find_holder_name", "find_locality"]
+__all__ = ["find_holder_name", "find_locality", "find_sole_beneficiary", "is_decision", "issued_to_a_person"]
 
 # Labels introducing the holder, matched on accent-folded text (case kept), strongest first.
 _HOLDER_LABELS: tuple[tuple[re.Pattern[str], float, bool], ...] = (
@@ -85,6 +85,48 @@ def find_holder_name(text: str, page: int) -> FieldValue | None:
                 name, fixed = _fix_surname(name)
                 return FieldValue(name, confidence - (0.04 if fixed else 0.0), Evidence(page, start, end))
     return None
+
+
+# Kinds of result issued to one person (accent-folded, lower case prefixes of the type).
+_PERSONAL_KINDS = ("giay chung nhan", "giay phep", "trich luc", "ban trich luc", "giay khai sinh", "giay xac nhan",
+                   "phieu ly lich", "van bang", "bang tot nghiep", "chung chi", "giay khai tu", "giay khen",
+                   "bang khen", "the ")
+
+
+def issued_to_a_person(document_type: FieldValue | None) -> bool:
+    """True for kinds of result issued to a person (certificates, permits, extracts, diplomas…)."""
+    return document_type is not None and fold(document_type.value).lower().startswith(_PERSONAL_KINDS)
+
+
+def is_decision(document_type: FieldValue | None) -> bool:
+    """True for a decision (``Quyết định``), which has a holder only when it names one beneficiary."""
+    return document_type is not None and fold(document_type.value).lower() == "quyet dinh"
+
+
+_RECIPIENTS = re.compile(r"\bN[oơ]i\s*nh[aậ]n\b", re.IGNORECASE)
+
+
+def find_sole_beneficiary(texts: list[str]) -> FieldValue | None:
+    """The one person a decision is for (``… cho ông Nguyễn Văn An``); None when it names several.
+
+    Names after ``Nơi nhận`` (the distribution list) are left out; a decision that awards or appoints
+    several people has no holder.
+    """
+    found: dict[str, FieldValue] = {}
+    for page, text in enumerate(texts, start=1):
+        cut = _RECIPIENTS.search(text)
+        body = text[: cut.start()] if cut else text
+        folded = fold(body)
+        for pattern, confidence, prose in _HOLDER_LABELS:
+            for m in pattern.finditer(folded):
+                hit = _name_after(body, m.end(), cross_lines=prose)
+                if hit is None:
+                    continue
+                name, start, end = hit
+                name, fixed = _fix_surname(name)
+                found.setdefault(fold(name).lower(), FieldValue(
+                    name, confidence - (0.04 if fixed else 0.0), Evidence(page, start, end)))
+    return next(iter(found.values())) if len(found) == 1 else None
 
 
 _STARTERS_RE = "(?:" + "|".join(sorted(_LINE_STARTERS)) + ")"

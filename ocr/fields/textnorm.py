@@ -6,10 +6,19 @@ strings of the same length as their input, so a span found in the folded text is
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import lru_cache
 
-__all__ = ["clean_page", "collapse_spaces", "fold", "is_upper_text", "line_bounds", "title_case_vi"]
+__all__ = [
+    "clean_page",
+    "collapse_spaces",
+    "fold",
+    "is_upper_text",
+    "line_bounds",
+    "title_case_vi",
+    "unify_tone_placement",
+]
 
 # Stray letters Tesseract's `vie` model emits for Vietnamese ones (same length replacements).
 _LOOKALIKES = str.maketrans({"Ð": "Đ", "ð": "đ", "Ɖ": "Đ", "\u00a0": " ", "\u2010": "-", "\u2011": "-",
@@ -74,3 +83,36 @@ def line_bounds(text: str, pos: int) -> tuple[int, int]:
     start = text.rfind("\n", 0, pos) + 1
     end = text.find("\n", pos)
     return start, (len(text) if end < 0 else end)
+
+
+_TONES = ("\u0300", "\u0301", "\u0309", "\u0303", "\u0323")
+
+
+def _toned(base: str) -> str:
+    return "".join(unicodedata.normalize("NFC", base + tone) for tone in _TONES)
+
+
+def _tone_moves() -> dict[str, str]:
+    moves: dict[str, str] = {}
+    for first, seconds in (("o", "ae"), ("u", "y")):
+        for second in seconds:
+            for tone in _TONES:
+                for f, v in ((first, second), (first.upper(), second), (first, second.upper()),
+                             (first.upper(), second.upper())):
+                    moves[f + unicodedata.normalize("NFC", v + tone)] = unicodedata.normalize("NFC", f + tone) + v
+    return moves
+
+
+_TONE_MOVES = _tone_moves()
+_TONE_RE = re.compile(
+    "(?:[oO][" + _toned("a") + _toned("A") + _toned("e") + _toned("E") + "]"
+    "|(?<![qQ])[uU][" + _toned("y") + _toned("Y") + "])(?!\\w)"
+)
+
+
+def unify_tone_placement(text: str) -> str:
+    """Word-final ``oa``/``oe``/``uy`` with the tone on the first vowel (``hoà`` → ``hòa``, ``Uỷ`` → ``Ủy``).
+
+    The spelling of the Decree 30 templates; ``quý`` is untouched. ``text`` must be NFC.
+    """
+    return _TONE_RE.sub(lambda m: _TONE_MOVES[m.group()], text)

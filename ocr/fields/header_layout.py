@@ -1,0 +1,354 @@
+"""Header fields read from the page's layout: issuer and its parent, number, date and place, type.
+
+:func:`read_header` takes the page's :class:`~ocr.fields.layout.HeaderBlocks` and reads each field
+from its own block, so that a field can never come from the wrong part of the page:
+
+* issuer = the lowest body of the top-left issuer block, its parent = the bodies above it. Bodies are
+  told apart by structure: a line opens a new body when it starts with an organisation's kind
+  (``BỘ``, ``SỞ``, ``CỤC``, ``ỦY BAN NHÂN DÂN``, ``TRƯỜNG``, ``BỆNH VIỆN``…); a line that starts with
+  a unit kind (``TỈNH``, ``THÀNH PHỐ``…), with ``VÀ`` or after a dash continues the body above it.
+* number = the ``Số:`` line of the left column only (a handwritten number that was not read stays
+  missing: it is never taken from the body, where other documents are cited);
+* date and place = the right column's ``<place>, ngày … tháng … năm …`` line only;
+* type = the title (centred capitals under the header), matched against the vocabulary of kinds
+  (Decree 30/2020 Art. 7, legal documents, procedure results); a letter with a ``V/v`` line and no
+  title is a ``Công văn``; without either, the kind's abbreviation in the number's symbol.
+
+Capitals in the header are often read with wrong marks (``TĨNH QUANG NGAI``); the same words
+appear elsewhere on the page in ordinary type and are read better, so a name is spelt the way the
+document spells it most often (:func:`respell_from_document`).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ocr.fields.doctype import DOCUMENT_TYPES
+from ocr.fields.header import DateLine, find_date_line, find_document_number
+from ocr.fields.layout import HeaderBlocks, Segment
+from ocr.fields.model import Evidence, FieldValue
+from ocr.fields.textnorm import collapse_spaces, fold, unify_tone_placement
+
+__all__ = ["HeaderFields", "read_header", "respell_from_document", "split_issuer_bodies", "type_from_title"]
+
+# Kinds of organisation that open a body in the issuer block (accent-folded, capitals). A closed
+# class of the administrative vocabulary, not a list of issuers.
+_ORG_HEADS: tuple[str, ...] = (
+    "UY BAN NHAN DAN", "UBND", "HOI DONG NHAN DAN", "HDND", "CHINH PHU", "THU TUONG", "QUOC HOI",
+    "VAN PHONG", "BO", "SO", "CUC", "TONG CUC", "CHI CUC", "VU", "PHONG", "BAN", "THANH TRA", "KHO BAC",
+    "TRUONG", "HOC VIEN", "DAI HOC", "VIEN", "BENH VIEN", "TRUNG TAM", "TRAM", "TOA AN", "VIEN KIEM SAT",
+    "CONG AN", "BO CHI HUY", "BO TU LENH", "QUAN KHU", "DON BIEN PHONG", "DANG BO", "DANG UY", "TINH UY",
+    "THANH UY", "HUYEN UY", "QUAN UY", "THI UY", "CHI BO", "HOI", "DOAN", "LIEN DOAN", "LIEN HIEP",
+    "MAT TRAN", "UY BAN MAT TRAN", "CONG TY", "TONG CONG TY", "NGAN HANG", "BAO HIEM XA HOI", "DAI",
+    "HOP TAC XA", "KIEM TOAN", "TONG LIEN DOAN", "CAU LAC BO", "QUY",
+)
+_ORG_HEAD_RE = re.compile(r"^(?:" + "|".join(sorted(_ORG_HEADS, key=len, reverse=True)) + r")\b")
+# Unit kinds: a line that starts with one names the unit of the body above (UBND / TỈNH QUẢNG NGÃI).
+_UNIT_KINDS = {"TINH": "tỉnh", "THANH PHO": "thành phố", "HUYEN": "huyện", "QUAN": "quận", "THI XA": "thị xã",
+               "THI TRAN": "thị trấn", "XA": "xã", "PHUONG": "phường", "DAC KHU": "đặc khu"}
+_UNIT_RE = re.compile(r"^(?:THANH PHO|THI XA|THI TRAN|DAC KHU|TINH|HUYEN|QUAN|XA|PHUONG)\b")
+_CONTINUATION_RE = re.compile(r"^(?:VA|-|,|&)(?:\s|$)")
+# Canonical spelling of the administrative words, by their folded form (repairs OCR marks).
+_CANONICAL_WORDS = {
+    fold(w).upper(): w for w in (
+        "Ủy ban nhân dân", "Hội đồng nhân dân", "Chính phủ", "Thủ tướng", "Quốc hội", "Văn phòng", "Bộ", "Sở",
+        "Cục", "Tổng cục", "Chi cục", "Phòng", "Ban", "Thanh tra", "Kho bạc", "Trường", "Học viện", "Đại học",
+        "Viện", "Bệnh viện", "Trung tâm", "Tòa án nhân dân", "Viện kiểm sát nhân dân", "Công an", "tỉnh",
+        "thành phố", "huyện", "quận", "thị xã", "thị trấn", "xã", "phường", "và", "nhân dân",
+    )
+}
+_TITLE_STOP = re.compile(r"^(?:VE|V/V|CUA|NAM|SO|THANG|NGAY|QUY|DOT|TAI|DOI|CHO|TREN|THEO|TU)\b")
+
+
+@dataclass(frozen=True)
+class HeaderFields:
+    """Fields read from one page's header blocks (each may be None)."""
+
+    issuer: FieldValue | None
+    issuer_parent: FieldValue | None
+    document_number: FieldValue | None
+    date_line: DateLine | None
+    document_type: FieldValue | None
+
+
+def _offset(page_text: str, segment: Segment) -> int:
+    """Where the segment's text starts in the page text (-1 when the two readings differ)."""
+    return page_text.find(segment.text)
+
+
+def _span(page_text: str, segment: Segment, page: int) -> Evidence:
+    """Evidence for a whole segment: its span in the page text (empty when not found there)."""
+    start = _offset(page_text, segment)
+    return Evidence(page, 0, 0) if start < 0 else Evidence(page, start, start + len(segment.text))
+
+
+def _shift(value: FieldValue | None, page_text: str, segment: Segment) -> FieldValue | None:
+    """A value found in a segment's own text, with its evidence moved into the page text."""
+    if value is None:
+        return None
+    start = _offset(page_text, segment)
+    e = value.evidence
+    evidence = Evidence(e.page, 0, 0) if start < 0 else Evidence(e.page, start + e.start, start + e.end)
+    return FieldValue(value.value, value.confidence, evidence)
+
+
+# ------------------------------------------------------------------ issuer
+def split_issuer_bodies(lines: Sequence[str]) -> list[list[str]]:
+    """The issuer block's lines grouped into bodies (parent first, issuer last).
+
+    A joint header (``BỘ CÔNG AN - BỘ QUỐC PHÒNG - …``) is one body: the joint issuers together.
+    """
+    cleaned = [collapse_spaces(line.strip(" _-–—.")) for line in lines]
+    cleaned = [line for line in cleaned if line]
+    if any(re.search(r"\s-\s*\S", line) and _ORG_HEAD_RE.match(fold(line.split("-")[-1]).upper().strip())
+           for line in cleaned):
+        return [cleaned]
+    bodies: list[list[str]] = []
+    for i, line in enumerate(lines):
+        line = collapse_spaces(line.strip(" _–—."))
+        if not line:
+            continue
+        folded = fold(line).upper()
+        previous_open = i > 0 and lines[i - 1].rstrip().endswith(("-", ","))
+        opens = _ORG_HEAD_RE.match(folded) and not _UNIT_RE.match(folded) and not _CONTINUATION_RE.match(folded)
+        if bodies and (not opens or previous_open):
+            bodies[-1].append(line)
+        else:
+            bodies.append([line])
+    return bodies
+
+
+def _case_words(words: list[str]) -> list[tuple[str, bool]]:
+    """Each word in its case, and whether it is an administrative word in its canonical spelling.
+
+    Administrative words take their canonical spelling and case; names are capitalised after a unit
+    kind (``tỉnh Quảng Ngãi``) or an organisation kind (``Sở Tư pháp``); the rest is lower case.
+    """
+    out: list[tuple[str, bool]] = []
+    i = 0
+    in_name = False
+    while i < len(words):
+        for size in (5, 4, 3, 2, 1):
+            phrase = " ".join(words[i:i + size])
+            canonical = _CANONICAL_WORDS.get(fold(phrase).upper()) if i + size <= len(words) else None
+            if canonical is not None:
+                cased = canonical if out else canonical[:1].upper() + canonical[1:]
+                out.extend((w, True) for w in cased.split(" "))
+                in_name = canonical in _UNIT_KINDS.values()
+                i += size
+                break
+        else:
+            word = words[i].lower()
+            if in_name or not out or fold(out[-1][0]).upper() in _ORG_NAMED_AFTER:
+                word = word[:1].upper() + word[1:]
+            out.append((word, False))
+            i += 1
+    return out
+
+
+# After these the next word is capitalised (``Sở Tư pháp``, ``Bộ Công Thương``).
+_ORG_NAMED_AFTER = frozenset({"BO", "SO", "CUC", "TONG CUC", "CHI CUC", "PHONG", "BAN", "TRUONG", "VIEN",
+                              "BENH VIEN", "TRUNG TAM", "HOC VIEN", "DAI HOC", "VAN PHONG", "CONG AN", "HOI",
+                              "THANH TRA", "KHO BAC"})
+
+
+def _body_name(lines: list[str], document_text: str) -> str:
+    """One body's name from its header lines: canonical administrative words, names spelt as the document does."""
+    text = collapse_spaces(" ".join(lines))
+    text = re.sub(r"\s*-\s*", " - ", text)
+    cased = _case_words(text.split(" "))
+    words = [w for w, _ in cased]
+    start = 0
+    while start < len(cased):  # respell each run of words that are not administrative vocabulary
+        if cased[start][1]:
+            start += 1
+            continue
+        end = start
+        while end < len(cased) and not cased[end][1]:
+            end += 1
+        words[start:end] = respell_from_document(" ".join(words[start:end]), document_text).split(" ")
+        start = end
+    return unify_tone_placement(" ".join(words))
+
+
+def respell_from_document(name: str, document_text: str) -> str:
+    """``name`` with each run of 2+ words spelt as the document spells it most often (case kept from ``name``).
+
+    Header capitals are read with wrong marks more often than body text; the same name elsewhere
+    (``Quảng Ngãi`` in the date line and the body) is fold-equal to the header's (``QUANG NGAI``) and
+    decides its marks. ``document_text`` should not hold the header's own reading.
+    """
+    words = name.split(" ")
+    text_words = re.findall(r"[^\W\d_]+", document_text)
+    folded_text = [fold(w).lower() for w in text_words]
+    index: dict[str, list[int]] = {}
+    for i, w in enumerate(folded_text):
+        index.setdefault(w, []).append(i)
+    out = list(words)
+    i = 0
+    while i < len(words) - 1:
+        best: tuple[int, list[str]] | None = None
+        for size in range(min(5, len(words) - i), 1, -1):
+            target = [fold(w).lower() for w in words[i:i + size]]
+            votes: Counter[tuple[str, ...]] = Counter()
+            for start in index.get(target[0], []):
+                if folded_text[start:start + size] == target:
+                    votes[tuple(w.lower() for w in text_words[start:start + size])] += 1
+            if votes:
+                best = (size, list(votes.most_common(1)[0][0]))
+                break
+        if best is None:
+            i += 1
+            continue
+        size, chosen = best
+        for k in range(size):
+            original = words[i + k]
+            fixed = chosen[k]
+            out[i + k] = fixed[:1].upper() + fixed[1:] if original[:1].isupper() else fixed
+        i += size
+    return " ".join(out)
+
+
+def _issuer(blocks: HeaderBlocks, page_text: str, document_text: str, page: int
+            ) -> tuple[FieldValue | None, FieldValue | None]:
+    lines = [s.text for s in blocks.issuer_lines]
+    for line in lines:  # the block's own reading must not vote for its spelling
+        document_text = document_text.replace(line, " ", 1)
+    bodies = split_issuer_bodies(lines)
+    if not bodies:
+        return None, None
+    confidence = 0.92 if blocks.motto else 0.8
+    issuer_text = _body_name(bodies[-1], document_text)
+    last = blocks.issuer_lines[-1]
+    issuer = FieldValue(issuer_text, confidence, _span(page_text, last, page))
+    parent = None
+    if len(bodies) > 1:
+        parent_text = " ".join(_body_name(b, document_text) for b in bodies[:-1])
+        parent = FieldValue(parent_text, confidence - 0.05, _span(page_text, blocks.issuer_lines[0], page))
+    return issuer, parent
+
+
+# ------------------------------------------------------------------ type
+@dataclass(frozen=True)
+class _Kind:
+    name: str
+    folded_words: tuple[str, ...]
+
+
+_KINDS: tuple[_Kind, ...] = tuple(sorted(
+    {_Kind(d.name, tuple(fold(t).upper().replace(",", " ").split())) for d in DOCUMENT_TYPES for t in d.titles},
+    key=lambda k: -len(k.folded_words),
+))
+
+
+def _match_score(read: Sequence[str], kind: Sequence[str]) -> float:
+    """1.0 when the title starts with the kind's words, a similarity ≥ 0.86 for an OCR slip, else 0."""
+    if len(read) < len(kind):
+        return 0.0
+    joined, wanted = " ".join(read[:len(kind)]), " ".join(kind)
+    if joined == wanted:
+        return 1.0
+    if len(wanted) < 6:
+        return 0.0
+    ratio = difflib.SequenceMatcher(None, joined, wanted).ratio()
+    return ratio if ratio >= 0.86 else 0.0
+
+
+def type_from_title(lines: Sequence[str]) -> tuple[str, bool] | None:
+    """The document type named by a title (its lines in order) and whether the spelling was exact.
+
+    The kind of the vocabulary that the title starts with (exact words first, then the closest, then
+    the longest); a short qualifier that completes the kind on the title's first line is kept
+    (``HƯỚNG DẪN LIÊN NGÀNH`` → ``Hướng dẫn liên ngành``).
+    """
+    if not lines:
+        return None
+    first = fold(lines[0]).upper().replace(",", " ").split()
+    joined = fold(" ".join(lines)).upper().replace(",", " ").split()
+    scored = [(_match_score(joined, k.folded_words), len(k.folded_words), k) for k in _KINDS]
+    score, size, kind = max(scored, key=lambda t: (t[0], t[1]))
+    if score == 0.0:
+        return None
+    rest = first[size:] if size <= len(first) else []
+    if 1 <= len(rest) <= 2 and not _TITLE_STOP.match(" ".join(rest)) and all(w.isalpha() for w in rest):
+        original_rest = lines[0].split()[size:]
+        return f"{kind.name} {' '.join(w.lower() for w in original_rest)}", score == 1.0
+    return kind.name, score == 1.0
+
+
+_ABBREVIATIONS = {fold(d.abbreviation).upper(): d.name for d in DOCUMENT_TYPES if d.abbreviation}
+
+
+def _type_from_symbol(number: FieldValue | None) -> str | None:
+    if number is None:
+        return None
+    symbol = number.value.rsplit("/", 1)[-1]
+    return _ABBREVIATIONS.get(fold(symbol.split("-")[0]).upper())
+
+
+def _document_type(blocks: HeaderBlocks, number: FieldValue | None, page_text: str, page: int
+                   ) -> FieldValue | None:
+    for group in blocks.title_groups[:3]:
+        found = type_from_title([s.text for s in group])
+        if found is not None:
+            name, exact = found
+            return FieldValue(name, 0.96 if exact else 0.9, _span(page_text, group[0], page))
+    from_symbol = _type_from_symbol(number)
+    if blocks.summary_line is not None and from_symbol is None:
+        return FieldValue("Công văn", 0.9, _span(page_text, blocks.summary_line, page))
+    if from_symbol is not None and number is not None:
+        return FieldValue(from_symbol, 0.8, number.evidence)
+    return None
+
+
+# ------------------------------------------------------------------ all header fields
+#: Word confidence under which digits are taken as a handwritten fill-in that was not read reliably.
+MIN_DIGIT_CONFIDENCE = 80.0
+
+
+def _digits_legible(segment: Segment, value: str) -> bool:
+    """True when every word of ``segment`` holding a digit of ``value`` was read with good confidence."""
+    if not segment.confidences:
+        return True
+    digits = set(re.sub(r"\D", "", value))
+    words = segment.text.split(" ")
+    if len(words) != len(segment.confidences):
+        return True
+    return all(c >= MIN_DIGIT_CONFIDENCE for w, c in zip(words, segment.confidences, strict=True)
+               if any(ch.isdigit() for ch in w) and set(re.sub(r"\D", "", w)) & digits)
+
+
+def _number(blocks: HeaderBlocks, page_text: str, page: int) -> FieldValue | None:
+    """The ``Số:`` line's number, or None when its digits are an unreadable handwritten fill-in."""
+    segment = blocks.number_line
+    if segment is None:
+        return None
+    found = find_document_number(segment.text, page)
+    if found is None or not _digits_legible(segment, found.value.split("/")[0]):
+        return None
+    return _shift(found, page_text, segment)
+
+
+def _date_line(blocks: HeaderBlocks, page_text: str, page: int) -> DateLine | None:
+    segment = blocks.date_line
+    if segment is None:
+        return None
+    found = find_date_line(segment.text, page)
+    if found is None or not _digits_legible(segment, found.issued_on.value):
+        return None
+    issued_on = _shift(found.issued_on, page_text, segment)
+    if issued_on is None:
+        return None
+    return DateLine(issued_on, _shift(found.place, page_text, segment))
+
+
+def read_header(blocks: HeaderBlocks, page_text: str, document_text: str, page: int) -> HeaderFields:
+    """Every header field of a page from its blocks (``document_text``: all pages, for spellings)."""
+    issuer, parent = _issuer(blocks, page_text, document_text, page)
+    number = _number(blocks, page_text, page)
+    date_line = _date_line(blocks, page_text, page)
+    return HeaderFields(issuer, parent, number, date_line, _document_type(blocks, number, page_text, page))
