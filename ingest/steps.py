@@ -201,7 +201,7 @@ class BatchRun:
         files = _split_pages(ready, recognised)
         pages = [p.ocr for p in recognised]
         texts = [p.text for p in pages]
-        fields = extract_fields(texts)
+        fields = extract_fields(texts, [p.words for p in pages])
         verdict = assess(pages, fields, doc.entry, "\n".join(texts), self.rules)
         metadata = build_metadata(fields, doc.entry, pages, verdict)
         provenance = build_provenance(self.batch.name, ready.sources, self.options, datetime.now(UTC))
