@@ -22,6 +22,8 @@ from typing import Any
 from repository.catalog import Batch, BatchItem
 
 _ID_LIKE = re.compile(r"(?<!\d)\d(?:[ .\-]?\d){8,12}(?!\d)")
+#: First characters that make a spreadsheet read a cell as a formula (OWASP "CSV injection").
+FORMULA_STARTS: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
 
 REPORT_COLUMNS: tuple[str, ...] = (
     "key",
@@ -111,15 +113,28 @@ def report_row(item: BatchItem) -> dict[str, Any]:
     }
 
 
+def spreadsheet_safe(value: Any) -> Any:
+    """A CSV cell that a spreadsheet shows as text: a string starting with ``= + - @`` tab or CR
+    gets a leading ``'`` (OWASP CSV injection); numbers and other strings are unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def csv_cell(value: Any) -> Any:
+    """A report value as one safe CSV cell: lists joined with ``; ``, ``None`` empty, formulas escaped."""
+    if isinstance(value, list):
+        value = "; ".join(str(x) for x in value)
+    return "" if value is None else spreadsheet_safe(value)
+
+
 def report_csv(rows: Sequence[dict[str, Any]]) -> str:
-    """The CSV text of the report rows (lists joined with ``; ``; a leading apostrophe-free text)."""
+    """The CSV text of the report rows (every cell through :func:`csv_cell`; JSON keeps raw values)."""
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=REPORT_COLUMNS, lineterminator="\n")
     writer.writeheader()
     for row in rows:
-        flat = {k: "; ".join(str(x) for x in v) if isinstance(v, list) else ("" if v is None else v)
-                for k, v in row.items()}
-        writer.writerow(flat)
+        writer.writerow({k: csv_cell(v) for k, v in row.items()})
     return out.getvalue()
 
 

