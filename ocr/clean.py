@@ -204,3 +204,158 @@ def is_blank(grey_probe: np.ndarray, max_ink: float = 0.002, max_blobs: int = 12
     inner = grey_probe[h // 20: h - h // 20, w // 20: w - w // 20]
     share, blobs = ink_statistics(inner)
     return share < max_ink and blobs <= max_blobs
+
+
+# Colour and polarity: light print on dark or coloured grounds must stay readable.
+
+CHANNELS = ("luminance", "red", "green", "blue")
+"""Grey conversions a colour page may be read in (:func:`grey_channel`)."""
+
+
+def grey_channel(image: np.ndarray, channel: str) -> np.ndarray:
+    """``image`` (BGR) as grey by ``channel``: ``luminance`` or one of ``red``, ``green``, ``blue``."""
+    if image.ndim == 2:
+        return image
+    if channel == "luminance":
+        return cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
+    return np.ascontiguousarray(image[..., {"blue": 0, "green": 1, "red": 2}[channel]])
+
+
+def colourfulness(bgr: np.ndarray) -> float:
+    """Median saturation (0-255, HSV) of a sample of ``bgr``: the paper's colour; 0 for grey images."""
+    if bgr.ndim == 2:
+        return 0.0
+    sample = np.ascontiguousarray(bgr[::4, ::4])
+    return float(np.median(cv2.cvtColor(sample, cv2.COLOR_BGR2HSV)[..., 1]))
+
+
+def separation(grey: np.ndarray) -> float:
+    """How far and how cleanly Otsu's threshold splits ``grey`` into print and ground (0-1).
+
+    Otsu's effectiveness (between-class over total variance: 1 for a two-tone page, low when a
+    pattern or noise blurs the classes) times the gap between the classes' mean brightness over
+    255 (low for faint print). It ignores which class is lighter, so light print on a dark
+    ground scores like dark print on paper.
+    """
+    sample = grey[::2, ::2]
+    total = float(sample.var())
+    if total < 1.0:
+        return 0.0
+    threshold, _ = cv2.threshold(sample, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
+    low = sample <= threshold
+    share = float(low.mean())
+    if share in (0.0, 1.0):
+        return 0.0
+    gap = float(sample[~low].mean()) - float(sample[low].mean())
+    return share * (1.0 - share) * gap * gap / total * gap / 255.0
+
+
+def best_channel(bgr_probe: np.ndarray, margin: float = 0.05) -> str:
+    """The grey conversion of a coloured page whose print stands out best (:func:`separation`).
+
+    Luminance unless another channel separates print from ground by more than ``margin``: on
+    pink certificate paper the red channel whitens the pattern, on a red cover the green one
+    darkens the ground under light lettering.
+    """
+    if bgr_probe.ndim == 2:
+        return "luminance"
+    scores = {name: separation(grey_channel(bgr_probe, name)) for name in CHANNELS}
+    best = max(scores, key=lambda name: scores[name])
+    return best if scores[best] > scores["luminance"] + margin else "luminance"
+
+
+INVERSE_GROUND = 150
+"""Ground darker than this may carry light print (:func:`inverse_regions`)."""
+
+
+def inverse_regions(grey_probe: np.ndarray, *, dark: int = INVERSE_GROUND, contrast: int = 50,
+                    min_share: float = 0.003) -> np.ndarray:
+    """A mask (probe size) of regions printed light on dark: inverse bands, dark covers, coloured boxes.
+
+    The local ground is a median over a window of a twelfth of the probe's short side, several
+    letters wide even for headings (edge-preserving, so a band's edge stays where it is). Each
+    connected region whose ground is darker than ``dark`` is inverse when its print, the pixels
+    that differ from the ground by ``contrast``, is mostly lighter than the ground; dark print on
+    a mid-grey box keeps its polarity. Regions under ``min_share`` of the page are ignored.
+    """
+    window = max(15, min(grey_probe.shape) // 12) | 1
+    ground = cv2.medianBlur(grey_probe, window)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats((ground < dark).astype(np.uint8), connectivity=4)
+    mask = np.zeros(grey_probe.shape, dtype=bool)
+    difference = grey_probe.astype(np.int16) - ground.astype(np.int16)
+    minimum = min_share * grey_probe.size
+    for label in range(1, count):
+        if stats[label, cv2.CC_STAT_AREA] < minimum:
+            continue
+        region = labels == label
+        lighter = int((difference[region] > contrast).sum())
+        darker = int((difference[region] < -contrast).sum())
+        if lighter > 2 * darker and lighter > 0.01 * stats[label, cv2.CC_STAT_AREA]:
+            mask |= region
+    # The median rounds a band's corners off: grow the regions back over the dark ground they touch.
+    return _grow_into(mask, grey_probe < dark, window // 2)
+
+
+def _grow_into(mask: np.ndarray, allowed: np.ndarray, steps: int) -> np.ndarray:
+    """``mask`` dilated ``steps`` times by one pixel, each time only over ``allowed`` pixels."""
+    if not mask.any():
+        return mask
+    grown = mask.astype(np.uint8)
+    allow = (allowed | mask).astype(np.uint8)
+    kernel = np.ones((3, 3), np.uint8)
+    for _ in range(steps):
+        grown = cv2.dilate(grown, kernel) & allow
+    return grown > 0
+
+
+def invert_regions(grey: np.ndarray, mask: np.ndarray, dark: int = INVERSE_GROUND) -> np.ndarray:
+    """``grey`` with the pixels under ``mask`` (any size; scaled to ``grey``) inverted.
+
+    An enlarged mask is shrunk by its scale and grown back over dark pixels only, so the inverted
+    region ends on the ground's real edge instead of a staircase of probe pixels.
+    """
+    if not mask.any():
+        return grey
+    full = cv2.resize(mask.astype(np.uint8), (grey.shape[1], grey.shape[0]), interpolation=cv2.INTER_NEAREST) > 0
+    ratio = grey.shape[0] / mask.shape[0]
+    if ratio > 1.5:
+        reach = int(np.ceil(ratio)) + 1
+        core = cv2.erode(full.astype(np.uint8), np.ones((2 * reach + 1, 2 * reach + 1), np.uint8)) > 0
+        full = _grow_into(core, grey < dark, 2 * reach)
+    out = grey.copy()
+    out[full] = 255 - out[full]
+    return out
+
+
+def text_blobs_per_tile(grey_probe: np.ndarray, tiles: int = 8) -> np.ndarray:
+    """Letter-sized ink blobs per tile of a ``tiles`` x ``tiles`` grid, as a global Otsu threshold sees them.
+
+    Light print on dark counts too (the minority class is taken as ink), so a region Tesseract can
+    read in the plain grey page shows up whatever its polarity.
+    """
+    _, dark = cv2.threshold(grey_probe, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    counts = np.zeros((tiles, tiles), dtype=np.int64)
+    h, w = grey_probe.shape
+    for ink in (dark, 255 - dark):
+        count, _, stats, centroids = cv2.connectedComponentsWithStats(ink, connectivity=8)
+        if count <= 1:
+            continue
+        heights, widths = stats[1:, cv2.CC_STAT_HEIGHT], stats[1:, cv2.CC_STAT_WIDTH]
+        letters = (heights >= 4) & (heights <= max(4, h // 15)) & (widths <= 4 * heights)
+        ys = np.minimum(tiles - 1, (centroids[1:, 1] * tiles / h).astype(int))[letters]
+        xs = np.minimum(tiles - 1, (centroids[1:, 0] * tiles / w).astype(int))[letters]
+        np.add.at(counts, (ys, xs), 1)
+    return counts
+
+
+def lost_text_share(plain_probe: np.ndarray, cleaned_probe: np.ndarray, min_blobs: int = 12) -> float:
+    """Share of the plain grey page's letter blobs that lie in tiles where the cleaned page has lost most of them.
+
+    Both probes must show the same page at the same size. A tile counts as lost when the plain page
+    has at least ``min_blobs`` letter-sized blobs there and the cleaned page under a third as many.
+    """
+    plain = text_blobs_per_tile(plain_probe)
+    cleaned = text_blobs_per_tile(cleaned_probe)
+    lost = (plain >= min_blobs) & (cleaned * 3 < plain)
+    total = int(plain.sum())
+    return float(plain[lost].sum()) / total if total else 0.0

@@ -31,6 +31,15 @@ def probe(image: np.ndarray, long_side: int = PROBE_LONG_SIDE) -> tuple[np.ndarr
     return cv2.resize(grey, size, interpolation=cv2.INTER_AREA), scale
 
 
+def probe_colour(image: np.ndarray, long_side: int = PROBE_LONG_SIDE) -> np.ndarray:
+    """A copy of ``image`` (grey or BGR, kept so) whose long side is at most ``long_side``."""
+    scale = min(1.0, long_side / max(image.shape[:2]))
+    if scale >= 1.0:
+        return image
+    size = (max(1, round(image.shape[1] * scale)), max(1, round(image.shape[0] * scale)))
+    return cv2.resize(image, size, interpolation=cv2.INTER_AREA)
+
+
 def rotate_quarter(image: np.ndarray, rotation: int) -> np.ndarray:
     """``image`` turned clockwise by ``rotation`` degrees (0, 90, 180 or 270)."""
     turns = {0: None, 90: cv2.ROTATE_90_CLOCKWISE, 180: cv2.ROTATE_180, 270: cv2.ROTATE_90_COUNTERCLOCKWISE}

@@ -29,6 +29,7 @@ LOW_CONTRAST = 90.0
 FLOOD_SHARE = 0.3
 SIDEWAYS_RATIO = 1.1
 SIDEWAYS_SEARCH = 3.0
+COLOURED_PAPER = 25.0
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,8 @@ class PagePlan:
     skew: float = 0.0
     border: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)
     drop_red: bool = False
+    channel: str = "luminance"
+    inverse: np.ndarray | None = field(default=None, compare=False)
     scale: float = 1.0
     illumination: bool = False
     denoise: bool = False
@@ -57,7 +60,9 @@ class PagePlan:
         """Names of the steps this plan applies, in order (for logs and warnings)."""
         flags = [
             ("perspective", self.quad is not None), ("rotate", self.rotation != 0), ("deskew", self.skew != 0),
-            ("border", any(self.border)), ("drop-red", self.drop_red), ("resample", self.scale != 1.0),
+            ("border", any(self.border)), ("drop-red", self.drop_red),
+            ("channel", self.channel not in ("luminance", "red")), ("invert", self.inverse is not None),
+            ("resample", self.scale != 1.0),
             ("denoise", self.denoise), ("illumination", self.illumination), ("stretch", self.stretch),
             ("binarize", self.binarize),
         ]
@@ -110,6 +115,8 @@ class Photometry:
 
     border: tuple[float, float, float, float]
     drop_red: bool
+    channel: str
+    inverse: np.ndarray | None
     scale: float
     illumination: bool
     denoise: bool
@@ -119,11 +126,33 @@ class Photometry:
     measures: dict[str, float]
 
 
+def choose_channel(upright: np.ndarray) -> tuple[str, float, float]:
+    """The grey conversion for recognition, the red-ink share and the paper's colourfulness.
+
+    A coloured page (pink certificate paper, a coloured cover) is read in the channel that
+    separates print from ground best; on white paper red seals make the red channel the choice
+    (seals fade, black and blue ink stay); otherwise luminance.
+    """
+    if upright.ndim == 2:
+        return "luminance", 0.0, 0.0
+    red = clean.red_ink_share(upright[::2, ::2])
+    colour = clean.colourfulness(upright)
+    if colour >= COLOURED_PAPER:
+        return clean.best_channel(geometry.probe_colour(upright)), red, colour
+    return ("red" if red >= RED_SHARE else "luminance"), red, colour
+
+
 def plan_photometry(upright: np.ndarray, dpi: int) -> Photometry:
     """Measure the upright archive image and choose the photometric steps it needs."""
-    red = clean.red_ink_share(upright[::2, ::2] if upright.ndim == 3 else upright)
-    grey = clean.grey_for_recognition(upright, red >= RED_SHARE)
+    channel, red, colour = choose_channel(upright)
+    grey = clean.grey_channel(upright, channel)
     small, probe_scale = geometry.probe(grey)
+    # Light print on dark ground (inverse bands, dark covers): turned dark on light before any other step.
+    inverse = clean.inverse_regions(small)
+    mask = inverse if inverse.any() else None
+    if mask is not None:
+        small = clean.invert_regions(small, mask)
+        grey = clean.invert_regions(grey, mask)
     border = geometry.dark_border(small)
     small = geometry.fill_border(small, border) if any(border) else small
     letters = clean.text_height(grey) if dpi < LOW_DPI else clean.text_height(small) / probe_scale
@@ -134,7 +163,8 @@ def plan_photometry(upright: np.ndarray, dpi: int) -> Photometry:
     speckles = clean.speckle_share(crop)
     contrast = clean.contrast(small)
     chosen = Photometry(
-        border=border, drop_red=red >= RED_SHARE, scale=scale, illumination=uneven >= UNEVEN_BACKGROUND,
+        border=border, drop_red=channel == "red", channel=channel, inverse=mask, scale=scale,
+        illumination=uneven >= UNEVEN_BACKGROUND,
         denoise=noise >= NOISE_SIGMA or speckles >= SPECKLE_SHARE, stretch=contrast < LOW_CONTRAST,
         binarize=False, blank=clean.is_blank(small), measures={},
     )
@@ -147,13 +177,16 @@ def plan_photometry(upright: np.ndarray, dpi: int) -> Photometry:
     return Photometry(
         border=border,
         drop_red=chosen.drop_red,
+        channel=channel,
+        inverse=mask,
         scale=scale,
         illumination=chosen.illumination,
         denoise=chosen.denoise,
         stretch=chosen.stretch,
         binarize=flood >= FLOOD_SHARE and not chosen.blank,
         blank=chosen.blank,
-        measures={"letters": round(letters, 1), "red": round(red, 4), "uneven": round(uneven, 1),
+        measures={"letters": round(letters, 1), "red": round(red, 4), "colour": round(colour, 1),
+                  "inverse": round(float(inverse.mean()), 3), "uneven": round(uneven, 1),
                   "noise": round(noise, 2), "speckles": round(speckles, 3), "contrast": round(contrast, 1),
                   "flood": round(flood, 3)},
     )
@@ -176,7 +209,8 @@ def prepare_page(image: np.ndarray, dpi: int, rotation: int = 0) -> PreparedPage
     photo = plan_photometry(upright, dpi)
     plan = PagePlan(
         rotation=rotation, quad=quad, skew=skew, border=photo.border, drop_red=photo.drop_red,
-        scale=photo.scale, illumination=photo.illumination, denoise=photo.denoise, stretch=photo.stretch,
+        channel=photo.channel, inverse=photo.inverse, scale=photo.scale, illumination=photo.illumination,
+        denoise=photo.denoise, stretch=photo.stretch,
         binarize=photo.binarize, blank=photo.blank, measures={**measures, **photo.measures},
     )
     recognition = recognition_image(upright, plan)
@@ -203,14 +237,17 @@ def _photometric_steps(grey: np.ndarray, plan: PagePlan | Photometry) -> np.ndar
 def recognition_image(upright: np.ndarray, plan: PagePlan) -> np.ndarray:
     """The image for Tesseract: the archive image with the plan's photometric steps applied.
 
-    Order: paint borders, enlarge (a median filter at a tiny scale erases letters), denoise, flatten illumination,
-    stretch contrast, binarise. A colour page that needs none of these goes unchanged (Tesseract
-    thresholds colour pages better than our grey conversion does).
+    Order: grey channel, invert light-on-dark regions, paint borders, enlarge (a median filter at a
+    tiny scale erases letters), denoise, flatten illumination, stretch contrast, binarise. A colour
+    page that needs none of these goes unchanged (Tesseract thresholds colour pages better than our
+    grey conversion does).
     """
     photometric = any(plan.border) or plan.illumination or plan.denoise or plan.stretch or plan.binarize
-    if upright.ndim == 3 and not plan.drop_red and not photometric:
+    if upright.ndim == 3 and plan.channel == "luminance" and plan.inverse is None and not photometric:
         return clean.resample(upright, plan.scale)
-    grey = clean.grey_for_recognition(upright, plan.drop_red)
+    grey = clean.grey_channel(upright, plan.channel)
+    if plan.inverse is not None:
+        grey = clean.invert_regions(grey, plan.inverse)
     if any(plan.border):
         grey = geometry.fill_border(grey, plan.border)
     grey = clean.resample(grey, plan.scale)
