@@ -81,3 +81,22 @@ def evident_turn(image: np.ndarray) -> int | None:
     if evidence <= -EVIDENCE_THRESHOLD:
         return 180
     return None
+
+
+STRIP_SHARE = 0.125
+"""The orientation probe reads this share of the page's height (:func:`text_strip`)."""
+
+
+def text_strip(image: np.ndarray, share: float = STRIP_SHARE) -> tuple[int, int]:
+    """Rows (top, bottom) of the band of ``image`` holding the most ink, ``share`` of its height.
+
+    Read both ways up, such a strip of text lines tells which way up the page is for a fraction
+    of a full reading. The band is widened to at least 64 rows (the whole image if smaller).
+    """
+    grey = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY) if image.ndim == 3 else image
+    _, ink = cv2.threshold(grey, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    height = ink.shape[0]
+    rows = min(height, max(64, round(height * share)))
+    totals = np.concatenate(([0], np.cumsum(ink.sum(axis=1, dtype=np.int64))))
+    top = int(np.argmax(totals[rows:] - totals[:-rows])) if rows < height else 0
+    return top, top + rows

@@ -17,8 +17,9 @@ from typing import Any, Protocol, TypeVar
 import cv2
 import numpy as np
 
+from kho.errors import ProcessingTimeoutError
 from kho.settings import Settings
-from ocr import geometry, images, orientation, recognize, textlayer
+from ocr import clean, geometry, images, orientation, recognize, textlayer
 from ocr.prepare import PreparedPage, prepare_page
 from ocr.rasterize import Limits, PageImage, SourceInfo, inspect_source, load_page, trusted_text
 from ocr.recognize import Recognition, Word
@@ -26,11 +27,24 @@ from ocr.recognize import Recognition, Word
 T = TypeVar("T")
 R = TypeVar("R")
 
-# Pages whose first reading is less confident than this get an orientation check.
-ORIENTATION_CHECK_CONFIDENCE = 70.0
 MIN_OSD_CONFIDENCE = 1.5
 OSD_DPI = 150
 LOW_CONFIDENCE = 60.0
+# Orientation probes (a strip of text lines read both ways, OSD on a small copy) stop after this.
+PROBE_TIMEOUT = 6.0
+# A strip read both ways decides the turn when its confidences differ by at least this.
+PROBE_MARGIN = 8.0
+# A page reading may take BUDGET_FACTOR times its expected cost (at least BUDGET_FLOOR seconds)
+# before it is stopped and the page read the other way up.
+BUDGET_FLOOR = 15.0
+BUDGET_FACTOR = 3.0
+# The plain grey page is read too when the cleaned page lost this share of its letter blobs,
+# or when the cleaned reading found fewer words than this share of the blobs' estimate.
+LOST_SHARE = 0.05
+BLOBS_PER_WORD = 6.0
+FEW_WORDS = 0.3
+GOOD_WORD_CONFIDENCE = 60.0
+S_PLAIN_GREY = "plain-grey"
 
 # Warning codes (documented in docs/ocr.md).
 W_BLANK = "blank"
@@ -175,65 +189,166 @@ def ocr_document(path: Path, options: OcrOptions, executor: PageExecutor) -> Doc
     return DocumentOcr(file=str(path), pages=results)
 
 
-def _recognize(prepared: PreparedPage, task: PageTask, text_pdf: bool) -> Recognition:
+def _recognize(prepared: PreparedPage, task: PageTask, timeout: float | None = None,
+               image: np.ndarray | None = None) -> Recognition:
     return recognize.recognize(
-        prepared.recognition, dpi=prepared.recognition_dpi, lang=task.options.lang,
-        timeout=task.options.timeout, subject=str(task.source.path), text_pdf=text_pdf,
+        prepared.recognition if image is None else image, dpi=prepared.recognition_dpi, lang=task.options.lang,
+        timeout=min(task.options.timeout, timeout or task.options.timeout), subject=str(task.source.path),
+        text_pdf=task.options.text_pdf,
     )
 
 
-def _orientation_candidate(pixels: np.ndarray, dpi: int, task: PageTask) -> int:
-    """The clockwise turn that makes a doubtful page upright (0 when none is convincingly better)."""
-    small = images.scaled_to_dpi(pixels, dpi, OSD_DPI)
-    subject = str(task.source.path)
-    if task.options.osd:
-        found = recognize.detect_orientation(small, dpi=OSD_DPI, timeout=task.options.timeout, subject=subject)
-        if found is not None and found.confidence >= MIN_OSD_CONFIDENCE:
-            return found.rotation
-        return 0
-    best, best_conf = 0, -1.0
-    for rotation in (0, 90, 180, 270):
-        candidate = geometry.rotate_quarter(small, rotation)
-        rec = recognize.recognize(candidate, dpi=OSD_DPI, lang=task.options.lang,
-                                  timeout=task.options.timeout, subject=subject)
-        if rec.confidence > best_conf:
-            best, best_conf = rotation, rec.confidence
-    return best
+@dataclass(frozen=True)
+class Turn:
+    """The quarter turn chosen before reading, how sure it is, and what decided it."""
+
+    rotation: int
+    sure: bool
+    by: str
 
 
-def _first_turn(page: PageImage, prepared: PreparedPage, task: PageTask) -> tuple[PreparedPage, int | None]:
-    """The page turned the way it looks upright before any reading, and the turn chosen (``None``: not asked).
+def expected_seconds(image: np.ndarray) -> float:
+    """A rough cost of reading ``image`` upright: a start-up, its pixels and its letter blobs.
 
-    The shape of the text lines (:mod:`ocr.orientation`) settles plain cases in milliseconds; a page
-    on its side whose lines do not tell is asked of Tesseract's OSD.
+    Calibrated on 2026 pages (one Tesseract thread): ~0.4 s per megapixel plus ~3 ms per letter
+    blob. Used only to bound a reading (:func:`reading_budget`), never to judge speed.
+    """
+    small, _ = geometry.probe(image)
+    blobs = int(clean.text_blobs_per_tile(small).sum())
+    return 1.0 + 0.4 * image.shape[0] * image.shape[1] / 1e6 + 0.003 * blobs
+
+
+def reading_budget(image: np.ndarray, timeout: float) -> float:
+    """Seconds a reading of ``image`` may take before it counts as a wrong turn (at most ``timeout``)."""
+    return min(timeout, max(BUDGET_FLOOR, BUDGET_FACTOR * expected_seconds(image)))
+
+
+def _strip_confidence(strip: np.ndarray, prepared: PreparedPage, task: PageTask) -> float:
+    """Tesseract's confidence on a strip of the page (0 when the probe runs out of time)."""
+    try:
+        rec = recognize.recognize(strip, dpi=prepared.recognition_dpi, lang=task.options.lang,
+                                  timeout=min(PROBE_TIMEOUT, task.options.timeout), subject=str(task.source.path))
+    except ProcessingTimeoutError:
+        return 0.0
+    return rec.confidence if rec.words else 0.0
+
+
+def _probe_upside_down(prepared: PreparedPage, task: PageTask) -> tuple[bool, bool]:
+    """Read a strip of the densest text lines as it lies and turned 180°: (upside down?, sure?)."""
+    top, bottom = orientation.text_strip(prepared.recognition)
+    strip = np.ascontiguousarray(prepared.recognition[top:bottom])
+    as_is = _strip_confidence(strip, prepared, task)
+    turned = _strip_confidence(geometry.rotate_quarter(strip, 180), prepared, task)
+    return turned > as_is, abs(turned - as_is) >= PROBE_MARGIN
+
+
+def _osd_turn(page: PageImage, task: PageTask) -> int | None:
+    """Tesseract OSD's turn on a small copy of the page, when it answers confidently in time."""
+    if not task.options.osd:
+        return None
+    small = images.scaled_to_dpi(page.pixels, page.dpi, OSD_DPI)
+    try:
+        found = recognize.detect_orientation(small, dpi=OSD_DPI, timeout=min(PROBE_TIMEOUT, task.options.timeout),
+                                             subject=str(task.source.path))
+    except ProcessingTimeoutError:
+        return None
+    return found.rotation if found is not None and found.confidence >= MIN_OSD_CONFIDENCE else None
+
+
+def _first_turn(page: PageImage, prepared: PreparedPage, task: PageTask) -> tuple[PreparedPage, Turn]:
+    """The page turned the way it looks upright before any full reading, and how that was decided.
+
+    The shape of the text lines (:mod:`ocr.orientation`) settles plain cases in milliseconds. When
+    it is weak, cheap probes decide: OSD on a small copy for a page on its side, and a strip of
+    text lines read both ways up (a few hundred milliseconds, short timeout).
     """
     if prepared.plan.sideways:
         side = prepare_page(page.pixels, page.dpi, 90)
         turn = None if side.plan.sideways else orientation.evident_turn(side.recognition)
         if turn is not None:
-            return (side, 90) if turn == 0 else (prepare_page(page.pixels, page.dpi, 270), 270)
-        asked = _orientation_candidate(page.pixels, page.dpi, task)
-        return (prepare_page(page.pixels, page.dpi, asked) if asked else prepared), asked
-    if orientation.evident_turn(prepared.recognition) == 180:
-        return prepare_page(page.pixels, page.dpi, 180), 180
-    return prepared, None
+            return (side, Turn(90, True, "lines")) if turn == 0 else (
+                prepare_page(page.pixels, page.dpi, 270), Turn(270, True, "lines"))
+        asked = _osd_turn(page, task)
+        if asked is not None:
+            chosen = side if asked == 90 else prepare_page(page.pixels, page.dpi, asked) if asked else prepared
+            return chosen, Turn(asked, True, "osd")
+        flipped, sure = _probe_upside_down(side, task)
+        return (prepare_page(page.pixels, page.dpi, 270), Turn(270, sure, "strip")) if flipped else (
+            side, Turn(90, sure, "strip"))
+    turn = orientation.evident_turn(prepared.recognition)
+    if turn == 180:
+        return prepare_page(page.pixels, page.dpi, 180), Turn(180, True, "lines")
+    if turn == 0:
+        return prepared, Turn(0, True, "lines")
+    flipped, sure = _probe_upside_down(prepared, task)
+    if flipped:
+        return prepare_page(page.pixels, page.dpi, 180), Turn(180, sure, "strip")
+    return prepared, Turn(0, sure, "strip")
 
 
 def _read_upright(page: PageImage, prepared: PreparedPage, task: PageTask) -> tuple[PreparedPage, Recognition]:
-    """Read the page, turned first if it plainly lies on its side or upside down, again if the reading is doubtful."""
-    prepared, asked = _first_turn(page, prepared, task)
-    rec = _recognize(prepared, task, task.options.text_pdf)
-    if rec.confidence >= ORIENTATION_CHECK_CONFIDENCE:
-        return prepared, rec
-    if asked is None:
-        rotation = _orientation_candidate(page.pixels, page.dpi, task)
-    else:  # a turn was chosen already: try the opposite of it (none if it was none)
-        rotation = (asked + 180) % 360 if asked else 0
-    if rotation == prepared.plan.rotation:
-        return prepared, rec
-    turned = prepare_page(page.pixels, page.dpi, rotation)
-    second = _recognize(turned, task, task.options.text_pdf)
-    return (turned, second) if second.confidence > rec.confidence else (prepared, rec)
+    """Read the page turned the way it looks upright, within a budget derived from its size and ink.
+
+    A reading that runs past its budget is stopped: the page is read turned half round (when the
+    turn was not sure), then, if that also runs out, as first chosen with the full timeout. An
+    orientation mistake therefore costs at most a budget, never an unbounded reading.
+    """
+    prepared, turn = _first_turn(page, prepared, task)
+    budget = reading_budget(prepared.recognition, task.options.timeout)
+    try:
+        return prepared, _recognize(prepared, task, budget)
+    except ProcessingTimeoutError:
+        if budget >= task.options.timeout:
+            raise
+    if not turn.sure:
+        other = prepare_page(page.pixels, page.dpi, (turn.rotation + 180) % 360)
+        with suppress(ProcessingTimeoutError):
+            return other, _recognize(other, task, budget)
+    return prepared, _recognize(prepared, task)
+
+
+def good_letters(rec: Recognition) -> int:
+    """Letters in the words read with at least ``GOOD_WORD_CONFIDENCE``: how much a reading found."""
+    return sum(len(w.text) for w in rec.words if w.confidence >= GOOD_WORD_CONFIDENCE)
+
+
+def plain_grey(prepared: PreparedPage) -> np.ndarray:
+    """The upright page as plain luminance, at the recognition image's scale (what plain Tesseract sees)."""
+    return clean.resample(geometry.to_grey(prepared.archive), prepared.plan.scale)
+
+
+def text_may_be_lost(prepared: PreparedPage, rec: Recognition) -> bool:
+    """The cheap check: did cleaning lose a region that the plain grey page shows, or find few words?
+
+    Compares letter-sized blobs per tile of the plain grey page and of the recognition image
+    (either polarity), and the words found against the blobs' estimate of the words on the page.
+    """
+    plan = prepared.plan
+    cleaned = plan.channel != "luminance" or plan.inverse is not None or any(plan.border) or plan.illumination \
+        or plan.denoise or plan.stretch or plan.binarize
+    if not cleaned:
+        return False
+    plain, _ = geometry.probe(plain_grey(prepared))
+    ours, _ = geometry.probe(geometry.to_grey(prepared.recognition))
+    if clean.lost_text_share(plain, ours) >= LOST_SHARE:
+        return True
+    expected_words = clean.text_blobs_per_tile(plain).sum() / BLOBS_PER_WORD
+    return len(rec.words) < FEW_WORDS * expected_words
+
+
+def _never_worse_than_plain(prepared: PreparedPage, rec: Recognition, task: PageTask) -> tuple[Recognition, bool]:
+    """The cleaned reading, or the plain grey page's when the cheap check fires and it finds more.
+
+    Returns the reading kept and whether it is the plain one.
+    """
+    if not text_may_be_lost(prepared, rec):
+        return rec, False
+    image = plain_grey(prepared)
+    try:
+        plain = _recognize(prepared, task, reading_budget(image, task.options.timeout), image=image)
+    except ProcessingTimeoutError:
+        return rec, False
+    return (plain, True) if good_letters(plain) > good_letters(rec) else (rec, False)
 
 
 def run_page(task: PageTask) -> PageOcr:
@@ -260,6 +375,7 @@ def run_page(task: PageTask) -> PageOcr:
                          steps=prepared.plan.steps())
         return _finish(result, prepared, task, None, page)
     prepared, rec = _read_upright(page, prepared, task)
+    rec, plain = _never_worse_than_plain(prepared, rec, task)
     if prepared.plan.rotation:
         warnings.append(W_ROTATED)
     if prepared.plan.quad is not None:
@@ -268,7 +384,8 @@ def run_page(task: PageTask) -> PageOcr:
         warnings.append(W_LOW_CONFIDENCE)
     result = PageOcr(
         number, rec.text, rec.confidence, rotation=prepared.plan.rotation, skew=prepared.plan.skew,
-        dpi=page.dpi, warnings=warnings, words=rec.words, steps=prepared.plan.steps(),
+        dpi=page.dpi, warnings=warnings, words=rec.words,
+        steps=[*prepared.plan.steps(), *([S_PLAIN_GREY] if plain else [])],
     )
     return _finish(result, prepared, task, rec, page)
 
