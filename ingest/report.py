@@ -131,7 +131,8 @@ def csv_cell(value: Any) -> Any:
 def report_csv(rows: Sequence[dict[str, Any]]) -> str:
     """The CSV text of the report rows (every cell through :func:`csv_cell`; JSON keeps raw values)."""
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=REPORT_COLUMNS, lineterminator="\n")
+    # CRLF, as RFC 4180 and Excel expect; it also makes the writer quote a cell holding a lone CR.
+    writer = csv.DictWriter(out, fieldnames=REPORT_COLUMNS, lineterminator="\r\n")
     writer.writeheader()
     for row in rows:
         writer.writerow({k: csv_cell(v) for k, v in row.items()})
