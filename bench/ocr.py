@@ -1,4 +1,4 @@
-"""OCR benchmark: kho against plain Tesseract and OCRmyPDF on the synthetic corpus, side by side.
+"""OCR benchmark: kho against plain Tesseract, the previous kho and OCRmyPDF on the synthetic corpus.
 
 For every document of the corpus (``ocr.corpus``; levels clean, light, medium, heavy, rotated,
 photo, pdf200) each engine reads the scan in turn, one process each, and is scored against the
@@ -6,16 +6,29 @@ truth text:
 
 * ``kho`` — ``ocr.pipeline.ocr_document`` with the default settings (text only, no PDF);
 * ``tesseract`` — plain ``tesseract FILE - -l vie`` (PDF pages rendered by ``pdftoppm -r 300``);
+* ``kho-previous`` (``--baseline-ref GITREF``) — the kho of that commit, checked out once as a
+  detached ``git worktree`` in ``/tmp/kho-bench-baseline-<sha>`` and run with ``PYTHONPATH`` set
+  to it (same venv, same machine, same run); it reports its own in-process seconds per document,
+  so its interpreter start-up is not counted;
 * ``ocrmypdf`` — OCRmyPDF ``-l vie --rotate-pages --deskew --clean --force-ocr --output-type pdf
   --sidecar`` from a separate venv (``--ocrmypdf PATH``; skipped when absent).
 
+``--derive`` adds levels made here from the corpus's single-page ``clean`` and ``photo`` scans
+(same truth text): ``inverse-band`` (the header band printed white on dark blue),
+``pink-guilloche`` (the page on pink paper with a fine pattern), ``stamp-digits`` (red seals over
+the densest lines), ``speckle`` (salt-and-pepper specks, lowered contrast) and ``photo-180`` (a
+phone photo upside down). Derived files go to ``<corpus>/derived``.
+
 Per level: median CER (NFC, whitespace folded), share of truth words missed, share of documents
-whose citizen-ID digits all appear in the text, seconds per page. Then throughput (pages/min) of
-kho's page worker and of plain Tesseract with 1 and 2 worker processes over the same pages.
-Citizen IDs are never printed. Usage::
+whose citizen-ID digits all appear in the text, seconds per page, and documents read as empty
+(no word of two letters or more) where plain Tesseract reads text. Then throughput (pages/min) of
+kho's page worker and of plain Tesseract with 1 and 2 worker processes over the same pages
+(``--no-throughput`` skips it). Citizen IDs are never printed. Usage::
 
     .venv/bin/python bench/ocr.py --generate 56 --seed 11 --corpus /tmp/kho-bench-ocr \\
         --ocrmypdf /root/.cache/kho/bench-venv/bin/ocrmypdf
+    .venv/bin/python bench/ocr.py --corpus /tmp/kho-bench-ocr --derive --baseline-ref 989c921 \\
+        --engines kho,tesseract,kho-previous --no-throughput
 """
 
 from __future__ import annotations
@@ -34,7 +47,9 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+import cv2
 import numpy as np
+from PIL import Image
 
 # Run as a script, this file's folder comes first on sys.path and "ocr" would import this very file.
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
@@ -46,7 +61,9 @@ from ocr.pipeline import OcrOptions, SerialExecutor, ocr_document, plan_tasks, r
 from ocr.rasterize import inspect_source  # noqa: E402
 
 TIMEOUT = 600.0
-LEVEL_ORDER = ("clean", "light", "medium", "heavy", "rotated", "photo", "pdf200")
+LEVEL_ORDER = ("clean", "light", "medium", "heavy", "rotated", "photo", "pdf200", "inverse", "guilloche", "stamp",
+               "speckle", "photo180", "inverse-band", "pink-guilloche", "stamp-digits", "photo-180")
+DERIVED = ("inverse-band", "pink-guilloche", "stamp-digits", "speckle", "photo-180")
 STRICT_LEVELS = {"clean", "light", "pdf200"}
 
 
@@ -95,13 +112,21 @@ def missed_share(hypothesis: str, truth: str) -> float:
     return sum((want - got).values()) / total if total else 0.0
 
 
+def reads_empty(text: str) -> bool:
+    """True when ``text`` holds no word of two letters or more."""
+    return not any(sum(c.isalpha() for c in w) >= 2 for w in text.split())
+
+
 def ids_found(hypothesis: str, ids: Sequence[str]) -> bool:
     """True when every ID's digits appear in the text with whitespace removed."""
     squeezed = re.sub(r"\s+", "", hypothesis)
     return all(i in squeezed for i in ids)
 
 
-# Engines: each returns the text of all pages (form feeds between pages).
+# Engines: each returns the text of all pages (form feeds between pages), or (text, seconds)
+# when it measures its own time (the previous kho, run in another interpreter).
+
+Reading = str | tuple[str, float]
 
 
 def read_kho(path: Path) -> str:
@@ -126,6 +151,49 @@ def read_tesseract(path: Path) -> str:
         if not done.ok:
             raise RuntimeError(f"pdftoppm failed on {path}")
         return "\f".join(_tesseract_image(p, str(path)) for p in sorted(Path(tmp).glob("p*")))
+
+
+_PREVIOUS_KHO = """
+import json, sys, time
+from pathlib import Path
+from kho.settings import load_settings
+from ocr.pipeline import OcrOptions, SerialExecutor, ocr_document
+options = OcrOptions.from_settings(load_settings(environ={}))
+started = time.perf_counter()
+text = ocr_document(Path(sys.argv[1]), options, SerialExecutor()).text
+print(json.dumps({"text": text, "seconds": time.perf_counter() - started}))
+"""
+
+
+def baseline_worktree(ref: str) -> Path:
+    """A detached ``git worktree`` of ``ref`` under /tmp (made once, reused), for the previous kho."""
+    repo = Path(__file__).resolve().parent.parent
+    done = runner.run(["git", "-C", str(repo), "rev-parse", "--verify", f"{ref}^{{commit}}"], timeout=60,
+                      subject=ref)
+    if not done.ok:
+        raise SystemExit(f"bench/ocr.py: error: {ref}: not a commit of {repo}")
+    sha = done.stdout.decode().strip()
+    tree = Path(tempfile.gettempdir()) / f"kho-bench-baseline-{sha[:12]}"
+    if not (tree / "ocr" / "pipeline.py").is_file():
+        made = runner.run(["git", "-C", str(repo), "worktree", "add", "--detach", str(tree), sha], timeout=120,
+                          subject=ref)
+        if not made.ok:
+            raise SystemExit(f"bench/ocr.py: error: {ref}: git worktree add failed: {made.stderr_text()}")
+    return tree
+
+
+def previous_kho_reader(tree: Path) -> Callable[[Path], Reading]:
+    """A reader running the kho checked out in ``tree`` (PYTHONPATH) on one file; it times itself."""
+
+    def read(path: Path) -> Reading:
+        argv = [sys.executable, "-c", _PREVIOUS_KHO, str(path)]
+        done = runner.run(["env", f"PYTHONPATH={tree}", *argv], timeout=TIMEOUT, subject=str(path), cwd=tree)
+        if not done.ok:
+            raise RuntimeError(f"previous kho failed on {path.name}: {done.stderr_text()}")
+        result = json.loads(done.stdout.decode("utf-8").strip().splitlines()[-1])
+        return str(result["text"]), float(result["seconds"])
+
+    return read
 
 
 def ocrmypdf_reader(program: str, image_dpi: int) -> Callable[[Path], str]:
@@ -155,30 +223,120 @@ class Score:
     cer: float
     missed: float
     ids: bool | None
+    empty: bool
 
 
-def score(item: CorpusItem, text: str, seconds: float) -> Score:
+@dataclass(frozen=True)
+class BenchItem:
+    """One document to read: its file, level, page count, truth text and citizen IDs."""
+
+    path: Path
+    level: str
+    pages: int
+    text: str
+    ids: tuple[str, ...]
+
+    @classmethod
+    def of(cls, item: CorpusItem) -> BenchItem:
+        """The bench's view of a corpus item."""
+        return cls(item.path, item.level, len(item.pages), item.text, tuple(item.fields.citizen_ids))
+
+
+def score(item: BenchItem, text: str, seconds: float) -> Score:
     """Score ``text`` read from ``item`` in ``seconds``."""
-    ids = tuple(item.fields.citizen_ids)
-    return Score(item.level, len(item.pages), seconds, cer(text, item.text), missed_share(text, item.text),
-                 ids_found(text, ids) if ids else None)
+    return Score(item.level, item.pages, seconds, cer(text, item.text), missed_share(text, item.text),
+                 ids_found(text, item.ids) if item.ids else None, reads_empty(text))
 
 
-def run_engines(items: Sequence[CorpusItem], engines: dict[str, Callable[[Path], str]]) -> dict[str, list[Score]]:
+def run_engines(items: Sequence[BenchItem], engines: dict[str, Callable[[Path], Reading]]) -> dict[str, list[Score]]:
     """Every engine on every document, interleaved so machine load affects all alike."""
     scores: dict[str, list[Score]] = defaultdict(list)
     for number, item in enumerate(items, start=1):
         for name, read in engines.items():
             started = time.perf_counter()
             try:
-                text = read(item.path)
+                reading = read(item.path)
             except Exception as e:  # a failing engine scores an empty reading, and says so
-                print(f"  {name} failed on {item.file}: {e}", file=sys.stderr)
-                text = ""
-            scores[name].append(score(item, text, time.perf_counter() - started))
-        if number % 7 == 0:
-            print(f"  {number}/{len(items)} documents", file=sys.stderr)
+                print(f"  {name} failed on {item.path.name}: {e}", file=sys.stderr)
+                reading = ""
+            text, seconds = reading if isinstance(reading, tuple) else (reading, time.perf_counter() - started)
+            scores[name].append(score(item, text, seconds))
+        print(f"  {number}/{len(items)} documents", file=sys.stderr)
     return scores
+
+
+# Derived levels: hard colour and polarity cases made from the corpus's clean scans and photos.
+
+
+def _densest_rows(grey: np.ndarray, count: int, rng: np.random.Generator) -> list[int]:
+    """Centres of ``count`` text-dense rows of ``grey`` (random among the densest quarter)."""
+    ink = (grey < 128).sum(axis=1)
+    rows = np.argsort(ink)[-max(count, grey.shape[0] // 4):]
+    return [int(r) for r in rng.choice(rows, size=count, replace=False)]
+
+
+def derive(image: np.ndarray, level: str, rng: np.random.Generator) -> np.ndarray:
+    """``image`` (RGB, a clean scan or a photo) made into a page of the derived ``level``."""
+    rgb = image if image.ndim == 3 else np.repeat(image[..., None], 3, axis=2)
+    h, w = rgb.shape[:2]
+    if level == "photo-180":
+        return np.ascontiguousarray(rgb[::-1, ::-1])
+    if level == "inverse-band":
+        grey = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+        band = slice(0, int(h * rng.uniform(0.12, 0.18)))
+        out = rgb.copy()
+        ground = np.array([30, 45, 95], np.float32)
+        light = grey[band].astype(np.float32)[..., None] / 255.0   # paper 1 -> ground, ink 0 -> white
+        out[band] = np.clip(light * ground + (1 - light) * 250, 0, 255).astype(np.uint8)
+        return out
+    if level == "pink-guilloche":
+        pattern = np.full((h, w, 3), (246, 212, 222), np.uint8)
+        step = int(rng.integers(18, 28))
+        for x in range(-h, w, step):
+            cv2.line(pattern, (x, 0), (x + h, h), (226, 150, 172), 3)
+            cv2.line(pattern, (x + h, 0), (x, h), (232, 168, 188), 2)
+        return (rgb.astype(np.uint16) * pattern // 255).astype(np.uint8)
+    if level == "stamp-digits":
+        out = rgb.copy()
+        grey = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+        for row in _densest_rows(grey, 2, rng):
+            centre = (int(rng.integers(w // 4, 3 * w // 4)), row)
+            radius = int(w * rng.uniform(0.07, 0.1))
+            seal = np.zeros((h, w), np.uint8)
+            cv2.circle(seal, centre, radius, 255, max(6, radius // 14))
+            cv2.circle(seal, centre, int(radius * 0.75), 255, max(3, radius // 30))
+            cv2.putText(seal, "UBND", (centre[0] - radius // 2, centre[1] + radius // 8), cv2.FONT_HERSHEY_SIMPLEX,
+                        radius / 70, 255, max(3, radius // 25))
+            red = np.array([215, 40, 45], np.uint8)
+            out = np.where(seal[..., None] > 0, np.minimum(out, red), out)
+        return out
+    if level == "speckle":
+        grey = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY).astype(np.float32)
+        faint = 70 + grey * (170 / 255)                              # ink 70, paper 240
+        specks = rng.random((h, w))
+        faint[specks < 0.012] = 40
+        faint[specks > 0.992] = 255
+        return np.repeat(np.clip(faint, 0, 255).astype(np.uint8)[..., None], 3, axis=2)
+    raise ValueError(f"unknown derived level {level}")
+
+
+def derive_items(items: Sequence[CorpusItem], out: Path, per_level: int, seed: int) -> list[BenchItem]:
+    """Derived-level documents from the single-page clean scans and photos of ``items`` (files in ``out``)."""
+    out.mkdir(parents=True, exist_ok=True)
+    rng = np.random.default_rng(seed)
+    sources = {"clean": [i for i in items if i.level == "clean" and len(i.pages) == 1
+                         and i.path.suffix.lower() in (".png", ".jpg")],
+               "photo": [i for i in items if i.level == "photo" and len(i.pages) == 1]}
+    derived: list[BenchItem] = []
+    for level in DERIVED:
+        for item in sources["photo" if level == "photo-180" else "clean"][:per_level]:
+            with Image.open(item.path) as opened:
+                dpi = opened.info.get("dpi", (300, 300))
+                pixels = np.asarray(opened.convert("RGB"))
+            path = out / f"{item.path.stem}-{level}{'.jpg' if level == 'photo-180' else '.png'}"
+            Image.fromarray(derive(pixels, level, rng)).save(path, dpi=dpi, quality=90)
+            derived.append(BenchItem(path, level, 1, item.text, tuple(item.fields.citizen_ids)))
+    return derived
 
 
 Row = dict[str, float | str | int]
@@ -203,11 +361,18 @@ def summarise(scores: list[Score], levels: Sequence[str]) -> list[Row]:
     return rows
 
 
+def empty_where_plain_reads(scores: dict[str, list[Score]], engine: str) -> Counter[str]:
+    """Per level, documents ``engine`` read as empty while plain Tesseract read text."""
+    plain = scores.get("tesseract", [])
+    return Counter(ours.level for ours, theirs in zip(scores[engine], plain, strict=True)
+                   if ours.empty and not theirs.empty)
+
+
 def _tesseract_file(path: str) -> int:
     return len(read_tesseract(Path(path)))
 
 
-def throughput(items: Sequence[CorpusItem], workers: int) -> tuple[float, float]:
+def throughput(items: Sequence[BenchItem], workers: int) -> tuple[float, float]:
     """Pages per minute of kho's page worker and of plain Tesseract (same pages; PDFs via pdftoppm)."""
     options = OcrOptions.from_settings(load_settings(environ={}))
     tasks = [t for item in items for t in plan_tasks(inspect_source(item.path, options.limits), options)]
@@ -222,17 +387,20 @@ def throughput(items: Sequence[CorpusItem], workers: int) -> tuple[float, float]
     return results[0], results[1]
 
 
-def markdown(rows_by_engine: dict[str, list[Row]]) -> str:
-    """The per-level table, one line per level and engine."""
-    lines = ["| level | engine | docs | pages | median CER | words missed | citizen-ID recall | s/page |",
-             "|---|---|---:|---:|---:|---:|---:|---:|"]
+def markdown(rows_by_engine: dict[str, list[Row]], empties: dict[str, Counter[str]]) -> str:
+    """The per-level table, one line per level and engine (``empty``: read as empty where plain Tesseract reads)."""
+    lines = ["| level | engine | docs | pages | median CER | words missed | citizen-ID recall | s/page | empty |",
+             "|---|---|---:|---:|---:|---:|---:|---:|---:|"]
     levels = [r["level"] for r in next(iter(rows_by_engine.values()))]
     for level in levels:
         for engine, rows in rows_by_engine.items():
             row = next(r for r in rows if r["level"] == level)
+            counts = empties.get(engine)
+            empty = "–" if counts is None else str(sum(counts.values()) if level == "all" else counts[str(level)])
             lines.append(
                 f"| {level} | {engine} | {row['documents']} | {row['pages']} | {float(row['median_cer']):.2%} | "
-                f"{float(row['missed_words']):.1%} | {float(row['id_recall']):.2f} | {float(row['s_per_page']):.2f} |"
+                f"{float(row['missed_words']):.1%} | {float(row['id_recall']):.2f} | {float(row['s_per_page']):.2f} | "
+                f"{empty} |"
             )
     return "\n".join(lines)
 
@@ -244,7 +412,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--generate", type=int, default=0, help="Generate this many documents first.")
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--ocrmypdf", default="/root/.cache/kho/bench-venv/bin/ocrmypdf")
-    parser.add_argument("--engines", default="kho,tesseract,ocrmypdf")
+    parser.add_argument("--engines", default="kho,tesseract,ocrmypdf",
+                        help="Comma-separated: kho, tesseract, kho-previous (needs --baseline-ref), ocrmypdf.")
+    parser.add_argument("--baseline-ref", help="Git commit of the previous kho (run from a worktree of it).")
+    parser.add_argument("--derive", action="store_true", help="Add the derived colour/polarity/photo-180 levels.")
+    parser.add_argument("--per-level", type=int, default=4, help="Documents per derived level.")
+    parser.add_argument("--levels", help="Only these levels (comma-separated).")
+    parser.add_argument("--no-throughput", action="store_true", help="Skip the pages/min test.")
     parser.add_argument("--throughput-docs", type=int, default=0,
                         help="Documents for the pages/min test (default all: few long pages unbalance 2 workers).")
     parser.add_argument("--json", type=Path, help="Also write all figures to this JSON file.")
@@ -252,23 +426,44 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.generate:
         generate_corpus(args.corpus, args.generate, seed=args.seed)
-    items = load_corpus(args.corpus)
+    corpus = load_corpus(args.corpus)
+    items = [BenchItem.of(i) for i in corpus]
+    if args.derive:
+        items += derive_items(corpus, args.corpus / "derived", args.per_level, args.seed)
+    if args.levels:
+        items = [i for i in items if i.level in args.levels.split(",")]
     chosen = args.engines.split(",")
-    engines: dict[str, Callable[[Path], str]] = {"kho": read_kho, "tesseract": read_tesseract}
+    engines: dict[str, Callable[[Path], Reading]] = {"kho": read_kho, "tesseract": read_tesseract}
+    if "kho-previous" in chosen:
+        if not args.baseline_ref:
+            parser.error("kho-previous needs --baseline-ref GITREF")
+        engines["kho-previous"] = previous_kho_reader(baseline_worktree(args.baseline_ref))
     if "ocrmypdf" in chosen:
         if Path(args.ocrmypdf).exists():
             engines["ocrmypdf"] = ocrmypdf_reader(args.ocrmypdf, 300)
         else:
             print(f"OCRmyPDF not found at {args.ocrmypdf}: skipped", file=sys.stderr)
     engines = {k: v for k, v in engines.items() if k in chosen}
-    pages = sum(len(i.pages) for i in items)
+    pages = sum(i.pages for i in items)
     print(f"{len(items)} documents, {pages} pages; engines: {', '.join(engines)}", file=sys.stderr)
     levels = [lv for lv in LEVEL_ORDER if any(i.level == lv for i in items)]
+    levels += sorted({i.level for i in items} - set(levels))
     rows: dict[str, list[Row]] = {}
+    empties: dict[str, Counter[str]] = {}
     if not args.throughput_only:
         scores = run_engines(items, engines)
         rows = {name: summarise(s, levels) for name, s in scores.items()}
-        print(markdown(rows))
+        if "tesseract" in scores:
+            empties = {name: empty_where_plain_reads(scores, name) for name in scores if name != "tesseract"}
+        print(markdown(rows, empties))
+        for name in ("kho", "kho-previous"):
+            if name in rows and "tesseract" in rows:
+                ratio = rows[name][-1]["s_per_page"] / rows["tesseract"][-1]["s_per_page"]  # type: ignore[operator]
+                print(f"{name} s/page / tesseract s/page (all levels): {ratio:.2f}")
+    if args.no_throughput:
+        if args.json:
+            args.json.write_text(json.dumps({"rows": rows}, indent=2), encoding="utf-8")
+        return 0
     subset = items[: args.throughput_docs] if args.throughput_docs else items
     speed = {w: throughput(subset, w) for w in (1, 2)}
     print("\n| workers | kho pages/min | tesseract pages/min |\n|---:|---:|---:|")
