@@ -325,7 +325,7 @@ def derive_items(items: Sequence[CorpusItem], out: Path, per_level: int, seed: i
     out.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(seed)
     sources = {"clean": [i for i in items if i.level == "clean" and len(i.pages) == 1
-                         and i.path.suffix.lower() in (".png", ".jpg")],
+                         and i.path.suffix.lower() in (".png", ".jpg", ".tif")],
                "photo": [i for i in items if i.level == "photo" and len(i.pages) == 1]}
     derived: list[BenchItem] = []
     for level in DERIVED:
