@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import logging
 import re
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
@@ -26,6 +27,9 @@ from kho.reuse.signing import trust_roots
 from repository.catalog_reuse import CertifiedCopy
 
 CODE_RE: Final = re.compile(r"^[a-z2-7]{16}$")
+
+# pyHanko logs every failed path search with a traceback; the verdict says it in one line instead.
+logging.getLogger("pyhanko").setLevel(logging.ERROR)
 
 
 class Outcome(StrEnum):

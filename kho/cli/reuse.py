@@ -1,0 +1,251 @@
+"""``kho certify``, ``kho verify-copy``, ``kho signing-keys``, ``kho revoke``, ``kho stats``,
+``kho export --bagit`` and ``kho import --bagit``: verifiable reuse and archive transfer.
+
+Heavy modules (pyHanko, SQLAlchemy, bagit) are imported inside the command bodies.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from kho.cli.lazy import LazyCommand
+from kho.context import CliContext
+from kho.errors import InputError, UsageError
+
+
+def _echo_json(value: Any) -> None:
+    click.echo(json.dumps(value, ensure_ascii=False, indent=2, default=str))
+
+
+def _policy() -> Any:
+    from access.scopes import ScopePolicy
+    from search.places import load_places
+
+    return ScopePolicy(load_places())
+
+
+@click.command("certify")
+@click.argument("record_id")
+@click.option("--purpose", required=True, metavar="TEXT", help="Mục đích / why the copy is made (audited).")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write the copy here (default: <RECORD_ID>-<code>.pdf).")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@click.pass_obj
+def certify_command(obj: CliContext, record_id: str, purpose: str, out: Path | None, as_json: bool) -> None:
+    """Chứng thực bản sao điện tử / Make a certified electronic copy of a record (PDF/A-2b, PAdES, QR check).
+
+    The copy is stored as a new file of the record, registered under its verification code and
+    audited; the operator is the certifying official.
+    """
+    from access.context import AccessContext
+    from kho.reuse.certify import certify_record
+
+    backends = obj.backends()
+    made = certify_record(backends, _policy(), AccessContext.command_line(purpose, required=True), record_id)
+    target = out or Path(f"{made.record.record_id}-{made.copy.code}.pdf")
+    try:
+        target.write_bytes(made.pdf)
+    except OSError as e:
+        raise InputError(f"cannot write the copy: {e.strerror or e}", subject=str(target)) from e
+    result = {"code": made.copy.code, "verify_url": made.url, "record_id": made.record.record_id,
+              "version": made.record.version, "sha256": made.copy.sha256, "size": made.copy.size,
+              "certified_at": made.copy.certified_at.isoformat(), "office": made.copy.office, "file": str(target)}
+    if as_json:
+        _echo_json(result)
+        return
+    click.echo(f"{target}: bản sao chứng thực / certified copy {made.copy.code}")
+    click.echo(f"  kiểm tra / verify: {made.url}")
+    click.echo(f"  SHA-256: {made.copy.sha256}")
+
+
+@click.command("verify-copy")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the verdict as JSON.")
+@click.pass_obj
+def verify_copy_command(obj: CliContext, file: Path, as_json: bool) -> None:
+    """Kiểm tra bản sao chứng thực / Check a certified copy: signature, hash in the repository, status now.
+
+    Exit codes: 0 valid, 10 changed after signing, 11 not signed, 12 signed by someone else,
+    13 not issued by this repository, 14 result revoked, 15 result superseded.
+    """
+    from kho.reuse.verify import verify_copy
+
+    try:
+        data = file.read_bytes()
+    except OSError as e:
+        raise InputError(f"cannot read the file: {e.strerror or e}", subject=str(file)) from e
+    try:
+        check = verify_copy(obj.backends(), data)
+    except InputError as e:
+        raise InputError(e.message, subject=str(file)) from e
+    if as_json:
+        _echo_json({"file": str(file), **check.to_json()})
+    else:
+        click.echo(f"{file}: {check.outcome.value}: {check.message}")
+        if check.code:
+            click.echo(f"  mã / code {check.code}, hồ sơ / record {check.record_id}, "
+                       f"trạng thái / status {check.record_status or '?'}")
+        click.echo(f"  SHA-256 {check.sha256} ({'đã cấp / issued here' if check.hash_known else 'không rõ / unknown'})")
+    if check.exit_code:
+        sys.exit(check.exit_code)  # the verdict's own code (click would swallow Exit outside standalone mode)
+
+
+@click.group("signing-keys")
+def signing_keys() -> None:
+    """Khoá ký số của cơ quan / The office's signing keys (create, import, list)."""
+
+
+@signing_keys.command("create")
+@click.option("--id", "key_id", default=None, help="Key id (default: office-YYYYMMDD).")
+@click.option("--office", default=None, help="Certifying office (default: KHO_OFFICE_NAME).")
+@click.pass_obj
+def signing_keys_create(obj: CliContext, key_id: str | None, office: str | None) -> None:
+    """Create a self-signed office CA, a signing key and a local time-stamping key, and make them active."""
+    from datetime import UTC, datetime
+
+    from kho.reuse.signing import new_office_keys, signing_key_row
+
+    settings = obj.settings
+    office = office or settings.office_name
+    now = datetime.now(UTC)
+    keys = new_office_keys(office or "", settings.signing_passphrase.get_secret_value(), now)
+    row = obj.backends().catalog.reuse.add_signing_key(
+        signing_key_row(key_id or f"office-{now:%Y%m%d}", office or "", keys, now)
+    )
+    click.echo(f"{row.id}: khoá ký mới / new signing key of {row.office} (SHA-256 {row.fingerprint})")
+
+
+@signing_keys.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--id", "key_id", required=True, help="Key id.")
+@click.option("--office", default=None, help="Certifying office (default: KHO_OFFICE_NAME).")
+@click.option("--cert", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="Certificate (PEM/DER) when FILE is a PEM private key.")
+@click.option("--chain", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="CA certificates (PEM), the trust anchor last.")
+@click.option("--password-stdin", is_flag=True, help="Read the file's password from the first line of stdin.")
+@click.pass_obj
+def signing_keys_import(obj: CliContext, file: Path, key_id: str, office: str | None, cert: Path | None,
+                        chain: Path | None, password_stdin: bool) -> None:
+    """Import a key: a PKCS#12 file (.p12/.pfx), or a PEM private key with --cert; re-encrypted at rest."""
+    from kho.reuse.signing import imported_key
+
+    password = sys.stdin.readline().rstrip("\r\n") if password_stdin else ""
+    data = file.read_bytes()
+    is_pem = b"-----BEGIN" in data
+    if is_pem and cert is None:
+        raise UsageError("a PEM private key needs its certificate: --cert FILE", subject=str(file))
+    row = imported_key(
+        key_id, office or obj.settings.office_name, obj.settings.signing_passphrase.get_secret_value(),
+        pkcs12_data=None if is_pem else data, pkcs12_password=password,
+        key_pem=data if is_pem else None, key_password=password,
+        cert_data=cert.read_bytes() if cert else None, chain_data=chain.read_bytes() if chain else None,
+        subject=str(file),
+    )
+    stored = obj.backends().catalog.reuse.add_signing_key(row)
+    click.echo(f"{stored.id}: khoá đã nhập / imported key of {stored.office} (SHA-256 {stored.fingerprint})")
+
+
+@signing_keys.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@click.pass_obj
+def signing_keys_list(obj: CliContext, as_json: bool) -> None:
+    """List signing keys, newest first (never the private keys)."""
+    keys = obj.backends().catalog.reuse.list_signing_keys()
+    rows = [{"id": k.id, "office": k.office, "active": k.active, "source": k.source, "fingerprint": k.fingerprint,
+             "created_at": k.created_at.isoformat(), "local_tsa": bool(k.tsa_certificate)} for k in keys]
+    if as_json:
+        _echo_json(rows)
+        return
+    for r in rows:
+        mark = "*" if r["active"] else " "
+        click.echo(f"{mark} {r['id']}  {r['office']}  {r['source']}  {r['created_at'][:10]}  {r['fingerprint']}")
+
+
+@click.command("revoke")
+@click.argument("record_id")
+@click.option("--reason", required=True, help="Lý do / why (e.g. the revoking decision's number).")
+@click.option("--purpose", default=None, metavar="TEXT", help="Mục đích / purpose (audited).")
+@click.pass_obj
+def revoke_command(obj: CliContext, record_id: str, reason: str, purpose: str | None) -> None:
+    """Thu hồi văn bản / Mark a result revoked: a new record version, the index refreshed, audited."""
+    from access.changes import revoke_record
+    from access.context import AccessContext
+
+    ctx = AccessContext.command_line(purpose)
+    outcome = revoke_record(obj.backends(), _policy(), ctx, record_id, reason, expected_version=None)
+    state = "đã thu hồi / revoked" if outcome.changed else "đã thu hồi từ trước / already revoked"
+    click.echo(f"{record_id}: {state} (version {outcome.record.version})")
+
+
+@click.command("stats")
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@click.pass_obj
+def stats_command(obj: CliContext, as_json: bool) -> None:
+    """Thống kê tái sử dụng / Records digitized, reused, and the reuse rate per locality."""
+    from kho.reuse.stats import summarize
+    from web.pages.stats import area_of, collect
+
+    catalog = obj.backends().catalog
+    summary = summarize(list(collect(catalog)), catalog.reuse.reused_records(), catalog.reuse.reuse_counts(), area_of)
+    if as_json:
+        _echo_json(summary.to_json())
+        return
+    click.echo(f"số hoá / digitized {summary.digitized}, tái sử dụng / reused {summary.reused}, "
+               f"tỉ lệ / rate {_percent(summary.rate)}")
+    for a in summary.by_area:
+        click.echo(f"  {a.area or '(chưa rõ)'}: {a.digitized} / {a.reused} / {_percent(a.rate)}")
+
+
+def _percent(value: float | None) -> str:
+    return "—" if value is None else f"{value * 100:.1f}%"
+
+
+@click.command("export")
+@click.option("--bagit", "bag_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Write a BagIt bag into this new folder.")
+@click.option("--batch", "batch", default=None, help="Only the records of this ingest batch (id or name).")
+@click.option("--query", default=None, help="Only the records a search finds.")
+@click.pass_obj
+def export_command(obj: CliContext, bag_dir: Path, batch: str | None, query: str | None) -> None:
+    """Chuyển giao lưu trữ / Export records as a BagIt (RFC 8493) bag: files, versions, SHA-256 manifests."""
+    from kho.reuse.transfer import export_records, select_record_ids
+
+    if batch and query:
+        raise UsageError("choose --batch or --query, not both", subject="--batch")
+    backends = obj.backends()
+    ids = select_record_ids(backends, batch=batch, query=query)
+    report = export_records(backends, ids, bag_dir)
+    click.echo(f"{bag_dir}: {report.records} hồ sơ / records, {report.files} tệp / files, "
+               f"{report.bytes} bytes (BagIt, SHA-256)")
+
+
+@click.command("import")
+@click.option("--bagit", "bag_dir", required=True, type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="A BagIt bag written by kho export --bagit.")
+@click.pass_obj
+def import_command(obj: CliContext, bag_dir: Path) -> None:
+    """Nhận chuyển giao / Import a BagIt bag of records, checking every SHA-256 (records already here are kept)."""
+    from kho.reuse.transfer import import_records
+
+    report = import_records(obj.backends(), bag_dir)
+    click.echo(f"{bag_dir}: {report.imported} hồ sơ đã nhập / imported, {report.existing} đã có / already here, "
+               f"{report.files} tệp / files")
+
+
+def _entry(command: click.Command) -> LazyCommand:
+    """The group's entry of a command: its name, the first paragraph of its help, and itself."""
+    first = (command.help or "").split("\n\n")[0]
+    return LazyCommand(command.name or "", " ".join(first.split()), lambda: command)
+
+
+# The commands of this module, attached to the ``kho`` group by ``kho.cli`` (one line there).
+ENTRIES: tuple[LazyCommand, ...] = tuple(_entry(c) for c in (
+    certify_command, verify_copy_command, signing_keys, revoke_command, stats_command, export_command,
+    import_command,
+))
