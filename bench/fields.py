@@ -5,8 +5,15 @@ Two readings of every document are scored against its truth fields:
 * ``truth text`` — the exact text the renderer drew (the upper bound: extraction alone);
 * ``OCR`` — the text ``ocr.pipeline`` recognises from the degraded scan (all levels).
 
+With ``--real``, the real dev sets (``../shared/real-admin`` and ``../shared/real-scans``: scans and
+born-digital PDFs with hand-written field truth in ``fields.jsonl``) are read with the pipeline and
+scored the way the acceptance scores them (case-folded, ``alt`` spellings accepted), with the layout
+reader against the previous text-pattern reader on the same OCR; ``kho-<file>.json`` outputs are
+written for ``../shared/tools/score_fields.py``.
+
 Usage::
 
+    .venv/bin/python bench/fields.py --real                                    # the shared dev sets
     .venv/bin/python bench/fields.py --generate 140 --seed 7 --out /tmp/kho-bench-fields
     .venv/bin/python bench/fields.py --corpus /tmp/kho-bench-fields            # reuse scans
     .venv/bin/python bench/fields.py --corpus DIR --no-ocr                      # truth text only
@@ -18,7 +25,9 @@ extractor does not OCR again (``--fresh`` ignores the cache). Citizen IDs are ne
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
+import pickle
 import sys
 import time
 from collections import defaultdict
@@ -31,7 +40,20 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__)
 
 from ocr.corpus import CorpusItem, generate_corpus, load_corpus  # noqa: E402
 from ocr.fields import extract_fields  # noqa: E402
-from ocr.fields.evaluate import FIELD_NAMES, LIST_FIELDS, Scoreboard, score_documents  # noqa: E402
+from ocr.fields.evaluate import (  # noqa: E402
+    FIELD_NAMES,
+    HEADER_FIELDS,
+    LIST_FIELDS,
+    Scoreboard,
+    combined,
+    score_documents,
+    score_real_documents,
+)
+
+SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
+REAL_SETS = (SHARED / "real-admin", SHARED / "real-scans")
+# Acceptance targets on real documents: type, number, date and issuer together, and issuer recall.
+REAL_TARGETS = {"together": (0.90, 0.80), "issuer_recall": 0.75}
 
 # (precision, recall) targets of the issue.
 TARGETS: dict[str, tuple[float, float]] = {
@@ -88,6 +110,115 @@ def _score(items: Sequence[CorpusItem], texts: Mapping[str, Sequence[str]]) -> t
     return score_documents(pairs), elapsed / max(1, len(items))
 
 
+def _ocr_pages_and_words(path: str) -> tuple[list[str], list[tuple]] | str:
+    """Texts and positioned words of every page of one real document (worker process)."""
+    from kho.errors import KhoError
+    from kho.settings import load_settings
+    from ocr.pipeline import OcrOptions, SerialExecutor, ocr_document
+
+    options = OcrOptions.from_settings(load_settings())
+    try:
+        pages = ocr_document(Path(path), options, SerialExecutor()).pages
+    except KhoError as e:
+        return e.one_line()
+    return [p.text for p in pages], [tuple(p.words) for p in pages]
+
+
+def _real_ocr(files: Sequence[Path], cache_dir: Path, jobs: int, fresh: bool) -> dict[Path, tuple]:
+    """OCR of each file, cached by content hash in ``cache_dir`` (``--fresh`` reads again)."""
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    keys = {f: hashlib.sha256(f.read_bytes()).hexdigest()[:16] for f in files}
+    out: dict[Path, tuple] = {}
+    todo = []
+    for f in files:
+        cached = cache_dir / f"{keys[f]}.pkl"
+        if cached.is_file() and not fresh:
+            out[f] = pickle.loads(cached.read_bytes())
+        else:
+            todo.append(f)
+    if todo:
+        started = time.perf_counter()
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            futures = {pool.submit(_ocr_pages_and_words, str(f)): f for f in todo}
+            for future in as_completed(futures):
+                f = futures[future]
+                result = future.result()
+                if isinstance(result, str):
+                    print(f"OCR failed on {f.name}: {result}")
+                    result = ([], [])
+                out[f] = result
+                (cache_dir / f"{keys[f]}.pkl").write_bytes(pickle.dumps(result))
+        print(f"OCR of {len(todo)} real documents: {time.perf_counter() - started:.0f} s with {jobs} workers")
+    return out
+
+
+def _real_rows(folder: Path) -> list[dict]:
+    truth = folder / "fields.jsonl"
+    return [json.loads(line) for line in truth.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def run_real(sets: Sequence[Path], out: Path, jobs: int, fresh: bool, errors: int) -> int:
+    """Score the layout reader and the previous text reader on real dev sets; 0 when the targets are met."""
+    present = [s for s in sets if (s / "fields.jsonl").is_file()]
+    if not present:
+        print(f"no real dev set found (looked for fields.jsonl in {', '.join(map(str, sets))})")
+        return 2
+    boards: dict[str, dict[str, Scoreboard]] = {}
+    counts: dict[str, int] = {}
+    all_new: list[tuple[str, dict, dict]] = []
+    all_old: list[tuple[str, dict, dict]] = []
+    for folder in present:
+        rows = _real_rows(folder)
+        read = _real_ocr([folder / r["file"] for r in rows], out / "ocr-cache", jobs, fresh)
+        target = out / folder.name
+        target.mkdir(parents=True, exist_ok=True)
+        new_pairs, old_pairs = [], []
+        for row in rows:
+            texts, words = read[folder / row["file"]]
+            new = extract_fields(texts, words)
+            (target / f"kho-{row['file']}.json").write_text(
+                json.dumps({"file": row["file"], "fields": new.to_json()}, ensure_ascii=False), encoding="utf-8")
+            new_pairs.append((row["file"], new.values(), row))
+            old_pairs.append((row["file"], extract_fields(texts).values(), row))
+        boards[folder.name] = {"previous (text patterns)": score_real_documents(old_pairs),
+                               "kho (layout)": score_real_documents(new_pairs)}
+        all_new += new_pairs
+        all_old += old_pairs
+        counts[folder.name] = len(rows)
+    counts["all"] = len(all_new)
+    boards["all"] = {"previous (text patterns)": score_real_documents(all_old),
+                     "kho (layout)": score_real_documents(all_new)}
+    for name, pair in boards.items():
+        print(f"\n## {name}: {counts[name]} documents")
+        print("| field | previous P | previous R | kho P | kho R |")
+        print("|---|---|---|---|---|")
+        for field_name in (*HEADER_FIELDS, "holder_name", "citizen_ids"):
+            cells = []
+            for board in pair.values():
+                sc = board.scores[field_name]
+                cells += [f"{sc.precision:.2f}", f"{sc.recall:.2f}"] if sc.tp + sc.fp + sc.fn else ["–", "–"]
+            print(f"| {field_name} | {' | '.join(cells)} |")
+        cells = []
+        for board in pair.values():
+            together = combined(board)
+            cells += [f"{together.precision:.2f}", f"{together.recall:.2f}"]
+        print(f"| **type+number+date+issuer** | {' | '.join(cells)} |")
+    final = boards["all"]["kho (layout)"]
+    together, issuer = combined(final), final.scores["issuer"]
+    p_target, r_target = REAL_TARGETS["together"]
+    ok = together.precision >= p_target and together.recall >= r_target and issuer.recall >= REAL_TARGETS[
+        "issuer_recall"]
+    print(f"\ntargets: together P ≥ {p_target} R ≥ {r_target}, issuer R ≥ {REAL_TARGETS['issuer_recall']}: "
+          f"{'met' if ok else 'NOT met'} (P {together.precision:.2f}, R {together.recall:.2f}, "
+          f"issuer R {issuer.recall:.2f})")
+    print(f"outputs for ../shared/tools/score_fields.py: {out}/<set>/kho-<file>.json")
+    print("\nmisses (file, field: truth | kho):")
+    for doc_id, name, want, got in final.errors[:errors]:
+        if name not in LIST_FIELDS:
+            print(f"  {doc_id} {name}: {want!r} | {got!r}")
+    return 0 if ok else 1
+
+
 def _verdict(name: str, board: Scoreboard) -> str:
     if name not in TARGETS:
         return ""
@@ -132,7 +263,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--retry-failed", action="store_true", help="OCR again the documents that failed")
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--errors", type=int, default=15, help="how many errors to print")
+    parser.add_argument("--real", nargs="*", type=Path, metavar="DIR",
+                        help="score real dev sets (folders with fields.jsonl; default ../shared/real-admin "
+                             "and ../shared/real-scans)")
     args = parser.parse_args(argv)
+    if args.real is not None:
+        return run_real(args.real or REAL_SETS, args.out / "real", args.jobs, args.fresh, args.errors)
 
     if args.generate:
         started = time.perf_counter()

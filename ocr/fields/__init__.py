@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from ocr.fields.consensus import reconcile_issuer_and_place
 from ocr.fields.doctype import find_document_type, find_summary
 from ocr.fields.header import DateLine, find_date_line, find_document_number, find_issuer
-from ocr.fields.header_layout import HeaderFields, read_header
+from ocr.fields.header_layout import HeaderFields, latest_cited_date, read_header
 from ocr.fields.idscan import scan_ids
 from ocr.fields.layout import BoxedWord, find_header_blocks, page_layout
 from ocr.fields.model import CONFIDENCE_THRESHOLDS, Evidence, ExtractedFields, FieldValue, needs_review
@@ -103,7 +103,10 @@ def extract_fields(
     header = _header(texts, page_words or ())
     if header is not None:
         document_number = header.document_number
-        date_line = header.date_line or _place_date_line(texts)
+        date_line = header.date_line or (None if header.date_line_seen else _place_date_line(texts))
+        cited = latest_cited_date(texts)
+        if date_line is not None and cited is not None and date_line.issued_on.value < cited:
+            date_line = None  # earlier than a document it cites: one of the two dates was misread
         issuer, issuer_parent = header.issuer, header.issuer_parent
         place = None if date_line is None else date_line.place
         document_type = header.document_type

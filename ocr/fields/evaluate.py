@@ -13,9 +13,20 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["FIELD_NAMES", "LIST_FIELDS", "FieldScore", "Scoreboard", "score_documents"]
+__all__ = [
+    "FIELD_NAMES",
+    "HEADER_FIELDS",
+    "LIST_FIELDS",
+    "FieldScore",
+    "Scoreboard",
+    "combined",
+    "score_documents",
+    "score_real_documents",
+]
 
 LIST_FIELDS: tuple[str, ...] = ("citizen_ids", "cmnd_ids", "tax_codes")
+#: The fields the real-document acceptance scores together.
+HEADER_FIELDS: tuple[str, ...] = ("document_type", "document_number", "issued_on", "issuer")
 FIELD_NAMES: tuple[str, ...] = (
     "citizen_ids", "cmnd_ids", "tax_codes", "document_number", "issued_on", "issuer", "place",
     "document_type", "summary", "holder_name", "locality",
@@ -88,3 +99,53 @@ def score_documents(pairs: Iterable[tuple[str, Mapping[str, Any], Mapping[str, A
     for doc_id, predicted, truth in pairs:
         _score_one(board, doc_id, predicted, truth)
     return board
+
+
+def _casefolded(value: Any) -> Any:
+    return _norm(value).casefold() if isinstance(value, str) else value
+
+
+def _score_real_one(board: Scoreboard, doc_id: str, predicted: Mapping[str, Any], truth: Mapping[str, Any]) -> None:
+    """Like the acceptance scorer: NFC, spaces collapsed, case folded; any spelling in ``alt`` counts."""
+    alt = truth.get("alt") or {}
+    for name in (*HEADER_FIELDS, "holder_name"):
+        if name not in truth:
+            continue
+        score = board.scores[name]
+        want, got = truth.get(name), predicted.get(name)
+        if got is None and want is None:
+            continue
+        accepted = {_casefolded(v) for v in [want, *alt.get(name, [])] if v is not None}
+        if got is not None and _casefolded(got) in accepted:
+            score.tp += 1
+            continue
+        score.fp += got is not None
+        score.fn += want is not None
+        board.errors.append((doc_id, name, want, got))
+    ids = "citizen_ids"
+    if ids in truth:
+        want_set = {"".join(ch for ch in v if ch.isdigit()) for v in truth.get(ids) or ()}
+        got_set = {"".join(ch for ch in v if ch.isdigit())
+                   for key in (ids, "cmnd_ids") for v in predicted.get(key) or ()}
+        board.scores[ids].tp += len(want_set & got_set)
+        board.scores[ids].fp += len(got_set - want_set)
+        board.scores[ids].fn += len(want_set - got_set)
+        if want_set != got_set:
+            board.errors.append((doc_id, ids, sorted(want_set), sorted(got_set)))
+
+
+def score_real_documents(pairs: Iterable[tuple[str, Mapping[str, Any], Mapping[str, Any]]]) -> Scoreboard:
+    """Score ``(file, predicted values, truth row)`` of a real dev set (``fields.jsonl`` rows with ``alt``)."""
+    board = Scoreboard()
+    for doc_id, predicted, truth in pairs:
+        _score_real_one(board, doc_id, predicted, truth)
+    return board
+
+
+def combined(board: Scoreboard, names: Iterable[str] = HEADER_FIELDS) -> FieldScore:
+    """One score over several fields (their counts added), e.g. type, number, date and issuer together."""
+    total = FieldScore()
+    for name in names:
+        s = board.scores[name]
+        total.tp, total.fp, total.fn = total.tp + s.tp, total.fp + s.fp, total.fn + s.fn
+    return total

@@ -21,6 +21,7 @@ document spells it most often (:func:`respell_from_document`).
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import re
 from collections import Counter
@@ -33,7 +34,14 @@ from ocr.fields.layout import HeaderBlocks, Segment
 from ocr.fields.model import Evidence, FieldValue
 from ocr.fields.textnorm import collapse_spaces, fold, unify_tone_placement
 
-__all__ = ["HeaderFields", "read_header", "respell_from_document", "split_issuer_bodies", "type_from_title"]
+__all__ = [
+    "HeaderFields",
+    "latest_cited_date",
+    "read_header",
+    "respell_from_document",
+    "split_issuer_bodies",
+    "type_from_title",
+]
 
 # Kinds of organisation that open a body in the issuer block (accent-folded, capitals). A closed
 # class of the administrative vocabulary, not a list of issuers.
@@ -61,6 +69,8 @@ _CANONICAL_WORDS = {
         "thành phố", "huyện", "quận", "thị xã", "thị trấn", "xã", "phường", "và", "nhân dân",
     )
 }
+# Marks around header lines that are not part of a name (rules, a scanner's stray bar).
+_STRAY = " _-–—.|!'\"`:;~*"
 _TITLE_STOP = re.compile(r"^(?:VE|V/V|CUA|NAM|SO|THANG|NGAY|QUY|DOT|TAI|DOI|CHO|TREN|THEO|TU)\b")
 
 
@@ -73,6 +83,7 @@ class HeaderFields:
     document_number: FieldValue | None
     date_line: DateLine | None
     document_type: FieldValue | None
+    date_line_seen: bool = False
 
 
 def _offset(page_text: str, segment: Segment) -> int:
@@ -97,19 +108,41 @@ def _shift(value: FieldValue | None, page_text: str, segment: Segment) -> FieldV
 
 
 # ------------------------------------------------------------------ issuer
+def _org_starts(folded_words: list[str]) -> list[int]:
+    """Word positions where an organisation's kind starts (``BỘ``, ``VIỆN``, ``TÒA ÁN``…)."""
+    return [i for i in range(len(folded_words)) if _ORG_HEAD_RE.match(" ".join(folded_words[i:i + 4]))]
+
+
+def _joint_bodies(lines: Sequence[str]) -> list[str] | None:
+    """The issuers of a joint header (``BỘ CÔNG AN - BỘ QUỐC PHÒNG …``), or None for a single chain."""
+    words = collapse_spaces(" ".join(lines).replace(" - ", " ")).split(" ")
+    folded = [fold(w).upper() for w in words]
+    same_rank = [i for i, w in enumerate(folded) if w in _JOINT_RANKS]
+    if len(same_rank) < 3 and not any(re.search(r"\S\s+-\s+\S", line) for line in lines if
+                                      len(_org_starts([fold(w).upper() for w in line.split()])) >= 2):
+        return None
+    cuts = [i for i in _org_starts(folded) if i == 0 or folded[i] in _JOINT_RANKS or folded[i] in ("VIEN", "TOA")]
+    if len(cuts) < 2:
+        return None
+    return [" ".join(words[a:b]).strip(" -") for a, b in zip(cuts, [*cuts[1:], len(words)], strict=True)]
+
+
+# Heads that begin each member of a joint header (ministries, the procuracy and the court).
+_JOINT_RANKS = frozenset({"BO"})
+
+
 def split_issuer_bodies(lines: Sequence[str]) -> list[list[str]]:
     """The issuer block's lines grouped into bodies (parent first, issuer last).
 
-    A joint header (``BỘ CÔNG AN - BỘ QUỐC PHÒNG - …``) is one body: the joint issuers together.
+    A joint header (``BỘ CÔNG AN - BỘ QUỐC PHÒNG - …``) is one body: the joint issuers together,
+    each kept apart by `` - ``.
     """
-    cleaned = [collapse_spaces(line.strip(" _-–—.")) for line in lines]
-    cleaned = [line for line in cleaned if line]
-    if any(re.search(r"\s-\s*\S", line) and _ORG_HEAD_RE.match(fold(line.split("-")[-1]).upper().strip())
-           for line in cleaned):
-        return [cleaned]
+    joint = _joint_bodies([line.strip(_STRAY) for line in lines if line.strip(_STRAY)])
+    if joint is not None:
+        return [[" - ".join(joint)]]
     bodies: list[list[str]] = []
     for i, line in enumerate(lines):
-        line = collapse_spaces(line.strip(" _–—."))
+        line = collapse_spaces(line.strip(_STRAY))
         if not line:
             continue
         folded = fold(line).upper()
@@ -176,11 +209,13 @@ def _body_name(lines: list[str], document_text: str) -> str:
 
 
 def respell_from_document(name: str, document_text: str) -> str:
-    """``name`` with each run of 2+ words spelt as the document spells it most often (case kept from ``name``).
+    """``name`` with each run of words spelt as the document spells it most often (case kept from ``name``).
 
     Header capitals are read with wrong marks more often than body text; the same name elsewhere
     (``Quảng Ngãi`` in the date line and the body) is fold-equal to the header's (``QUANG NGAI``) and
-    decides its marks. ``document_text`` should not hold the header's own reading.
+    decides its marks. A single word is respelt only when it was read without any mark and the
+    document spells it one way at least twice (``THUE`` → ``Thuế``). ``document_text`` should not hold
+    the header's own reading.
     """
     words = name.split(" ")
     text_words = re.findall(r"[^\W\d_]+", document_text)
@@ -190,16 +225,20 @@ def respell_from_document(name: str, document_text: str) -> str:
         index.setdefault(w, []).append(i)
     out = list(words)
     i = 0
-    while i < len(words) - 1:
+    while i < len(words):
         best: tuple[int, list[str]] | None = None
-        for size in range(min(5, len(words) - i), 1, -1):
+        for size in range(min(5, len(words) - i), 0, -1):
+            if size == 1 and (fold(words[i]) != words[i] or len(words[i]) < 3):
+                break  # one word alone is respelt only when it was read with no marks at all
             target = [fold(w).lower() for w in words[i:i + size]]
             votes: Counter[tuple[str, ...]] = Counter()
             for start in index.get(target[0], []):
                 if folded_text[start:start + size] == target:
                     votes[tuple(w.lower() for w in text_words[start:start + size])] += 1
             if votes:
-                best = (size, list(votes.most_common(1)[0][0]))
+                spelling, count = votes.most_common(1)[0]
+                if size > 1 or count >= 2:
+                    best = (size, list(spelling))
                 break
         if best is None:
             i += 1
@@ -261,8 +300,9 @@ def _match_score(read: Sequence[str], kind: Sequence[str]) -> float:
 def type_from_title(lines: Sequence[str]) -> tuple[str, bool] | None:
     """The document type named by a title (its lines in order) and whether the spelling was exact.
 
-    The kind of the vocabulary that the title starts with (exact words first, then the closest, then
-    the longest); a short qualifier that completes the kind on the title's first line is kept
+    The longest kind of the vocabulary that the title starts with (read exactly, or with an OCR slip
+    of at most ~14 % of its letters; the exact reading wins between kinds of one length); a short
+    qualifier that completes the kind on the title's first line is kept
     (``HƯỚNG DẪN LIÊN NGÀNH`` → ``Hướng dẫn liên ngành``).
     """
     if not lines:
@@ -270,7 +310,7 @@ def type_from_title(lines: Sequence[str]) -> tuple[str, bool] | None:
     first = fold(lines[0]).upper().replace(",", " ").split()
     joined = fold(" ".join(lines)).upper().replace(",", " ").split()
     scored = [(_match_score(joined, k.folded_words), len(k.folded_words), k) for k in _KINDS]
-    score, size, kind = max(scored, key=lambda t: (t[0], t[1]))
+    score, size, kind = max(scored, key=lambda t: (t[0] > 0, t[1], t[0]))  # the longest kind read
     if score == 0.0:
         return None
     rest = first[size:] if size <= len(first) else []
@@ -306,20 +346,32 @@ def _document_type(blocks: HeaderBlocks, number: FieldValue | None, page_text: s
 
 
 # ------------------------------------------------------------------ all header fields
-#: Word confidence under which digits are taken as a handwritten fill-in that was not read reliably.
+#: Word confidence under which digits standing alone are taken as a handwritten fill-in not read reliably.
 MIN_DIGIT_CONFIDENCE = 80.0
+#: Digits printed together with the symbol (``1135/TB-BTP``) are typed: a lower confidence still reads them.
+MIN_PRINTED_CONFIDENCE = 50.0
 
 
 def _digits_legible(segment: Segment, value: str) -> bool:
-    """True when every word of ``segment`` holding a digit of ``value`` was read with good confidence."""
+    """True when every word of ``segment`` holding a digit of ``value`` was read with enough confidence.
+
+    A number or day written by hand in the blank left for it stands apart (``Số: 22 /BC-UBND``) and is
+    often misread; Tesseract's low confidence on it marks it. Digits joined to the printed symbol
+    (``1135/TB-BTP``) were printed with it.
+    """
     if not segment.confidences:
         return True
     digits = set(re.sub(r"\D", "", value))
     words = segment.text.split(" ")
     if len(words) != len(segment.confidences):
         return True
-    return all(c >= MIN_DIGIT_CONFIDENCE for w, c in zip(words, segment.confidences, strict=True)
-               if any(ch.isdigit() for ch in w) and set(re.sub(r"\D", "", w)) & digits)
+    for word, confidence in zip(words, segment.confidences, strict=True):
+        if not (any(ch.isdigit() for ch in word) and set(re.sub(r"\D", "", word)) & digits):
+            continue
+        printed = bool(re.match(r"^\d+/\S*[A-ZĐ]", word))
+        if confidence < (MIN_PRINTED_CONFIDENCE if printed else MIN_DIGIT_CONFIDENCE):
+            return False
+    return True
 
 
 def _number(blocks: HeaderBlocks, page_text: str, page: int) -> FieldValue | None:
@@ -327,7 +379,8 @@ def _number(blocks: HeaderBlocks, page_text: str, page: int) -> FieldValue | Non
     segment = blocks.number_line
     if segment is None:
         return None
-    found = find_document_number(segment.text, page)
+    text = re.sub(r"(\d)[.,](?=\s*/)", r"\1 ", segment.text)  # "3070. /KH-UBND": a stray stop
+    found = find_document_number(text, page)
     if found is None or not _digits_legible(segment, found.value.split("/")[0]):
         return None
     return _shift(found, page_text, segment)
@@ -351,4 +404,26 @@ def read_header(blocks: HeaderBlocks, page_text: str, document_text: str, page: 
     issuer, parent = _issuer(blocks, page_text, document_text, page)
     number = _number(blocks, page_text, page)
     date_line = _date_line(blocks, page_text, page)
-    return HeaderFields(issuer, parent, number, date_line, _document_type(blocks, number, page_text, page))
+    return HeaderFields(issuer, parent, number, date_line, _document_type(blocks, number, page_text, page),
+                        date_line_seen=blocks.date_line is not None)
+
+
+# A cited document: "số 4724/TB-LĐTBXH ngày 11 tháng 12 năm 2014", "số 1418/QĐ-UBND ngày 14/11/2024".
+_CITED_DATE = re.compile(
+    r"\bso\s*:?\s*\d+(?:/\d{4})?/[^\s,;]+\s*ngay\s*(?P<d>\d{1,2})\s*"
+    r"(?:thang\s*(?P<m>\d{1,2})\s*nam\s*(?P<y>\d{4})|[/.-]\s*(?P<m2>\d{1,2})\s*[/.-]\s*(?P<y2>\d{4}))"
+)
+
+
+def latest_cited_date(texts: Sequence[str]) -> str | None:
+    """The latest date (ISO) of a document the text cites by number: the document's own date cannot be earlier."""
+    latest: str | None = None
+    for text in texts:
+        for m in _CITED_DATE.finditer(fold(text).lower()):
+            month, year = m.group("m") or m.group("m2"), m.group("y") or m.group("y2")
+            try:
+                iso = dt.date(int(year), int(month), int(m.group("d"))).isoformat()
+            except ValueError:
+                continue
+            latest = iso if latest is None or iso > latest else latest
+    return latest

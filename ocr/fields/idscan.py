@@ -17,7 +17,7 @@ from ocr.fields.ids import birth_year, is_valid_tax_code, normalize_digits, repa
 from ocr.fields.model import Evidence, FieldValue
 from ocr.fields.textnorm import fold
 
-__all__ = ["IdScan", "scan_ids"]
+__all__ = ["IdScan", "label_kind", "scan_ids"]
 
 # A run of digit-like characters, groups joined by one space, dot or dash (split groups, 0/O, 1/l/I).
 _RUN = re.compile(r"(?<![\w/])[0-9OolI|]*[0-9][0-9OolI|]*(?:[ .\-][0-9OolI|]*[0-9][0-9OolI|]*)*(?![\w/])")
@@ -71,6 +71,15 @@ def _label_before(folded: str, pos: int) -> str | None:
     if best is None or not _FILLER.match(window[best.end():]):
         return None
     return best.lastgroup
+
+
+def label_kind(folded: str, pos: int) -> str | None:
+    """The kind of ID label (``cccd``, ``cmnd`` or ``tax``) ending right before ``pos``, or None.
+
+    ``folded`` is accent-folded lower-case text (``fold(text).lower()``); only filler (``số``,
+    ``là``, punctuation) may stand between the label and ``pos``.
+    """
+    return _label_before(folded, pos)
 
 
 def _birth_years_near(folded: str, start: int, end: int) -> set[int]:

@@ -22,7 +22,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from ocr.fields.textnorm import fold, is_upper_text
+from ocr.fields.textnorm import clean_page, fold, is_upper_text
 
 __all__ = ["BoxedWord", "HeaderBlocks", "PageLayout", "Segment", "find_header_blocks", "page_layout"]
 
@@ -114,7 +114,7 @@ def _split_at_motto(run: list[BoxedWord]) -> list[list[BoxedWord]]:
 
 def _segment(run: Sequence[BoxedWord]) -> Segment:
     return Segment(
-        text=" ".join(w.text for w in run),
+        text=clean_page(" ".join(w.text for w in run)),
         left=min(w.left for w in run),
         top=min(w.top for w in run),
         right=max(w.left + w.width for w in run),
@@ -162,12 +162,13 @@ def page_layout(words: Iterable[BoxedWord]) -> PageLayout | None:
 
 
 # ------------------------------------------------------------------ header blocks
-_MOTTO = re.compile(r"C[O0]NG\s*H[O0]A\s*X[A4]\s*H[O0]I|D[O0]C\s*L[A4]P\b|TU\s*D[O0]\s*-?\s*H[A4]NH|"
-                    r"DANG\s*C[O0]NG\s*SAN\s*VIET\s*NAM|CHU\s*NGHIA\s*VIET\s*NAM")
+# The national title and motto (or a party document's "ĐẢNG CỘNG SẢN VIỆT NAM"), tolerant of OCR slips.
+_MOTTO = re.compile(r"C[O0]NG\s*H[O0]A\b|X[A4]\s*H[O0]I\s*CH|CHU\s*NGHIA\s*V|D[O0]C\s*L[A4]P?\b|"
+                    r"TU\s*D[O0]\b.{0,4}H[A4]NH|H[A4]NH\s*PHUC|DANG\s*C[O0]NG\s*SAN")
 _MOTTO_START = re.compile(r"^(?:C[O0]NG\s*H[O0]A\s*X[A4]\s*H[O0]I|D[O0]C\s*L[A4]P\s*-|DANG\s*C[O0]NG\s*SAN)")
-_NUMBER_LINE = re.compile(r"^(?:S[O0]|S6|SO\s*HIEU)\s*[:;.,]?\s*(?:[0-9O]|/|$|[A-Z]{0,3}\s*/)")
-_DATE_LINE = re.compile(r"NG[A-Z]?Y\b.{0,14}TH[A-Z]?NG\b.{0,14}N[A-Z]?M\b")
-_SUMMARY_LINE = re.compile(r"^(?:V\s?/\s?V|VE\s+VIEC)\b")
+_NUMBER_LINE = re.compile(r"^(?:S[O0]|S6|SO\s*HIEU)\s*(?:[:;.,]|[0-9]|/)")
+_DATE_LINE = re.compile(r"NG[A-Z]?Y.{0,14}TH[A-Z]?NG.{0,14}N[A-Z]?M\b")
+_SUMMARY_LINE = re.compile(r"^(?:V\s?/\s?V|VE\s+VIEC|VE)\b")
 _RULE = re.compile(r"^[\W_]*$")
 
 
@@ -213,26 +214,74 @@ def _header_zone(layout: PageLayout) -> tuple[list[Segment], int]:
 
 def _issuer_block(zone: list[Segment], layout: PageLayout, top: float, stop: float) -> tuple[Segment, ...]:
     """Capital lines of the left column from the header's top down to ``stop``, contiguous."""
-    candidates = [
+    candidates = _reading_order([
         s for s in zone
         if _in_left_column(s, layout) and s.top >= top and s.bottom <= stop + 0.5 * layout.line_height
         and not _is_rule(s) and not _MOTTO.search(s.folded)
-    ]
+    ], layout.line_height)
     block: list[Segment] = []
     for s in candidates:
         letters = sum(ch.isalpha() for ch in s.text)
         if letters < 3 or s.word_height < 0.6 * layout.line_height:
             continue  # stray marks, a signature stamp's small print
-        if not s.is_capitals(0.75) or _NUMBER_LINE.match(s.folded) or _SUMMARY_LINE.match(s.folded):
+        if not s.is_capitals(0.75) or ":" in s.text or _NUMBER_LINE.match(s.folded) \
+                or _SUMMARY_LINE.match(s.folded):
             if block:
                 break
             continue
-        if block and s.top - block[-1].bottom > 2.2 * layout.line_height:
+        if block and s.top - max(b.bottom for b in block) > 2.2 * layout.line_height:
             break
         block.append(s)
-        if len(block) == 4:
+        if len(block) == 8:  # a joint header of several ministries runs to six or seven lines
             break
     return tuple(block)
+
+
+def _reading_order(segments: list[Segment], line_height: float) -> list[Segment]:
+    """Segments row by row (tops within half a line), left to right within a row."""
+    rows: list[list[Segment]] = []
+    for s in sorted(segments, key=lambda s: s.top):
+        if rows and s.top - rows[-1][0].top < 0.5 * line_height:
+            rows[-1].append(s)
+        else:
+            rows.append([s])
+    return [s for row in rows for s in sorted(row, key=lambda s: s.left)]
+
+
+def _joined(first: Segment, second: Segment, separator: str) -> Segment:
+    return Segment(first.text.rstrip() + separator + second.text.strip(), min(first.left, second.left), first.top,
+                   max(first.right, second.right), max(first.bottom, second.bottom), first.word_height,
+                   first.confidences + second.confidences)
+
+
+def _number_continuation(number: Segment, zone: list[Segment], layout: PageLayout) -> Segment:
+    """The whole number: the rest of its row when a gap split it (``Số: 565`` ``/TB-UBND``), and the
+    next line when its symbol wraps (``…-BYT-`` / ``BCT-BTC``)."""
+    if "/" not in number.text:
+        same_row = [s for s in zone if abs(s.top - number.top) < 0.5 * layout.line_height and s.left >= number.right
+                    and s.text.lstrip().startswith("/") and not _in_right_column(s, layout)]
+        if same_row:
+            number = _joined(number, min(same_row, key=lambda s: s.left), " ")
+    if not number.text.rstrip().endswith("-"):
+        return number
+    below = [s for s in zone if 0 <= s.top - number.bottom < 1.5 * layout.line_height
+             and s.left < number.right and s.right > number.left and s is not number]
+    if not below:
+        return number
+    return _joined(number, min(below, key=lambda s: s.top), "")
+
+
+def _summary_line(layout: PageLayout, number: Segment | None, bottom: int) -> Segment | None:
+    """A letter's ``V/v …`` (or ``Về …``) summary: the left column, just under the number line."""
+    below = number.bottom if number is not None else bottom
+    for s in layout.segments:
+        if s.top < below - 0.3 * layout.line_height or not _in_left_column(s, layout):
+            continue
+        if s.top - below > 3 * layout.line_height:
+            return None
+        if _SUMMARY_LINE.match(s.folded):
+            return s
+    return None
 
 
 def find_header_blocks(layout: PageLayout) -> HeaderBlocks | None:
@@ -241,8 +290,12 @@ def find_header_blocks(layout: PageLayout) -> HeaderBlocks | None:
     motto = tuple(s for s in zone if _MOTTO.search(s.folded) and not _in_left_column(s, layout))
     number = next((s for s in zone if s.top >= top - layout.line_height and _NUMBER_LINE.match(s.folded)
                    and not _in_right_column(s, layout)), None)
-    date = next((s for s in zone if s.top >= top - layout.line_height and _DATE_LINE.search(s.folded)
-                 and not _in_left_column(s, layout)), None)
+    if number is not None:
+        number = _number_continuation(number, zone, layout)
+    rows_end = (number.bottom if number is not None else max((s.bottom for s in motto), default=top)) \
+        + 3 * layout.line_height
+    date = next((s for s in zone if top - layout.line_height <= s.top <= rows_end and _DATE_LINE.search(s.folded)
+                 and s.left > layout.center_x - 0.12 * layout.width), None)
     if not motto and number is None and date is None:
         return None
     search_top = top - 0.8 * layout.line_height
@@ -251,8 +304,7 @@ def find_header_blocks(layout: PageLayout) -> HeaderBlocks | None:
     issuer = _issuer_block(zone, layout, search_top, stop)
     bottom = max([s.bottom for s in (*motto, *issuer, *(x for x in (number, date) if x is not None))],
                  default=layout.top)
-    summary = next((s for s in layout.segments if s.top >= (number.top if number else bottom) - 2
-                    and _SUMMARY_LINE.match(s.folded) and s.center_x < layout.center_x), None)
+    summary = _summary_line(layout, number, bottom)
     return HeaderBlocks(issuer, number, date, _title_groups(layout, bottom), summary, motto, bottom)
 
 

@@ -23,7 +23,10 @@ __all__ = [
 # Stray letters Tesseract's `vie` model emits for Vietnamese ones (same length replacements).
 _LOOKALIKES = str.maketrans({"Ð": "Đ", "ð": "đ", "Ɖ": "Đ", "\u00a0": " ", "\u2010": "-", "\u2011": "-",
                              "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2212": "-", "\t": " ",
-                             "\u201c": '"', "\u201d": '"', "\u2018": "'", "\u2019": "'"})
+                             "\u201c": '"', "\u201d": '"', "\u2018": "'", "\u2019": "'",
+                             # Cyrillic capitals drawn like Latin ones (broken PDF font maps)
+                             "А": "A", "В": "B", "С": "C", "Е": "E", "Н": "H", "К": "K", "М": "M", "О": "O",
+                             "Р": "P", "Т": "T", "Х": "X"})
 
 # Lower-case words inside a Vietnamese proper name written in capitals.
 _LOWER_WORDS = frozenset({"và"})
