@@ -8,7 +8,11 @@
   (``KhoError.to_json()``) for ``/api`` paths; for other paths the renderer a blueprint set with
   :func:`set_html_error_renderer`, else a minimal HTML page. Unexpected exceptions answer 500 with
   no internals; the traceback goes to the log, with citizen IDs redacted (:mod:`web.logs`).
-* Rate limits per key (Flask-Limiter): ``settings.rate_limit`` in ``settings.rate_limit_storage``.
+* Rate limits (Flask-Limiter): ``settings.rate_limit`` in ``settings.rate_limit_storage``, counted
+  *after* authentication (D1): per authenticated API key, else per client address — a key id
+  without its secret, or a made-up one, counts against the sender's address.
+* HTTPS (D9): behind ``KHO_TRUSTED_PROXIES`` proxies, ``X-Forwarded-Proto`` is honoured (werkzeug
+  ``ProxyFix``); a request served over HTTPS gets a ``Secure`` session cookie and HSTS.
 """
 
 from __future__ import annotations
@@ -19,17 +23,20 @@ import logging
 import secrets
 from pathlib import Path
 
-from flask import Flask, Response, jsonify, request
+from flask import Flask, Response, g, has_request_context, jsonify, request
+from flask.sessions import SecureCookieSessionInterface
 from flask.typing import ResponseReturnValue
 from flask_limiter import Limiter
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from access.principals import Principal
+from access.scopes import ScopePolicy
 from kho.backends import Backends, open_backends
 from kho.errors import KhoError
 from kho.settings import Settings
 from search.places import load_places
-from web.auth import ScopePolicy, key_id_of
+from web.api.base import identify_caller
 from web.batches import BackgroundBatchRunner
 from web.context import EXTENSION, HtmlErrorRenderer, WebState, state
 from web.errors import as_kho_error
@@ -40,9 +47,11 @@ from web.ratelimit import storage_uri
 BLUEPRINTS: tuple[str, ...] = (
     "web.api:blueprint",
     "web.pages:blueprint",
+    "web.verify:blueprint",
 )
 
 API_PREFIX = "/api/"
+HSTS = "max-age=31536000; includeSubDomains"
 
 log = logging.getLogger("web")
 
@@ -59,6 +68,7 @@ def create_app(settings: Settings, backends: Backends | None = None) -> Flask:
     )
     if not settings.secret_key.get_secret_value():
         log.warning("KHO_SECRET_KEY is not set: sign-in sessions last only as long as this process")
+    app.session_interface = HttpsAwareSessionInterface()
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.json.sort_keys = False  # type: ignore[attr-defined]
     if settings.trusted_proxies:
@@ -70,6 +80,7 @@ def create_app(settings: Settings, backends: Backends | None = None) -> Flask:
     web_state = WebState(settings=settings, backends=opened, scope_policy=ScopePolicy(load_places()),
                          owns_backends=owns)
     app.extensions[EXTENSION] = web_state
+    app.before_request(identify_caller)  # registered before the limiter's hook: authenticate, then count
     web_state.limiter = Limiter(
         key_func=rate_limit_key,
         app=app,
@@ -89,9 +100,20 @@ def create_app(settings: Settings, backends: Backends | None = None) -> Flask:
 
 
 def rate_limit_key() -> str:
-    """The rate-limit bucket of a request: the API key id it presents, else the client address."""
-    key_id = key_id_of(request.headers.get("Authorization"))
-    return f"key:{key_id}" if key_id else f"ip:{request.remote_addr or '?'}"
+    """The rate-limit bucket of a request: the *authenticated* API key, else the client address."""
+    principal: Principal | None = g.get("kho_principal")
+    if principal is not None and principal.kind == "key":
+        return f"key:{principal.id}"
+    return f"ip:{request.remote_addr or '?'}"
+
+
+class HttpsAwareSessionInterface(SecureCookieSessionInterface):
+    """Signed cookie sessions whose cookie is ``Secure`` whenever the request came over HTTPS."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        """``SESSION_COOKIE_SECURE``, or the request's scheme is https (after ``ProxyFix``)."""
+        configured = super().get_cookie_secure(app)
+        return configured or (has_request_context() and request.is_secure)
 
 
 def set_html_error_renderer(app: Flask, renderer: HtmlErrorRenderer) -> None:
@@ -137,8 +159,10 @@ def _plain_html_error(error: KhoError) -> str:
 
 
 def security_headers(response: Response) -> Response:
-    """Headers on every answer: no MIME sniffing; API answers are not cached unless they say so."""
+    """Headers on every answer: no MIME sniffing; API answers are not cached unless they say so; HSTS over HTTPS."""
     response.headers["X-Content-Type-Options"] = "nosniff"
+    if request.is_secure:
+        response.headers.setdefault("Strict-Transport-Security", HSTS)
     response.headers.setdefault("Referrer-Policy", "no-referrer")
     if is_api_request() and "Cache-Control" not in response.headers:
         response.headers["Cache-Control"] = "no-store"

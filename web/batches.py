@@ -1,4 +1,4 @@
-"""Batches started from the web (API and pages): create from an upload, run in the background.
+"""Batches started from the web (API and pages): run in the background (created by :mod:`access.batches`).
 
 :class:`BackgroundBatchRunner` runs queued batches one at a time in a daemon thread of the web
 process, with :func:`ingest.service.run_batch` (OCR in worker processes, progress in the catalog).
@@ -13,10 +13,10 @@ import queue
 import threading
 from typing import Protocol
 
-from ingest.service import create_batch, run_batch
+from access.batches import UploadedFiles
+from ingest.service import run_batch
 from kho.backends import Backends
 from kho.errors import KhoError
-from repository.catalog import Batch
 from web.uploads import SavedUpload
 
 log = logging.getLogger("web")
@@ -68,6 +68,6 @@ class BackgroundBatchRunner:
                     self._queued.discard(batch_id)
 
 
-def create_uploaded_batch(backends: Backends, saved: SavedUpload, name: str | None) -> Batch:
-    """Record a batch of the saved upload's files (and manifest); nothing runs yet."""
-    return create_batch(backends, [saved.files_dir], saved.manifest, name)
+def uploaded_files(saved: SavedUpload) -> UploadedFiles:
+    """What the access layer needs of a saved upload (:func:`access.batches.create_uploaded_batch`)."""
+    return UploadedFiles(saved.files_dir, saved.manifest, saved.names)

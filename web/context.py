@@ -14,10 +14,12 @@ from flask import current_app, g
 from flask.typing import ResponseReturnValue
 from flask_limiter import Limiter
 
+from access.principals import Principal
+from access.scopes import ScopePolicy
 from kho.backends import Backends
 from kho.errors import AuthenticationError, KhoError
 from kho.settings import Settings
-from web.auth import KeyCache, KeyUseRecorder, Principal, ScopePolicy
+from web.auth import KeyCache, KeyUseRecorder
 
 if TYPE_CHECKING:
     from web.batches import BatchStarter

@@ -197,8 +197,9 @@ PATHS: dict[str, Schema] = {
     "/api/v1/audit": {
         "get": {
             "operationId": "auditEvents",
-            "summary": "The audit trail, newest first (admin keys only; the query itself is audited).",
+            "summary": "The audit trail, newest first (admin keys only; needs X-Purpose; the query itself is audited).",
             "parameters": [
+                ref("parameters", "Purpose"),
                 {"name": "citizen_id", "in": "query", "required": False,
                  "schema": {"type": "string", "pattern": CITIZEN_ID_PATTERN}},
                 {"name": "since", "in": "query", "required": False, "schema": {"type": "string", "format": "date"},

@@ -137,7 +137,7 @@ RESPONSES: dict[str, Schema] = {
 # A filter on issuer or locality needs a Latin (Vietnamese) letter or a digit to match anything.
 NAME_PATTERN = "[0-9A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff]"
 CITIZEN_ID_PATTERN = "^(?:[0-9]{9}|[0-9]{12})$"
-# At least one visible character (Latin-1 on the wire; see web.audit.require_purpose).
+# At least one visible character (Latin-1 on the wire; see web.auth.decode_header_text).
 PURPOSE_PATTERN = "[!-~\u00a1-\u00ac\u00ae-\u00ff]"
 
 PARAMETERS: dict[str, Schema] = {

@@ -9,9 +9,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from access.reads import CitizenDocuments, DocumentSummary
 from repository.catalog import ApiKey, AuditEvent, Batch, BatchProgress
 from repository.schema import Record
-from web.audit import CitizenDocuments, DocumentSummary
 
 
 def _iso(value: date | datetime | None) -> str | None:

@@ -9,10 +9,10 @@ from pathlib import Path
 from flask.testing import FlaskClient
 from web_api_helpers import PURPOSE, MakeDoc, auth, js, write_source
 
+from access.reads import CITIZEN_FIRST_PAGE
 from kho.backends import Backends
 from repository.records import RecordFiles
 from repository.schema import Provenance, RecordMetadata
-from web.audit import CITIZEN_FIRST_PAGE
 
 
 def test_citizen_lookup_returns_the_documents_from_the_index(

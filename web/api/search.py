@@ -1,7 +1,7 @@
 """``GET /api/v1/search``: the search of ``kho search`` for official API clients (audited, scoped).
 
 Parameters map one to one onto :class:`search.index.SearchQuery`; the answer is the JSON of
-``kho search --json`` (:func:`search.cli.result_json`) with API links added to each hit.
+``kho search --json`` (:func:`search.shapes.result_json`) with API links added to each hit.
 """
 
 from __future__ import annotations
@@ -11,12 +11,12 @@ from datetime import date
 
 from flask import Response, jsonify, request
 
+from access.reads import search_documents
 from kho.errors import UsageError
-from search.cli import result_json
 from search.index import SearchQuery
 from search.query import MAX_LIMIT, REVIEW_STATES, STATUSES
-from web.api.base import api, int_arg, read_context, str_arg
-from web.audit import search_documents
+from search.shapes import result_json
+from web.api.base import access_context, api, int_arg, str_arg
 from web.context import state
 from web.openapi_components import NAME_PATTERN
 from web.shapes import document_links
@@ -84,7 +84,7 @@ def query_from_request() -> SearchQuery:
 def search() -> Response:
     """Search records: words, "phrases", a citizen ID, filters, facets (roles official, archivist, admin)."""
     web = state()
-    ctx = read_context()
+    ctx = access_context()
     result = search_documents(web.backends, web.scope_policy, ctx, query_from_request())
     body = result_json(result)
     for hit in body["hits"]:

@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import logging
 import unicodedata
+from datetime import timedelta
 
-from flask import redirect, render_template, request, session, url_for
+from flask import current_app, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
+from access.principals import end_user_session, start_user_session
 from web.context import state
 from web.pages.base import (
     DEFAULT_PURPOSE,
     MAX_PURPOSE,
+    SESSION_TOKEN,
     form_text,
     local_target,
     pages,
+    session_token,
 )
 from web.pages.labels import LANGUAGES
 
@@ -50,10 +54,13 @@ def _sign_in(target: str) -> ResponseReturnValue:
         error = _("Tên đăng nhập hoặc mật khẩu không đúng, hoặc tài khoản đã bị khóa.")
         page = render_template("login.html", next=target, default_purpose=purpose, error=error, username=username)
         return page, 401
+    catalog = state().backends.catalog
     language = session.get("lang")
+    end_user_session(catalog, session_token())  # a session open in this browser ends here
     session.clear()  # a new session on sign-in: nothing from before it is trusted
     session.permanent = True
-    session.update(user=user.username, purpose=purpose)
+    lifetime: timedelta = current_app.permanent_session_lifetime
+    session.update({SESSION_TOKEN: start_user_session(catalog, user, lifetime), "purpose": purpose})
     if language in LANGUAGES:
         session["lang"] = language
     log.info("user %s signed in", user.username)
@@ -62,8 +69,9 @@ def _sign_in(target: str) -> ResponseReturnValue:
 
 @pages.post("/logout")
 def logout() -> ResponseReturnValue:
-    """End the session (the language choice is kept)."""
+    """End the session in the catalog (the cookie is worthless afterwards, on every node); keep the language."""
     language = session.get("lang")
+    end_user_session(state().backends.catalog, session_token())
     session.clear()
     if language in LANGUAGES:
         session["lang"] = language

@@ -1,12 +1,13 @@
 """The pages blueprint: who is signed in, what they may do, CSRF, and small request helpers.
 
-* Sign-in state is the signed Flask session (``session["user"]`` = username). Every request
-  reloads the user from the catalog, so disabling a user ends their sessions at once.
-* A signed-in user is a :class:`~web.auth.Principal` (``Principal.from_user``) set for the
-  request with :func:`web.context.set_principal`; role checks reuse :data:`web.auth.PERMISSIONS`
-  plus the page-only actions in :data:`PAGE_PERMISSIONS`.
+* Sign-in state is a server-side session record in the catalog (D8); the signed Flask cookie only
+  carries its token (``session["sid"]``). Every request checks the record and reloads the user
+  (:func:`access.principals.user_of_session`), so signing out or disabling the user ends the
+  session on every node at once; an old cookie is worthless.
+* A signed-in user is an :class:`~access.principals.Principal` set for the request with
+  :func:`web.context.set_principal`; role checks use the one table, :mod:`access.permissions`.
 * Forms that change something are POSTs with Flask-WTF's CSRF token (checked here, before the view).
-* Reading a record is a personal-data read (:mod:`web.audit`): the purpose is asked once per
+* Reading a record is a personal-data read (:mod:`access.reads`): the purpose is asked once per
   session (at sign-in, changeable on every record page), default :data:`DEFAULT_PURPOSE`.
 """
 
@@ -15,15 +16,16 @@ from __future__ import annotations
 import urllib.parse
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, Literal, ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
 from flask import Blueprint, Response, current_app, g, redirect, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFProtect
 
+from access.context import AccessContext
+from access.permissions import Permission, require
+from access.principals import Principal, user_of_session
 from kho.errors import PermissionDeniedError
-from web.audit import ReadContext
-from web.auth import Principal
 from web.context import set_principal, state
 
 P = ParamSpec("P")
@@ -40,28 +42,12 @@ SEEN_LIMIT = 40
 PUBLIC_ENDPOINTS = frozenset({"pages.login", "pages.set_language"})
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
-PageAction = Literal[
-    "search", "citizen_documents", "document_read", "batch_create", "batch_read",
-    "record_edit", "record_revoke", "review", "statistics",
-]
-
-# Page-only actions (the API has no equivalent) -> roles allowed. Officials look records up, correct
-# and revoke them; archivists ingest and review; admins do everything.
-PAGE_PERMISSIONS: dict[str, frozenset[str]] = {
-    "record_edit": frozenset({"official", "archivist", "admin"}),
-    "record_revoke": frozenset({"official", "admin"}),
-    "review": frozenset({"archivist", "admin"}),
-    "statistics": frozenset({"official", "archivist", "admin"}),
-}
+SESSION_TOKEN = "sid"
 
 
-def may(principal: Principal | None, action: PageAction) -> bool:
-    """Whether ``principal`` may do ``action`` (API actions from the role table, page actions here)."""
-    if principal is None:
-        return False
-    if action in PAGE_PERMISSIONS:
-        return principal.role in PAGE_PERMISSIONS[action]
-    return principal.can(action)  # type: ignore[arg-type]
+def may(principal: Principal | None, action: Permission | str) -> bool:
+    """Whether ``principal`` may do ``action`` (a :class:`Permission` or its name, as templates pass it)."""
+    return principal is not None and principal.can(Permission(action))
 
 
 def signed_in() -> Principal | None:
@@ -70,19 +56,16 @@ def signed_in() -> Principal | None:
     return found
 
 
-def require_page(action: PageAction) -> Callable[[Callable[P, R]], Callable[P, R]]:
+def require_page(action: Permission) -> Callable[[Callable[P, R]], Callable[P, R]]:
     """Decorator: :class:`PermissionDeniedError` (403 page) unless the user's role allows ``action``."""
 
     def decorate(view: Callable[P, R]) -> Callable[P, R]:
         @wraps(view)
         def checked(*args: P.args, **kwargs: P.kwargs) -> R:
             principal = signed_in()
-            if not may(principal, action):
-                role = principal.role if principal else "?"
-                raise PermissionDeniedError(
-                    f"the role '{role}' may not do this ({action.replace('_', ' ')})",
-                    subject=principal.actor if principal else None,
-                )
+            if principal is None:
+                raise PermissionDeniedError("sign in first")
+            require(principal, action)
             return view(*args, **kwargs)
 
         return checked
@@ -94,11 +77,11 @@ def require_page(action: PageAction) -> Callable[[Callable[P, R]], Callable[P, R
 def authenticate_and_check_csrf() -> ResponseReturnValue | None:
     """Load the signed-in user (or send to the sign-in page), then check the CSRF token of forms."""
     if request.endpoint not in PUBLIC_ENDPOINTS:
-        user = _session_user()
-        if user is None:
-            session.pop("user", None)
+        principal = _session_principal()
+        if principal is None:
+            session.pop(SESSION_TOKEN, None)
             return redirect(url_for("pages.login", next=local_target(request.full_path)))
-        set_principal(Principal.from_user(user))
+        set_principal(principal)
     if request.method in UNSAFE_METHODS:
         csrf: CSRFProtect = current_app.extensions["kho_csrf"]
         csrf.protect()
@@ -113,18 +96,26 @@ CONTENT_SECURITY_POLICY = (
 
 @pages.after_request
 def page_headers(response: Response) -> Response:
-    """Strict CSP (no inline script), no framing, and no caching of pages that show personal data."""
+    """Strict CSP (no inline script), no framing, and no caching of pages that show personal data.
+
+    ``Referrer-Policy: same-origin``: other sites never see our URLs, but our own forms send the
+    ``Referer`` that Flask-WTF requires of every POST over HTTPS (with ``no-referrer`` signing in
+    through an HTTPS proxy failed with 400).
+    """
     response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    response.headers["Referrer-Policy"] = "same-origin"
     response.headers.setdefault("Cache-Control", "no-store")
     return response
 
 
-def _session_user() -> Any:
-    username = session.get("user")
-    if not isinstance(username, str) or not username:
-        return None
-    user = state().backends.catalog.get_user(username)
-    return user if user is not None and user.active else None
+def session_token() -> str | None:
+    """The server-side session token carried by this request's cookie, if any."""
+    token = session.get(SESSION_TOKEN)
+    return token if isinstance(token, str) and token else None
+
+
+def _session_principal() -> Principal | None:
+    return user_of_session(state().backends.catalog, session_token())
 
 
 @pages.app_context_processor
@@ -155,12 +146,12 @@ def current_purpose() -> str:
     return purpose if isinstance(purpose, str) and purpose.strip() else DEFAULT_PURPOSE
 
 
-def read_context(purpose: str | None = None) -> ReadContext:
-    """The audited-read context of this request: the user, the session's purpose, the client address."""
+def access_context(purpose: str | None = None) -> AccessContext:
+    """The access-layer context of this request: the user, the session's purpose, the client address."""
     principal = signed_in()
     if principal is None:
         raise PermissionDeniedError("sign in first")
-    return ReadContext(principal, purpose or current_purpose(), request.remote_addr or "")
+    return AccessContext(principal, purpose or current_purpose(), request.remote_addr or "")
 
 
 def remember_seen(record_id: str) -> None:

@@ -15,12 +15,14 @@ from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
+from access.batches import create_uploaded_batch
+from access.permissions import Permission
 from ingest.progress import estimate_eta, format_seconds
 from kho.errors import ConflictError, InputError, ServiceUnavailableError, UsageError
 from repository.catalog import BatchProgress
-from web.batches import BatchStarter, create_uploaded_batch
+from web.batches import BatchStarter, uploaded_files
 from web.context import state
-from web.pages.base import form_text, pages, require_page, signed_in
+from web.pages.base import access_context, form_text, pages, require_page
 from web.uploads import save_upload
 
 ITEMS_SHOWN = 1000
@@ -60,7 +62,7 @@ def _eta_text(finished: bool, total: int, eta: float | None) -> str:
 
 
 @pages.get("/batches")
-@require_page("batch_read")
+@require_page(Permission.BATCH_READ)
 def batches() -> ResponseReturnValue:
     """The batches, newest first, with their status and counts."""
     catalog = state().backends.catalog
@@ -70,7 +72,7 @@ def batches() -> ResponseReturnValue:
 
 
 @pages.route("/batches/new", methods=["GET", "POST"])
-@require_page("batch_create")
+@require_page(Permission.BATCH_CREATE)
 def batch_new() -> ResponseReturnValue:
     """The upload form; POST saves the files, records the batch and starts it in the background."""
     if request.method == "GET":
@@ -82,26 +84,20 @@ def batch_new() -> ResponseReturnValue:
     try:
         saved = save_upload(web.settings.data_dir, files, manifest if manifest and manifest.filename else None)
         try:
-            batch = create_uploaded_batch(web.backends, saved, name or None)
+            batch = create_uploaded_batch(web.backends, access_context(), uploaded_files(saved), name or None)
         except BaseException:
             shutil.rmtree(saved.root, ignore_errors=True)
             raise
     except (UsageError, InputError, ConflictError) as e:
         flash(e.one_line(), "error")
         return render_template("batch_new.html", name=name), e.http_status
-    principal = signed_in()
-    web.backends.catalog.record_audit_event(
-        actor=principal.actor if principal else "?", actor_kind="user", action="batch.create",
-        client_address=request.remote_addr or "",
-        details={"batch_id": batch.id, "files": list(saved.names)[:50], "manifest": saved.manifest is not None},
-    )
     batch_runner().start(batch.id)
     flash(_("Đã nhận %(n)s tệp; lô đang được xử lý.", n=len(files)), "success")
     return redirect(url_for("pages.batch", batch_id=batch.id))
 
 
 @pages.get("/batches/<int:batch_id>")
-@require_page("batch_read")
+@require_page(Permission.BATCH_READ)
 def batch(batch_id: int) -> ResponseReturnValue:
     """A batch's live progress and report: items, quarantined files and their reasons."""
     catalog = state().backends.catalog
@@ -117,7 +113,7 @@ def batch(batch_id: int) -> ResponseReturnValue:
 
 
 @pages.get("/batches/<int:batch_id>/progress")
-@require_page("batch_read")
+@require_page(Permission.BATCH_READ)
 def batch_progress(batch_id: int) -> ResponseReturnValue:
     """The batch's progress as JSON (polled by the batch page)."""
     response = jsonify(progress_json(state().backends.catalog.batch_progress(batch_id)))
@@ -126,7 +122,7 @@ def batch_progress(batch_id: int) -> ResponseReturnValue:
 
 
 @pages.post("/batches/<int:batch_id>/resume")
-@require_page("batch_create")
+@require_page(Permission.BATCH_CREATE)
 def batch_resume(batch_id: int) -> ResponseReturnValue:
     """Run a stopped (failed or interrupted) batch again; finished items are kept."""
     found = state().backends.catalog.get_batch(batch_id)

@@ -1,7 +1,8 @@
 """The record page (metadata, validity, history, page images, PDF), its files, editing and revocation.
 
-Opening the page, the edit form or the PDF is an audited personal-data read (:mod:`web.audit`,
-with the session's purpose). Page images and thumbnails are served only to a session that opened
+Opening the page, the edit form, the PDF or an original is an audited personal-data read
+(:mod:`access.reads`, with the session's purpose); edits and revocations are :mod:`access.changes`.
+Page images and thumbnails are served only to a session that opened
 the record (or listed it in its latest search results), so they need no audit event of their own.
 """
 
@@ -15,14 +16,15 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from werkzeug.wsgi import wrap_file
 
+from access.changes import correct_record, revoke_record
+from access.permissions import Permission
+from access.reads import document_file, open_file_range, read_document, read_object
 from kho.errors import ConflictError, NotFoundError, PermissionDeniedError
 from repository.layout import check_record_id
 from repository.records import FileRole
 from repository.schema import Record
-from web.audit import ACTION_FILE, document_file, open_file_range, read_document, require_purpose
 from web.context import state
-from web.pages.actions import change_record, revoke_record
-from web.pages.base import form_text, has_seen, pages, read_context, remember_seen, require_page
+from web.pages.base import access_context, form_text, has_seen, pages, remember_seen, require_page
 from web.pages.record_form import EDIT_FIELDS, LONG_FIELDS, FormResult, form_values, parse_changes
 
 FILE_BUFFER = 256 * 1024
@@ -56,11 +58,11 @@ def _expected_version() -> int | None:
 
 
 @pages.get("/records/<record_id>")
-@require_page("document_read")
+@require_page(Permission.DOCUMENT_READ)
 def record(record_id: str) -> ResponseReturnValue:
     """The record page: audited read of the current version, then its history, pages and files."""
     web = state()
-    current = read_document(web.backends, web.scope_policy, read_context(), record_id)
+    current = read_document(web.backends, web.scope_policy, access_context(), record_id)
     remember_seen(current.record_id)
     history = list(reversed(web.backends.repository.history(current.record_id)))
     return render_template(
@@ -88,11 +90,11 @@ def _file_response(stream: Any, size: int, content_type: str, disposition: str, 
 
 
 @pages.get("/records/<record_id>/document.pdf")
-@require_page("document_read")
+@require_page(Permission.DOCUMENT_READ)
 def record_pdf(record_id: str) -> ResponseReturnValue:
     """The searchable PDF (audited each time): a download, or shown in the browser with ``?view=1``."""
     web = state()
-    found = document_file(web.backends, web.scope_policy, read_context(), record_id)
+    found = document_file(web.backends, web.scope_policy, access_context(), record_id)
     stream = open_file_range(web.backends, found.info)
     kind = "inline" if request.args.get("view") == "1" else "attachment"
     disposition = f'{kind}; filename="{found.record.record_id}.pdf"'
@@ -100,27 +102,17 @@ def record_pdf(record_id: str) -> ResponseReturnValue:
 
 
 @pages.get("/records/<record_id>/original/<int:number>")
-@require_page("document_read")
+@require_page(Permission.DOCUMENT_READ)
 def record_original(record_id: str, number: int) -> ResponseReturnValue:
     """A source file exactly as received (audited as a file read, ``details.role = original``)."""
     web = state()
-    ctx = read_context()
-    current = read_document(web.backends, web.scope_policy, ctx, record_id)
-    entries = current.objects_with_role("original")
-    if not 1 <= number <= len(entries):
+    if number < 1:
         raise NotFoundError("the record has no such original file", subject=record_id)
-    entry = entries[number - 1]
-    for cid in current.metadata.citizen_ids or (None,):
-        web.backends.catalog.record_audit_event(
-            actor=ctx.principal.actor, actor_kind=ctx.principal.kind, action=ACTION_FILE, citizen_id=cid,
-            record_id=current.record_id, purpose=require_purpose(ctx.purpose), client_address=ctx.client_address,
-            details={"role": "original", "sha256": entry.sha256},
-        )
-    _, stream = web.backends.repository.open_object(current.record_id, "original", entry.index)
-    name = (entry.name or f"original-{number}").replace('"', "'")
+    found = read_object(web.backends, web.scope_policy, access_context(), record_id, "original", number - 1)
+    name = (found.name or f"original-{number}").replace('"', "'")
     disposition = f"attachment; filename*=UTF-8''{_quote(name)}"
-    return _file_response(stream, entry.size, entry.content_type or "application/octet-stream", disposition,
-                          entry.sha256)
+    return _file_response(found.stream, found.info.size, found.info.content_type or "application/octet-stream",
+                          disposition, found.info.sha256 or "")
 
 
 def _quote(name: str) -> str:
@@ -146,14 +138,14 @@ def _image(record_id: str, role: FileRole, number: int) -> ResponseReturnValue:
 
 
 @pages.get("/records/<record_id>/pages/<int:number>")
-@require_page("document_read")
+@require_page(Permission.DOCUMENT_READ)
 def record_page_image(record_id: str, number: int) -> ResponseReturnValue:
     """Page ``number`` (1-based) as an image, for a session that opened the record."""
     return _image(record_id, "page", number)
 
 
 @pages.get("/records/<record_id>/thumbs/<int:number>")
-@require_page("document_read")
+@require_page(Permission.DOCUMENT_READ)
 def record_thumb(record_id: str, number: int) -> ResponseReturnValue:
     """Thumbnail of page ``number`` (a placeholder when there is none)."""
     return _image(record_id, "thumb", number)
@@ -169,11 +161,11 @@ def _edit_page(current: Record, result: FormResult | None, reason: str = "", sta
 
 
 @pages.route("/records/<record_id>/edit", methods=["GET", "POST"])
-@require_page("record_edit")
+@require_page(Permission.RECORD_EDIT)
 def record_edit(record_id: str) -> ResponseReturnValue:
     """Edit metadata: a reason is required; saving writes a new version and an audit event."""
     web = state()
-    current = read_document(web.backends, web.scope_policy, read_context(), record_id)
+    current = read_document(web.backends, web.scope_policy, access_context(), record_id)
     remember_seen(current.record_id)
     if request.method == "GET":
         return _edit_page(current, None)
@@ -184,8 +176,8 @@ def record_edit(record_id: str) -> ResponseReturnValue:
             flash(_("Hãy ghi lý do thay đổi."), "error")
         return _edit_page(current, result, reason, 422)
     try:
-        outcome = change_record(web.backends, read_context(), record_id, result.changes, reason,
-                                expected_version=_expected_version())
+        outcome = correct_record(web.backends, web.scope_policy, access_context(), record_id, result.changes,
+                                 reason, expected_version=_expected_version())
     except ConflictError:
         flash(_("Hồ sơ vừa được người khác thay đổi. Hãy xem phiên bản mới rồi sửa lại."), "error")
         return redirect(url_for("pages.record", record_id=record_id))
@@ -203,7 +195,7 @@ def _flash_outcome(changed: bool, indexed: bool, saved: str) -> None:
 
 
 @pages.post("/records/<record_id>/revoke")
-@require_page("record_revoke")
+@require_page(Permission.RECORD_REVOKE)
 def record_revoke(record_id: str) -> ResponseReturnValue:
     """Revoke a result: a reason is required; writes a new version (status ``revoked``) and an audit event."""
     web = state()
@@ -212,8 +204,8 @@ def record_revoke(record_id: str) -> ResponseReturnValue:
         flash(_("Hãy ghi lý do thu hồi."), "error")
         return redirect(url_for("pages.record", record_id=record_id) + "#thu-hoi")
     try:
-        outcome = revoke_record(web.backends, read_context(), check_record_id(record_id), reason,
-                                expected_version=_expected_version())
+        outcome = revoke_record(web.backends, web.scope_policy, access_context(), check_record_id(record_id),
+                                reason, expected_version=_expected_version())
     except ConflictError:
         flash(_("Hồ sơ vừa được người khác thay đổi. Hãy xem phiên bản mới rồi thử lại."), "error")
         return redirect(url_for("pages.record", record_id=record_id))

@@ -12,13 +12,14 @@ from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
+from access.changes import resolve_review
+from access.permissions import Permission
+from access.reads import read_document
 from kho.errors import ConflictError
 from repository.catalog import ReviewTask
 from repository.schema import Record
-from web.audit import read_document
 from web.context import state
-from web.pages.actions import resolve_review
-from web.pages.base import REVIEW_PURPOSE, pages, read_context, remember_seen, require_page
+from web.pages.base import REVIEW_PURPOSE, access_context, pages, remember_seen, require_page
 from web.pages.record_form import LONG_FIELDS, REVIEW_FIELDS, FormResult, form_values, parse_changes
 
 QUEUE_PAGE = 50
@@ -42,7 +43,7 @@ def _next_task(after: int | None = None) -> ReviewTask | None:
 
 
 @pages.get("/review")
-@require_page("review")
+@require_page(Permission.REVIEW)
 def review_queue() -> ResponseReturnValue:
     """The open review tasks, oldest first, 50 a page."""
     catalog = state().backends.catalog
@@ -53,7 +54,7 @@ def review_queue() -> ResponseReturnValue:
 
 
 @pages.get("/review/next")
-@require_page("review")
+@require_page(Permission.REVIEW)
 def review_next() -> ResponseReturnValue:
     """Open the next task (after ``?after=ID``), or go back to the queue when none is left."""
     after = request.args.get("after", type=int)
@@ -77,12 +78,12 @@ def _task_page(task: ReviewTask, current: Record, result: FormResult | None, sta
 
 
 @pages.route("/review/<int:task_id>", methods=["GET", "POST"])
-@require_page("review")
+@require_page(Permission.REVIEW)
 def review_task(task_id: int) -> ResponseReturnValue:
     """One task: GET shows it; POST ``decision=accept`` (as read) or ``decision=save`` (with corrections)."""
     web = state()
     task = web.backends.catalog.get_review_task(task_id)
-    current = read_document(web.backends, web.scope_policy, read_context(REVIEW_PURPOSE), task.record_id)
+    current = read_document(web.backends, web.scope_policy, access_context(REVIEW_PURPOSE), task.record_id)
     remember_seen(current.record_id)
     if task.status != "open":
         flash(_("Hồ sơ này đã được rà soát (%(by)s).", by=task.resolved_by or "?"), "info")
@@ -98,8 +99,8 @@ def review_task(task_id: int) -> ResponseReturnValue:
         corrections = result.changes
     version = request.form.get("version", "")
     try:
-        closed, outcome = resolve_review(web.backends, read_context(REVIEW_PURPOSE), task, corrections,
-                                         expected_version=int(version) if version.isdigit() else None)
+        closed, outcome = resolve_review(web.backends, web.scope_policy, access_context(REVIEW_PURPOSE), task,
+                                         corrections, expected_version=int(version) if version.isdigit() else None)
     except ConflictError:
         flash(_("Hồ sơ vừa được người khác thay đổi hoặc rà soát. Hãy xem lại."), "error")
         return redirect(url_for("pages.review_task", task_id=task.id))

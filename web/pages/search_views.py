@@ -1,7 +1,7 @@
 """The search page: one box, filters with facet counts, highlighted results with thumbnails, paging.
 
 The query is the :class:`search.index.SearchQuery` of ``kho search``, run through
-:func:`web.audit.search_documents` like ``GET /api/v1/search``: role ``search``, the session's
+:func:`access.reads.search_documents` like ``GET /api/v1/search``: role ``search``, the session's
 purpose, one ``search`` audit event per results page (hits show names and citizen IDs). A box that
 holds only a citizen ID searches by that ID (``citizen_id``), anything else is text.
 """
@@ -13,13 +13,14 @@ from dataclasses import dataclass
 from flask import render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 
+from access.permissions import Permission
+from access.reads import search_documents
 from kho.errors import UsageError
 from ocr.fields.ids import citizen_id_lookup_forms
 from search.index import FacetCount, SearchResult
 from search.query import FACET_FIELDS
-from web.audit import search_documents
 from web.context import state
-from web.pages.base import pages, read_context, require_page
+from web.pages.base import access_context, pages, require_page
 from web.pages.labels import label
 from web.pages.search_form import (
     PAGE_SIZE,
@@ -102,7 +103,7 @@ def _lookup_id(form: SearchForm) -> str | None:
 
 
 @pages.get("/search")
-@require_page("search")
+@require_page(Permission.SEARCH)
 def search() -> ResponseReturnValue:
     """The search page (``?q=`` box, ``type``/``issuer``/``locality``/``year``/``status``/``review``, ``page``)."""
     form = parse_search_args(request.args)
@@ -111,7 +112,7 @@ def search() -> ResponseReturnValue:
     web = state()
     citizen_id = _lookup_id(form)
     query = to_query(form, citizen_id)
-    result = search_documents(web.backends, web.scope_policy, read_context(), query)
+    result = search_documents(web.backends, web.scope_policy, access_context(), query)
     session["listed"] = [hit.record_id for hit in result.hits]
     last = last_page(result.total)
     return render_template(

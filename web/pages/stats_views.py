@@ -8,13 +8,15 @@ from flask import render_template
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
+from access.permissions import Permission
+from kho.reuse.stats import summarize
 from search.index import SearchQuery
 from web.context import state
 from web.pages.base import pages, require_page
 from web.pages.charts import Series, bar_chart, line_chart
 from web.pages.labels import label
 from web.pages.setup import format_number
-from web.pages.stats import UNKNOWN, Digitization, aggregate, collect
+from web.pages.stats import UNKNOWN, Digitization, aggregate, area_of, collect
 
 BARS = 15
 
@@ -47,17 +49,20 @@ def charts(d: Digitization) -> dict[str, object]:
 
 
 @pages.get("/statistics")
-@require_page("statistics")
+@require_page(Permission.STATISTICS)
 def statistics() -> ResponseReturnValue:
     """The statistics page."""
     backends = state().backends
     catalog = backends.catalog
-    digitized = aggregate(list(collect(catalog)))
+    rows = list(collect(catalog))
+    digitized = aggregate(rows)
+    reuse = summarize(rows, catalog.reuse.reused_records(), catalog.reuse.reuse_counts(), area_of)
     current = backends.index.search(SearchQuery(limit=0, sort="date"))
     status_bars = [(label(f.value, "status"), f.count) for f in current.facets.get("status", ())]
     return render_template(
         "statistics.html",
         d=digitized,
+        reuse=reuse,
         charts=charts(digitized) if digitized.records else {},
         month_label=_month,
         name=_name,
