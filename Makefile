@@ -64,9 +64,11 @@ test: setup services
 test-fast: venv
 	$(PY) -m pytest -q -m "not integration and not slow"
 
+## ruff, mypy and the import contracts of pyproject.toml (which package may import which).
 lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 
 bench: services
 	$(PY) bench/ocr.py && $(PY) bench/fields.py && $(PY) bench/store.py && $(PY) bench/search.py
