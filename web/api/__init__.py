@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from web.api import batches, meta, oversight, records, search  # noqa: F401  (modules register their views)
+from web.api import batches, certify, meta, oversight, records, search  # noqa: F401  (modules register their views)
 from web.api.base import api as blueprint
 
 __all__ = ["blueprint"]

@@ -13,6 +13,7 @@ from flask.blueprints import BlueprintSetupState
 from web.pages import (  # noqa: F401  (modules register their views)
     auth_views,
     batch_views,
+    certify_views,
     record_views,
     review_views,
     search_views,
