@@ -31,6 +31,7 @@ class Action(StrEnum):
     DOCUMENT_UPDATE = "document.update"
     DOCUMENT_REVOKE = "document.revoke"
     REVIEW_RESOLVE = "review.resolve"
+    DOCUMENT_CERTIFY = "document.certify"
     BATCH_CREATE = "batch.create"
     AUDIT_QUERY = "audit.query"
     DOCUMENT_CERTIFY = "document.certify"

@@ -22,6 +22,7 @@ class Permission(StrEnum):
     REVIEW = "review"
     STATISTICS = "statistics"
     CERTIFY = "certify"
+    CERTIFY = "certify"
 
 
 P = Permission

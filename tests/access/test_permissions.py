@@ -25,6 +25,9 @@ def test_every_role_of_keys_and_users_is_in_the_table() -> None:
     ("archivist", Permission.RECORD_REVOKE, False),
     ("admin", Permission.AUDIT_READ, True),
     ("official", Permission.AUDIT_READ, False),
+    ("official", Permission.CERTIFY, True),
+    ("archivist", Permission.CERTIFY, False),
+    ("portal", Permission.CERTIFY, False),
     ("nobody", Permission.DOCUMENT_READ, False),
 ])
 def test_table(role: str, permission: Permission, expected: bool) -> None:
