@@ -66,7 +66,7 @@ _CANONICAL_WORDS = {
         "Ủy ban nhân dân", "Hội đồng nhân dân", "Chính phủ", "Thủ tướng", "Quốc hội", "Văn phòng", "Bộ", "Sở",
         "Cục", "Tổng cục", "Chi cục", "Phòng", "Ban", "Thanh tra", "Kho bạc", "Trường", "Học viện", "Đại học",
         "Viện", "Bệnh viện", "Trung tâm", "Tòa án nhân dân", "Viện kiểm sát nhân dân", "Công an", "tỉnh",
-        "thành phố", "huyện", "quận", "thị xã", "thị trấn", "xã", "phường", "và", "nhân dân",
+        "thành phố", "huyện", "quận", "thị xã", "thị trấn", "xã", "phường", "và", "nhân dân", "UBND", "HĐND",
     )
 }
 # Marks around header lines that are not part of a name (rules, a scanner's stray bar).
@@ -159,7 +159,8 @@ def _case_words(words: list[str]) -> list[tuple[str, bool]]:
     """Each word in its case, and whether it is an administrative word in its canonical spelling.
 
     Administrative words take their canonical spelling and case; names are capitalised after a unit
-    kind (``tỉnh Quảng Ngãi``) or an organisation kind (``Sở Tư pháp``); the rest is lower case.
+    kind (``tỉnh Quảng Ngãi``), an organisation kind (``Sở Tư pháp``) and each ``và`` or `` - `` that
+    joins the parts of a name (``Sở Giáo dục và Đào tạo``); the rest is lower case.
     """
     out: list[tuple[str, bool]] = []
     i = 0
@@ -176,7 +177,8 @@ def _case_words(words: list[str]) -> list[tuple[str, bool]]:
                 break
         else:
             word = words[i].lower()
-            if in_name or not out or fold(out[-1][0]).upper() in _ORG_NAMED_AFTER:
+            after = fold(out[-1][0]).upper() if out else ""
+            if in_name or not out or after in _ORG_NAMED_AFTER or after in ("VA", "-"):
                 word = word[:1].upper() + word[1:]
             out.append((word, False))
             i += 1

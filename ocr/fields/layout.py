@@ -205,7 +205,7 @@ def _is_centred(segment: Segment, layout: PageLayout) -> bool:
 
 def _header_zone(layout: PageLayout) -> tuple[list[Segment], int]:
     """Segments of the top part of the page that can hold the header, and the motto's top (or page top)."""
-    limit = layout.top + 0.45 * (layout.bottom - layout.top)
+    limit = layout.top + max(0.45 * (layout.bottom - layout.top), 14 * layout.line_height)
     zone = [s for s in layout.segments if s.top <= limit]
     motto = [s for s in zone if _MOTTO.search(s.folded) and not _in_left_column(s, layout)]
     top = min((s.top for s in motto), default=layout.top)
