@@ -34,7 +34,6 @@ class Action(StrEnum):
     DOCUMENT_CERTIFY = "document.certify"
     BATCH_CREATE = "batch.create"
     AUDIT_QUERY = "audit.query"
-    DOCUMENT_CERTIFY = "document.certify"
 
 
 def write_event(catalog: Catalog, ctx: AccessContext, action: Action, *, citizen_id: str | None = None,

@@ -22,7 +22,6 @@ class Permission(StrEnum):
     REVIEW = "review"
     STATISTICS = "statistics"
     CERTIFY = "certify"
-    CERTIFY = "certify"
 
 
 P = Permission
