@@ -15,6 +15,7 @@ import pytest
 from click.testing import CliRunner
 from search_corpus import ID_AN
 
+from access.purpose import CLI_PURPOSE
 from kho.cli import cli
 from kho.settings import Settings, load_settings
 from repository.catalog import Catalog
@@ -26,7 +27,6 @@ from search.documents import index_document_from_record
 from search.index import SearchIndex, SearchQuery
 from search.reindex import reindex
 from search.sqlite_index import SqliteIndex
-from web.audit import CLI_PURPOSE
 
 BIN = Path(sys.executable).parent / "kho"
 
