@@ -15,14 +15,14 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from ocr import runner
+from ocr.recognize import Word
 
-__all__ = ["MIN_INK_COVERAGE", "LayerWord", "bbox_argv", "ink_coverage", "page_words", "parse_bbox_words"]
+__all__ = ["MIN_INK_COVERAGE", "bbox_argv", "ink_coverage", "page_words", "parse_bbox_words"]
 
 #: Share of the page's ink that the text layer's word boxes must hold for the layer to stand for the page.
 MIN_INK_COVERAGE = 0.55
@@ -35,31 +35,18 @@ _LINE_OPEN = re.compile(r"<line\b")
 _BLOCK_OPEN = re.compile(r"<block\b")
 
 
-@dataclass(frozen=True)
-class LayerWord:
-    """One word of a text layer, shaped like :class:`ocr.recognize.Word` (box in raster pixels)."""
-
-    text: str
-    confidence: float
-    left: int
-    top: int
-    width: int
-    height: int
-    line: tuple[int, int, int]
-
-
 def bbox_argv(pdf: Path, page: int) -> list[str]:
     """``pdftotext -bbox-layout`` arguments for one page (1-based) of ``pdf`` to stdout."""
     return ["pdftotext", "-bbox-layout", "-enc", "UTF-8", "-f", str(page), "-l", str(page), str(pdf), "-"]
 
 
-def parse_bbox_words(xhtml: str, dpi: int) -> tuple[LayerWord, ...]:
-    """Words of ``pdftotext -bbox-layout`` output, boxes scaled from PDF points to pixels at ``dpi``.
+def parse_bbox_words(xhtml: str, dpi: int) -> tuple[Word, ...]:
+    """Words of ``pdftotext -bbox-layout`` output as Tesseract-like words, boxes in pixels at ``dpi``.
 
     Each word's ``line`` is (block, 0, line) numbered in document order, as Tesseract numbers its lines.
     """
     scale = dpi / 72.0
-    words: list[LayerWord] = []
+    words: list[Word] = []
     events = sorted(
         [(m.start(), "block", m) for m in _BLOCK_OPEN.finditer(xhtml)]
         + [(m.start(), "line", m) for m in _LINE_OPEN.finditer(xhtml)]
@@ -77,12 +64,12 @@ def parse_bbox_words(xhtml: str, dpi: int) -> tuple[LayerWord, ...]:
             if not text:
                 continue
             x0, y0, x1, y1 = (float(m.group(k)) * scale for k in ("x0", "y0", "x1", "y1"))
-            words.append(LayerWord(text, 100.0, round(x0), round(y0), max(1, round(x1 - x0)),
+            words.append(Word(text, 100.0, round(x0), round(y0), max(1, round(x1 - x0)),
                                    max(1, round(y1 - y0)), (block, 0, line)))
     return tuple(words)
 
 
-def page_words(pdf: Path, index: int, dpi: int, timeout: float) -> tuple[LayerWord, ...]:
+def page_words(pdf: Path, index: int, dpi: int, timeout: float) -> tuple[Word, ...]:
     """The text-layer words of page ``index`` (0-based) of ``pdf`` at ``dpi``; empty when poppler fails."""
     done = runner.run(bbox_argv(pdf, index + 1), timeout=timeout, subject=str(pdf))
     if not done.ok:
@@ -95,7 +82,7 @@ def _ink_mask(pixels: np.ndarray) -> np.ndarray:
     return np.asarray(grey < 128)
 
 
-def ink_coverage(pixels: np.ndarray, words: tuple[LayerWord, ...] | list[LayerWord]) -> float:
+def ink_coverage(pixels: np.ndarray, words: tuple[Word, ...] | list[Word]) -> float:
     """Share of the page's dark pixels that lie inside the words' boxes (1.0 for a page without ink)."""
     ink = _ink_mask(pixels)
     total = int(ink.sum())

@@ -11,6 +11,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from ocr import textlayer
 from ocr.pipeline import W_PARTIAL_TEXT_LAYER, W_TEXT_LAYER, OcrOptions, SerialExecutor, ocr_document
+from ocr.recognize import Word
 
 SAMPLE = """<doc><page width="595" height="842"><flow>
 <block xMin="10" yMin="10" xMax="100" yMax="30"><line xMin="10" yMin="10" xMax="100" yMax="20">
@@ -32,7 +33,7 @@ def test_ink_coverage_counts_ink_inside_word_boxes() -> None:
     page = np.full((100, 100), 255, dtype=np.uint8)
     page[10:20, 10:50] = 0  # a word
     page[60:70, 10:90] = 0  # ink the layer does not hold
-    word = textlayer.LayerWord("x", 100.0, 10, 10, 40, 10, (1, 0, 1))
+    word = Word("x", 100.0, 10, 10, 40, 10, (1, 0, 1))
     coverage = textlayer.ink_coverage(page, [word])
     assert 0.3 < coverage < 0.4
     assert textlayer.ink_coverage(np.full((10, 10), 255, dtype=np.uint8), []) == 1.0
