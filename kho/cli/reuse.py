@@ -157,8 +157,10 @@ def signing_keys_import(obj: CliContext, file: Path, key_id: str, office: str | 
 def signing_keys_list(obj: CliContext, as_json: bool) -> None:
     """List signing keys, newest first (never the private keys)."""
     keys = obj.backends().catalog.reuse.list_signing_keys()
-    rows = [{"id": k.id, "office": k.office, "active": k.active, "source": k.source, "fingerprint": k.fingerprint,
-             "created_at": k.created_at.isoformat(), "local_tsa": bool(k.tsa_certificate)} for k in keys]
+    rows: list[dict[str, Any]] = [
+        {"id": k.id, "office": k.office, "active": k.active, "source": k.source, "fingerprint": k.fingerprint,
+         "created_at": k.created_at.isoformat(), "local_tsa": bool(k.tsa_certificate)} for k in keys
+    ]
     if as_json:
         _echo_json(rows)
         return
