@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["NBSP", "Block", "Cell", "Document", "Paragraph", "Span", "TwoColumns", "glue", "para"]
+__all__ = [
+    "NBSP", "Block", "Cell", "Document", "PageBreak", "Paragraph", "Span", "Table", "TwoColumns", "glue", "para",
+]
 
 NBSP = "\u00a0"
 
@@ -65,7 +67,27 @@ class TwoColumns:
     seal_rows: tuple[int, int] | None = None
 
 
-Block = Paragraph | TwoColumns
+@dataclass(frozen=True)
+class Table:
+    """A ruled table: ``widths`` are the columns' shares of the text width, ``rows`` their cell texts.
+
+    The first ``header_rows`` rows are bold. Cells are one line each (long texts are drawn smaller);
+    the truth holds one line per row, the non-empty cells left to right separated by one space.
+    """
+
+    widths: tuple[float, ...]
+    rows: tuple[tuple[str, ...], ...]
+    header_rows: int = 1
+    size: float = 11.0
+    space_before: float = 6.0
+
+
+@dataclass(frozen=True)
+class PageBreak:
+    """Start a new page (an appendix, an attached regulation)."""
+
+
+Block = Paragraph | TwoColumns | Table | PageBreak
 
 
 @dataclass(frozen=True)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from ocr.corpus.blocks import Document
 from ocr.corpus.doctypes import DOCUMENT_TYPES, DocType
+from ocr.corpus.issuers import Issuer
 from ocr.corpus.people import make_person
 from ocr.corpus.places import MERGER_DATE, choose_setting
 from ocr.corpus.templates import DocContext, TruthFields
@@ -23,11 +25,13 @@ AFTER_MERGER_SHARE = 0.15
 
 @dataclass(frozen=True)
 class ComposedDocument:
-    """A document's type, blocks and truth fields, before it is drawn."""
+    """A document's type, blocks and truth fields, before it is drawn; ``issuer`` is the issuing
+    body of the kinds built on :mod:`ocr.corpus.issuers` (None for the original eight kinds)."""
 
     doctype: DocType
     document: Document
     fields: TruthFields
+    issuer: Issuer | None = None
 
 
 def _issue_date(rng: np.random.Generator) -> dt.date:
@@ -38,11 +42,23 @@ def _issue_date(rng: np.random.Generator) -> dt.date:
     return start + dt.timedelta(days=int(rng.integers(0, (end - start).days + 1)))
 
 
+def _choose(rng: np.random.Generator, kinds: Sequence[DocType] | None, weights: Sequence[float] | None) -> DocType:
+    if kinds is None or tuple(kinds) == DOCUMENT_TYPES:  # the original eight, drawn as the first corpus did
+        return DOCUMENT_TYPES[int(rng.integers(len(DOCUMENT_TYPES)))]
+    return kinds[int(rng.choice(len(kinds), p=np.asarray(weights)))]
+
+
 def compose_document(
-    rng: np.random.Generator, province_codes: list[str], allow_long: bool = True, doctype: DocType | None = None
+    rng: np.random.Generator,
+    province_codes: list[str],
+    allow_long: bool = True,
+    doctype: DocType | None = None,
+    kinds: Sequence[DocType] | None = None,
+    weights: Sequence[float] | None = None,
 ) -> ComposedDocument:
-    """A random document; ``allow_long=False`` keeps it to one page (phone photos are one page each)."""
-    chosen = doctype or DOCUMENT_TYPES[int(rng.integers(len(DOCUMENT_TYPES)))]
+    """A random document of ``doctype``, or of one of ``kinds`` drawn with ``weights`` (default: the
+    original eight kinds); ``allow_long=False`` keeps it to one page (phone photos are one page each)."""
+    chosen = doctype or _choose(rng, kinds, weights)
     issued_on = _issue_date(rng)
     ctx = DocContext(
         rng=rng,
@@ -56,4 +72,4 @@ def compose_document(
         tax_codes=[],
     )
     document, fields = chosen.build(ctx)
-    return ComposedDocument(chosen, document, fields)
+    return ComposedDocument(chosen, document, fields, ctx.issuer)

@@ -10,15 +10,22 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import cv2
 import numpy as np
+
+from ocr.corpus.marks import BAND_COLOURS, digit_boxes, guilloche, inverse_band, speckle, stamp
+
+if TYPE_CHECKING:
+    from ocr.corpus.render import RenderedPage
 
 __all__ = [
     "LEVELS",
     "Degraded",
     "LevelSpec",
     "add_noise",
+    "apply_mark",
     "blur",
     "degrade_page",
     "lower_contrast",
@@ -35,7 +42,11 @@ __all__ = [
 
 @dataclass(frozen=True)
 class LevelSpec:
-    """How one degradation level treats a page (ranges are sampled per document)."""
+    """How one degradation level treats a page (ranges are sampled per document).
+
+    ``mark`` names a print or paper mark of :mod:`ocr.corpus.marks` applied to the clean page
+    first; ``turns`` are the quarter turns a ``quarter_turn`` level draws from.
+    """
 
     name: str
     noise: tuple[float, float] = (0.0, 0.0)
@@ -49,6 +60,8 @@ class LevelSpec:
     quarter_turn: bool = False
     photo: bool = False
     dpi: int = 300
+    mark: str = ""
+    turns: tuple[int, ...] = (90, 180, 270)
 
 
 LEVELS: dict[str, LevelSpec] = {
@@ -64,6 +77,13 @@ LEVELS: dict[str, LevelSpec] = {
         LevelSpec("photo", noise=(3.0, 6.0), blur=(0.4, 0.8), max_skew=0.0, jpeg_quality=85,
                   colour_share=1.0, photo=True),
         LevelSpec("pdf200", noise=(1.5, 3.0), max_skew=1.0, jpeg_quality=85, colour_share=1.0, dpi=200),
+        LevelSpec("inverse", noise=(2.0, 4.0), max_skew=1.5, colour_share=0.7, mark="inverse"),
+        LevelSpec("guilloche", noise=(2.0, 4.0), max_skew=1.0, colour_share=0.8, mark="guilloche"),
+        LevelSpec("stamp", noise=(2.0, 4.0), max_skew=1.5, colour_share=0.7, mark="stamp"),
+        LevelSpec("speckle", noise=(6.0, 10.0), blur=(0.5, 0.8), contrast=(0.42, 0.55), max_skew=1.5,
+                  jpeg_quality=60, colour_share=0.2, mark="speckle"),
+        LevelSpec("photo180", noise=(3.0, 6.0), blur=(0.4, 0.8), jpeg_quality=85, colour_share=1.0, photo=True,
+                  quarter_turn=True, turns=(180,)),
     )
 }
 
@@ -219,10 +239,55 @@ def _shadow(image: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     return _per_channel(image, lambda channel: cv2.multiply(channel, light, dtype=cv2.CV_8U))
 
 
+def _band_box(layout: RenderedPage, width: int) -> tuple[int, int, int, int] | None:
+    """The letterhead band: the first two header lines, across the text width, with a margin."""
+    boxes = layout.line_boxes[:2]
+    if not boxes:
+        return None
+    pad = 24
+    top, bottom = min(b[1] for b in boxes) - pad, max(b[3] for b in boxes) + pad
+    left, right = round(width * 30 / 210) - pad, round(width * 190 / 210) + pad
+    return max(0, left), max(0, top), min(width, right), bottom
+
+
+def apply_mark(page: np.ndarray, mark: str, rng: np.random.Generator, layout: RenderedPage | None) -> np.ndarray:
+    """Apply print/paper ``mark`` to a clean RGB page; marks that need a place on the page (an inverse
+    band over the header, a stamp over digits) apply only when ``layout`` (the page's boxes) is given."""
+    if mark == "guilloche":
+        return guilloche(page, rng, rng.uniform(0.6, 1.0))
+    if mark == "speckle":
+        return speckle(page, rng, rng.uniform(1.5, 3.0))
+    if layout is None:
+        return page
+    if mark == "inverse":
+        box = _band_box(layout, page.shape[1])
+        colour = BAND_COLOURS[int(rng.integers(len(BAND_COLOURS)))]
+        return page if box is None else inverse_band(page, box, colour)
+    if mark == "stamp":
+        out = page
+        targets = digit_boxes([(w.text, w.box) for w in layout.words])
+        for box in targets[:1] + ([targets[int(rng.integers(1, len(targets)))]] if len(targets) > 1 else []):
+            left, top, right, bottom = box
+            radius = int(rng.integers(170, 240))
+            centre = (int(rng.uniform(left, right)) + int(rng.choice([-1, 1])) * int(radius * rng.uniform(0.2, 0.8)),
+                      (top + bottom) // 2 + int(rng.integers(-radius // 2, radius // 2)))
+            out = stamp(out, rng, centre, radius)
+        return out
+    raise ValueError(f"unknown mark {mark!r}")
+
+
 def degrade_page(
-    page: np.ndarray, spec: LevelSpec, rng: np.random.Generator, *, colour: bool, rotation: int = 0
+    page: np.ndarray, spec: LevelSpec, rng: np.random.Generator, *, colour: bool, rotation: int = 0,
+    layout: RenderedPage | None = None,
 ) -> Degraded:
-    """Apply level ``spec`` to a clean 300-dpi RGB page; ``colour=False`` scans it in grey."""
+    """Apply level ``spec`` to a clean 300-dpi RGB page; ``colour=False`` scans it in grey.
+
+    ``layout`` (the rendered page's line and word boxes) places the level's mark where it needs a
+    place (the letterhead band, a stamp over an ID); pages without it get only the marks that cover
+    the whole page.
+    """
+    if spec.mark:
+        page = apply_mark(page, spec.mark, rng, layout)
     image = page if colour else to_grey(page)
     if spec.name == "clean":
         return Degraded(image.copy(), 0.0, 0, spec.dpi)

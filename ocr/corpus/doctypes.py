@@ -8,12 +8,17 @@ runs onto a second page; short documents fit on one page.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 
+from kho.errors import UsageError
+from ocr.corpus.admin import ADMIN_KINDS, AdminKind, build_admin
 from ocr.corpus.blocks import Block, Document, glue, para
 from ocr.corpus.people import make_citizen_id, make_tax_code, pick
 from ocr.corpus.places import MERGER_DATE, address
+from ocr.corpus.results import RESULT_BUILDERS
 from ocr.corpus.templates import (
     DocContext,
     TruthFields,
@@ -26,7 +31,7 @@ from ocr.corpus.templates import (
     title,
 )
 
-__all__ = ["DOCUMENT_TYPES", "DocType"]
+__all__ = ["ALL_KINDS", "DOCUMENT_TYPES", "GROUP_WEIGHTS", "KIND_GROUPS", "DocType", "resolve_kinds"]
 
 LAWS = (
     "Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015;",
@@ -40,6 +45,12 @@ LAND_LAWS = (
     "Căn cứ Thông tư số 23/2014/TT-BTNMT ngày 19 tháng 5 năm 2014 của Bộ Tài nguyên và Môi trường quy định "
     "về Giấy chứng nhận quyền sử dụng đất, quyền sở hữu nhà ở và tài sản khác gắn liền với đất;",
 )
+ALLOWANCE_DECREES = (
+    "Căn cứ Nghị định số 20/2021/NĐ-CP ngày 15 tháng 3 năm 2021 của Chính phủ quy định chính sách trợ giúp "
+    "xã hội đối với đối tượng bảo trợ xã hội;",
+    "Căn cứ Nghị định số 136/2013/NĐ-CP ngày 21 tháng 10 năm 2013 của Chính phủ quy định chính sách trợ giúp "
+    "xã hội đối với đối tượng bảo trợ xã hội;",
+)
 LAND_USES = ("Đất ở tại nông thôn", "Đất ở tại đô thị", "Đất trồng cây lâu năm", "Đất trồng lúa")
 TRADES = ("Bán lẻ hàng tạp hóa", "Dịch vụ ăn uống", "Sửa chữa xe máy", "Bán lẻ vật liệu xây dựng",
           "Mua bán nông sản", "Dịch vụ cắt tóc, gội đầu", "Bán lẻ quần áo, giày dép")
@@ -49,17 +60,25 @@ COMPANIES = ("Công ty TNHH Tư vấn Xây dựng Quảng Nam", "Công ty Cổ p
              "Công ty TNHH Thiết kế Xây dựng An Phú", "Công ty TNHH Một thành viên Xây dựng Trà My")
 
 LAND_OFFICE = ("Tài nguyên và Môi trường", "TNMT")
+FULL_LAND_CERTIFICATE = ("Giấy chứng nhận quyền sử dụng đất, quyền sở hữu nhà ở và tài sản khác gắn liền "
+                         "với đất")
 LABOUR_OFFICE = ("Lao động - Thương binh và Xã hội", "LĐTBXH")
 
 
 @dataclass(frozen=True)
 class DocType:
-    """A document type: its key, its name in the controlled vocabulary, who issues it and its builder."""
+    """A document type: its key, its name in the controlled vocabulary, who issues it and its builder.
+
+    ``group`` is ``legacy`` (the eight committee results of the first corpus), ``results`` (results
+    of other bodies issued to a person), ``admin`` (Decree 30 kinds) or ``legal`` (laws, decrees,
+    circulars).
+    """
 
     key: str
     name: str
     commune_level: bool
     build: Callable[[DocContext], tuple[Document, TruthFields]]
+    group: str = "legacy"
 
 
 def _assemble(ctx: DocContext, number: str, body: list[Block], recipients: list[str]) -> Document:
@@ -68,10 +87,17 @@ def _assemble(ctx: DocContext, number: str, body: list[Block], recipients: list[
 
 
 def _bases(ctx: DocContext, specific: tuple[str, ...], office: tuple[str, str]) -> list[Block]:
-    lines = [*LAWS[: 2 if ctx.long else 1], *(specific if ctx.long else specific[:1])]
+    laws = [law for law in LAWS if _enacted(law) < ctx.issued_on]  # never cite a law passed after the document
+    lines = [*laws[: 2 if ctx.long else 1], *(specific if ctx.long else specific[:1])]
     proposal = (f"Xét đề nghị của Trưởng phòng {office[0]} tại Tờ trình số {int(ctx.rng.integers(10, 900))}"
                 f"/TTr-{office[1]} ngày {short_date(ctx.issued_on - dt.timedelta(days=9))}.")
     return [para((line, "italic"), space_before=2) for line in [*lines, proposal]]
+
+
+def _enacted(basis: str) -> dt.date:
+    """The date of the last ``ngày D tháng M năm Y`` in a legal basis."""
+    day, month, year = re.findall(r"ngày (\d+) tháng (\d+) năm (\d{4})", basis)[-1]
+    return dt.date(int(year), int(month), int(day))
 
 
 def _holder_ref(ctx: DocContext) -> str:
@@ -198,9 +224,8 @@ def build_social_allowance(ctx: DocContext) -> tuple[Document, TruthFields]:
     if ctx.long:
         articles.append(para("Trường hợp đối tượng thay đổi nơi cư trú, chết hoặc không còn đủ điều kiện hưởng, "
                              "UBND cấp xã có trách nhiệm báo cáo để điều chỉnh hoặc thôi hưởng trợ cấp kịp thời."))
-    return _decision(ctx, summary, articles, ("Căn cứ Nghị định số 20/2021/NĐ-CP ngày 15 tháng 3 năm 2021 "
-                                              "của Chính phủ quy định chính sách trợ giúp xã hội đối với "
-                                              "đối tượng bảo trợ xã hội;",), LABOUR_OFFICE)
+    decree = ALLOWANCE_DECREES[0] if ctx.issued_on >= dt.date(2021, 7, 1) else ALLOWANCE_DECREES[1]
+    return _decision(ctx, summary, articles, (decree,), LABOUR_OFFICE)
 
 
 def _fields_paragraphs(pairs: list[tuple[str, str]]) -> list[Block]:
@@ -242,7 +267,7 @@ def build_land_certificate(ctx: DocContext) -> tuple[Document, TruthFields]:
         ]
     document = _assemble(ctx, number, body, ["- Lưu: VT, VPĐKĐĐ."])
     return document, ctx.truth(number=number, document_type="Giấy chứng nhận quyền sử dụng đất",
-                               summary=None, holder=h)
+                               summary=None, holder=h, alt={"document_type": (FULL_LAND_CERTIFICATE,)})
 
 
 def build_birth_extract(ctx: DocContext) -> tuple[Document, TruthFields]:
@@ -402,3 +427,39 @@ DOCUMENT_TYPES: tuple[DocType, ...] = (
     DocType("gcn-hkd", "Giấy chứng nhận đăng ký hộ kinh doanh", False, build_household_business),
     DocType("xn-hon-nhan", "Giấy xác nhận tình trạng hôn nhân", True, build_marital_status),
 )
+
+
+def _admin_type(kind: AdminKind) -> DocType:
+    group = "legal" if kind.key in ("luat", "nghi-dinh", "thong-tu") else "admin"
+    return DocType(kind.key, kind.name, False, partial(build_admin, kind=kind), group)
+
+
+#: Every kind the corpus can write: the original eight, results of other bodies, Decree 30 kinds, legal documents.
+ALL_KINDS: tuple[DocType, ...] = (
+    *DOCUMENT_TYPES,
+    *(DocType(key, name, False, builder, "results") for key, name, builder in RESULT_BUILDERS),
+    *(_admin_type(kind) for kind in ADMIN_KINDS),
+)
+#: Share of each group in a corpus of every kind (documents issued to a person about half).
+GROUP_WEIGHTS: dict[str, float] = {"legacy": 0.3, "results": 0.2, "admin": 0.42, "legal": 0.08}
+KIND_GROUPS: tuple[str, ...] = ("all", *GROUP_WEIGHTS)
+
+
+def resolve_kinds(names: Sequence[str] | None) -> tuple[tuple[DocType, ...], tuple[float, ...]]:
+    """The kinds named (``all``, a group of :data:`KIND_GROUPS` or kind keys) and their weights.
+
+    Weights give each group its :data:`GROUP_WEIGHTS` share, split evenly among its kinds. Raises
+    :class:`~kho.errors.UsageError` for an unknown name.
+    """
+    chosen: dict[str, DocType] = {}
+    for name in names or ("all",):
+        matches = [k for k in ALL_KINDS if name in ("all", k.group, k.key)]
+        if not matches:
+            known = ", ".join([*KIND_GROUPS, *(k.key for k in ALL_KINDS)])
+            raise UsageError(f"unknown document kind; choose from {known}", subject=name)
+        chosen.update((k.key, k) for k in matches)
+    kinds = tuple(chosen.values())
+    sizes = {group: sum(1 for k in kinds if k.group == group) for group in GROUP_WEIGHTS}
+    weights = tuple(GROUP_WEIGHTS[k.group] / sizes[k.group] for k in kinds)
+    total = sum(weights)
+    return kinds, tuple(w / total for w in weights)

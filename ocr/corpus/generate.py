@@ -17,11 +17,19 @@ import numpy as np
 from kho.errors import InputError, NotFoundError, UsageError
 from ocr.corpus.compose import compose_document
 from ocr.corpus.degrade import LEVELS, LevelSpec, degrade_page
+from ocr.corpus.doctypes import DocType, resolve_kinds
 from ocr.corpus.fonts import DEFAULT_FONT_DIRS, FontBook, FontFamily, find_families
 from ocr.corpus.model import FORMATS, CorpusItem, PageTruth
 from ocr.corpus.people import load_province_codes
 from ocr.corpus.render import render_document
-from ocr.corpus.writer import encode_pages, write_bytes, write_corpus_index, write_manifest, write_truth
+from ocr.corpus.writer import (
+    encode_pages,
+    write_bytes,
+    write_corpus_index,
+    write_manifest,
+    write_truth,
+    write_truth_lines,
+)
 
 __all__ = ["DEFAULT_LEVELS", "MAX_DOCUMENTS", "choose_format", "generate_corpus", "load_corpus"]
 
@@ -33,7 +41,7 @@ def choose_format(level: str, page_count: int, rng: np.random.Generator) -> str:
     """The file format of a document: one-page images as PNG or JPEG, several pages as TIFF or PDF."""
     if level == "pdf200":
         return "pdf"
-    if level in ("medium", "heavy", "photo"):
+    if level in ("medium", "heavy", "photo", "photo180", "speckle"):
         return "jpeg" if page_count == 1 else "pdf"
     if page_count > 1:
         return "tiff" if rng.random() < 0.7 else "pdf"
@@ -55,20 +63,22 @@ def _pick_family(families: Sequence[FontFamily], rng: np.random.Generator) -> Fo
 
 
 def _make_item(
-    folder: Path, index: int, seed: int, spec: LevelSpec, families: Sequence[FontFamily], codes: list[str]
+    folder: Path, index: int, seed: int, spec: LevelSpec, families: Sequence[FontFamily], codes: list[str],
+    kinds: tuple[tuple[DocType, ...], tuple[float, ...]],
 ) -> CorpusItem:
     content_rng, draw_rng, degrade_rng = (np.random.default_rng([seed, index, k]) for k in range(3))
-    composed = compose_document(content_rng, codes, allow_long=not spec.photo)
+    composed = compose_document(content_rng, codes, allow_long=not spec.photo, kinds=kinds[0], weights=kinds[1])
     family = _pick_family(families, content_rng)
     rendered = render_document(composed.document, FontBook(family), draw_rng)
     if spec.photo and len(rendered) > 1:  # a photo shows one page: redraw in the narrowest family
         rendered = render_document(composed.document, FontBook(families[0]), np.random.default_rng([seed, index, 1]))
     colour = bool(degrade_rng.random() < spec.colour_share)
-    rotation = int(degrade_rng.choice([90, 180, 270])) if spec.quarter_turn else 0
+    rotation = int(degrade_rng.choice(list(spec.turns))) if spec.quarter_turn else 0
     fmt = choose_format(spec.name, len(rendered), degrade_rng)
     images, truths, dpi = [], [], spec.dpi
-    for page in rendered:
-        degraded = degrade_page(page.image, spec, degrade_rng, colour=colour, rotation=rotation)
+    for number, page in enumerate(rendered):
+        degraded = degrade_page(page.image, spec, degrade_rng, colour=colour, rotation=rotation,
+                                layout=page if number == 0 else None)
         images.append(degraded.image)
         height, width = degraded.image.shape[:2]
         truths.append(PageTruth(page.text, width, height, degraded.rotation, degraded.skew))
@@ -93,14 +103,18 @@ def generate_corpus(
     *,
     manifest: bool = False,
     font_dirs: Sequence[Path] = DEFAULT_FONT_DIRS,
+    kinds: Sequence[str] | None = None,
 ) -> list[CorpusItem]:
-    """Render ``n`` documents into ``out_dir`` with their truth files and ``corpus.json``.
+    """Render ``n`` documents into ``out_dir`` with their truth files, ``truth.jsonl`` and ``corpus.json``.
 
-    ``levels`` defaults to all of :data:`~ocr.corpus.degrade.LEVELS`; ``manifest`` also writes the
-    ingest ``manifest.csv``. Raises :class:`~kho.errors.UsageError` for a bad count or level and
+    ``levels`` defaults to all of :data:`~ocr.corpus.degrade.LEVELS`; ``kinds`` to every document
+    kind (``all``; or groups ``legacy``, ``results``, ``admin``, ``legal`` and kind keys, see
+    :func:`~ocr.corpus.doctypes.resolve_kinds`); ``manifest`` also writes the ingest ``manifest.csv``.
+    Raises :class:`~kho.errors.UsageError` for a bad count, level or kind and
     :class:`~kho.errors.ConfigError` when no font with Vietnamese letters is installed.
     """
     chosen = _check_levels(levels)
+    pool = resolve_kinds(kinds)
     if not 1 <= n <= MAX_DOCUMENTS:
         raise UsageError(f"the number of documents must be between 1 and {MAX_DOCUMENTS}, not {n}", subject="n")
     if out_dir.exists() and not out_dir.is_dir():
@@ -108,7 +122,8 @@ def generate_corpus(
     families = find_families(font_dirs)
     codes = sorted(load_province_codes())
     out_dir.mkdir(parents=True, exist_ok=True)
-    items = [_make_item(out_dir, i, seed, LEVELS[chosen[i % len(chosen)]], families, codes) for i in range(n)]
+    items = [_make_item(out_dir, i, seed, LEVELS[chosen[i % len(chosen)]], families, codes, pool) for i in range(n)]
+    write_truth_lines(out_dir, items)
     write_corpus_index(out_dir, items, seed, chosen)
     if manifest:
         write_manifest(out_dir, items)

@@ -12,12 +12,15 @@ import unicodedata
 from dataclasses import dataclass, field
 
 import numpy as np
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, ImageFont
 
-from ocr.corpus.blocks import NBSP, Cell, Document, Paragraph, TwoColumns
+from ocr.corpus.blocks import NBSP, Cell, Document, PageBreak, Paragraph, Table, TwoColumns
 from ocr.corpus.fonts import FontBook
 
-__all__ = ["A4_MM", "RenderedPage", "render_document"]
+__all__ = ["A4_MM", "Box", "RenderedPage", "WordBox", "render_document"]
+
+#: A pixel rectangle ``(left, top, right, bottom)``.
+Box = tuple[int, int, int, int]
 
 A4_MM = (210.0, 297.0)
 MARGINS_MM = {"top": 20.0, "bottom": 20.0, "left": 30.0, "right": 20.0}
@@ -27,11 +30,23 @@ SIGNATURE_BLUE = (28, 44, 140)
 
 
 @dataclass(frozen=True)
+class WordBox:
+    """Where a drawn word (or a header cell's whole text) is on its page, in pixels."""
+
+    text: str
+    box: Box
+
+
+@dataclass(frozen=True)
 class RenderedPage:
-    """One drawn page: RGB pixels (H×W×3 uint8) and the text of its lines in reading order."""
+    """One drawn page: RGB pixels (H×W×3 uint8), the text of its lines in reading order, and
+    ``line_boxes`` (one box per line) and ``words`` (drawn words with their boxes) for the degradations
+    that mark particular places (an inverse letterhead band, a stamp over digits)."""
 
     image: np.ndarray
     lines: tuple[str, ...]
+    line_boxes: tuple[Box, ...] = ()
+    words: tuple[WordBox, ...] = ()
 
     @property
     def text(self) -> str:
@@ -44,6 +59,8 @@ class _Canvas:
     book: FontBook
     rng: np.random.Generator
     pages: list[tuple[Image.Image, list[str]]] = field(default_factory=list)
+    boxes: list[list[Box]] = field(default_factory=list)
+    words: list[list[WordBox]] = field(default_factory=list)
     y: int = 0
 
     def __post_init__(self) -> None:
@@ -72,14 +89,37 @@ class _Canvas:
     def draw(self) -> ImageDraw.ImageDraw:
         return ImageDraw.Draw(self.image)
 
+    @property
+    def top(self) -> int:
+        return self.px_mm(MARGINS_MM["top"])
+
     def new_page(self) -> None:
         self.pages.append((Image.new("RGB", (self.width, self.height), (255, 255, 255)), []))
-        self.y = self.px_mm(MARGINS_MM["top"])
+        self.boxes.append([])
+        self.words.append([])
+        self.y = self.top
         number = len(self.pages)
         if number > 1:
             font = self.book.font("regular", 13)
             self.draw.text((self.width // 2, self.px_mm(12)), str(number), font=font, fill=INK, anchor="ms")
-            self.lines.append(str(number))
+            label = str(number)
+            self.add_line(label, self.text_box(label, font, self.width / 2 - font.getlength(label) / 2,
+                                                     self.px_mm(12)))
+
+    def add_line(self, text: str, box: Box) -> None:
+        """Record a drawn line and its box."""
+        self.lines.append(text)
+        self.boxes[-1].append(box)
+
+    def add_word(self, text: str, box: Box) -> None:
+        """Record a drawn word and its box."""
+        self.words[-1].append(WordBox(text, box))
+
+    @staticmethod
+    def text_box(text: str, font: ImageFont.FreeTypeFont, x: float, baseline: int) -> Box:
+        """The box of ``text`` drawn at ``x`` on ``baseline`` (anchor ``ls``)."""
+        left, top, right, bottom = font.getbbox(text, anchor="ls")
+        return (int(x + left), int(baseline + top), int(np.ceil(x + right)), int(np.ceil(baseline + bottom)))
 
     def ensure(self, height: int) -> None:
         if self.y + height > self.bottom:
@@ -135,9 +175,13 @@ def _draw_paragraph(canvas: _Canvas, paragraph: Paragraph) -> None:
         start_x = x
         for word, style, length in line:
             text = word.replace(NBSP, " ")
-            canvas.draw.text((x, baseline), text, font=book.font(style, paragraph.size), fill=INK, anchor="ls")
+            font = book.font(style, paragraph.size)
+            canvas.draw.text((x, baseline), text, font=font, fill=INK, anchor="ls")
+            canvas.add_word(text, canvas.text_box(text, font, x, baseline))
             x += length + gap
-        canvas.lines.append(" ".join(word.replace(NBSP, " ") for word, _, _ in line))
+        top = baseline - round(size_px * 0.8)
+        canvas.add_line(" ".join(word.replace(NBSP, " ") for word, _, _ in line),
+                        (int(start_x), top, int(np.ceil(x - gap)), baseline + round(size_px * 0.25)))
         canvas.y += line_height
         if paragraph.rule_after and index == len(wrapped) - 1:
             rule_width = max(natural / 3, canvas.px_mm(25))
@@ -147,7 +191,7 @@ def _draw_paragraph(canvas: _Canvas, paragraph: Paragraph) -> None:
             canvas.y += round(size_px * 0.3)
 
 
-def _draw_cell(canvas: _Canvas, cell: Cell, x0: int, x1: int, baseline: int) -> None:
+def _draw_cell(canvas: _Canvas, cell: Cell, x0: int, x1: int, baseline: int) -> Box:
     size, text = cell.size, _nfc(cell.text)
     font = canvas.book.font(cell.style, size)
     length = font.getlength(text)
@@ -161,11 +205,18 @@ def _draw_cell(canvas: _Canvas, cell: Cell, x0: int, x1: int, baseline: int) -> 
     else:
         x = float(x0)
     canvas.draw.text((x, baseline), text, font=font, fill=INK, anchor="ls")
+    box = canvas.text_box(text, font, x, baseline)
+    canvas.add_word(text, box)
     if cell.rule > 0:
         rule_width = length * cell.rule
         centre = x + length / 2
         rule_y = baseline + round(canvas.px_pt(size) * 0.36)
         canvas.draw.line([(centre - rule_width / 2, rule_y), (centre + rule_width / 2, rule_y)], fill=INK, width=3)
+    return box
+
+
+def _union(boxes: list[Box]) -> Box:
+    return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
 
 
 def _draw_columns(canvas: _Canvas, block: TwoColumns) -> None:
@@ -175,12 +226,12 @@ def _draw_columns(canvas: _Canvas, block: TwoColumns) -> None:
     split = canvas.left + round((canvas.right - canvas.left) * block.split)
     for index, (left, right) in enumerate(block.rows):
         baseline = canvas.y + index * pitch + round(pitch * 0.78)
-        for cell, x0, x1 in ((left, canvas.left, split), (right, split, canvas.right)):
-            if cell is not None:
-                _draw_cell(canvas, cell, x0, x1, baseline)
+        drawn = [_draw_cell(canvas, cell, x0, x1, baseline)
+                 for cell, x0, x1 in ((left, canvas.left, split), (right, split, canvas.right))
+                 if cell is not None and cell.text]
         text = " ".join(_nfc(cell.text) for cell in (left, right) if cell is not None and cell.text)
         if text:
-            canvas.lines.append(text)
+            canvas.add_line(text, _union(drawn))
     if block.seal_rows is not None:
         first, last = block.seal_rows
         top, bottom = canvas.y + first * pitch, canvas.y + (last + 1) * pitch
@@ -221,12 +272,52 @@ def _stamp_seal(canvas: _Canvas, cx: int, cy: int, radius: int) -> None:
     canvas.image.paste(Image.fromarray(blended.astype(np.uint8)), box)
 
 
+def _draw_table(canvas: _Canvas, table: Table) -> None:
+    """A ruled table, one line per row; a row that does not fit starts a new page."""
+    width = canvas.right - canvas.left
+    total = sum(table.widths)
+    edges = [canvas.left + round(width * sum(table.widths[:k]) / total) for k in range(len(table.widths) + 1)]
+    row_height = round(canvas.px_pt(table.size) * 1.9)
+    canvas.y += canvas.px_pt(table.space_before)
+    top = canvas.y
+    for index, row in enumerate(table.rows):
+        if canvas.y + row_height > canvas.bottom:
+            _rule_columns(canvas, edges, top, canvas.y)
+            canvas.new_page()
+            top = canvas.y
+        style = "bold" if index < table.header_rows else "regular"
+        baseline = canvas.y + round(row_height * 0.68)
+        canvas.draw.line([(edges[0], canvas.y), (edges[-1], canvas.y)], fill=INK, width=2)
+        drawn = []
+        for cell_text, x0, x1 in zip(row, edges, edges[1:], strict=False):
+            if cell_text:
+                cell = Cell(cell_text, style, table.size, "center" if index < table.header_rows else "left")
+                drawn.append(_draw_cell(canvas, cell, x0 + canvas.px_mm(1), x1 - canvas.px_mm(1), baseline))
+        text = " ".join(_nfc(t) for t in row if t)
+        if text:
+            canvas.add_line(text, _union(drawn))
+        canvas.y += row_height
+    _rule_columns(canvas, edges, top, canvas.y)
+    canvas.draw.line([(edges[0], canvas.y), (edges[-1], canvas.y)], fill=INK, width=2)
+
+
+def _rule_columns(canvas: _Canvas, edges: list[int], top: int, bottom: int) -> None:
+    for x in edges:
+        canvas.draw.line([(x, top), (x, bottom)], fill=INK, width=2)
+
+
 def render_document(document: Document, book: FontBook, rng: np.random.Generator) -> list[RenderedPage]:
     """Draw ``document`` on as many A4 pages as it needs, with the exact text of each page."""
     canvas = _Canvas(book=book, rng=rng)
     for block in document.blocks:
         if isinstance(block, Paragraph):
             _draw_paragraph(canvas, block)
+        elif isinstance(block, Table):
+            _draw_table(canvas, block)
+        elif isinstance(block, PageBreak):
+            if len(canvas.lines) > (1 if len(canvas.pages) > 1 else 0):  # not on a page still empty
+                canvas.new_page()
         else:
             _draw_columns(canvas, block)
-    return [RenderedPage(np.asarray(image), tuple(lines)) for image, lines in canvas.pages]
+    return [RenderedPage(np.asarray(image), tuple(lines), tuple(boxes), tuple(words))
+            for (image, lines), boxes, words in zip(canvas.pages, canvas.boxes, canvas.words, strict=True)]

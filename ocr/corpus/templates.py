@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ocr.corpus.blocks import Cell, Paragraph, TwoColumns, glue, para
+from ocr.corpus.issuers import Issuer, header_lines
 from ocr.corpus.people import Person, make_person, pick
 from ocr.corpus.places import MERGER_DATE, Setting
 
@@ -23,6 +24,8 @@ __all__ = [
     "date_line",
     "header",
     "id_phrase",
+    "issuer_header",
+    "issuer_signature",
     "labelled_id",
     "number_words",
     "short_date",
@@ -36,7 +39,15 @@ CAN_CUOC_FROM = dt.date(2024, 7, 1)
 
 @dataclass(frozen=True)
 class TruthFields:
-    """The fields a perfect reader extracts from a document (the ``fields`` of its truth file)."""
+    """The fields a perfect reader extracts from a document (the ``fields`` of its truth file).
+
+    ``issuer`` is the lowest body of the header's issuer block in normal case (``UBND huyện Bắc
+    Trà My`` for the committees of the original eight kinds, ``Sở Tư pháp`` under ``UBND tỉnh …``),
+    ``issuer_parent`` the body or bodies above it (joined by `` / ``), ``title`` the trích yếu
+    (``Về việc …``, ``V/v …``, or the line under the type), ``signer`` the name under the signature,
+    ``holder_name`` only when the document is issued to a person, ``alt`` other accepted spellings
+    per field (as in ``real-admin/fields.jsonl``).
+    """
 
     citizen_ids: tuple[str, ...]
     cmnd_ids: tuple[str, ...]
@@ -47,11 +58,15 @@ class TruthFields:
     place: str
     document_type: str
     summary: str | None
-    holder_name: str
-    locality: str
+    holder_name: str | None
+    locality: str | None
+    issuer_parent: str | None = None
+    signer: str | None = None
+    title: str | None = None
+    alt: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def to_json(self) -> dict[str, object]:
-        """The JSON object, ID lists as lists of strings, ``issued_on`` ISO."""
+        """The JSON object, ID lists as lists of strings, ``issued_on`` ISO, ``alt`` a dict of lists."""
         return {
             "citizen_ids": list(self.citizen_ids),
             "cmnd_ids": list(self.cmnd_ids),
@@ -64,15 +79,22 @@ class TruthFields:
             "summary": self.summary,
             "holder_name": self.holder_name,
             "locality": self.locality,
+            "issuer_parent": self.issuer_parent,
+            "signer": self.signer,
+            "title": self.title,
+            "alt": {name: list(values) for name, values in self.alt},
         }
 
     @classmethod
     def from_json(cls, data: dict[str, object]) -> TruthFields:
-        """Read back what :meth:`to_json` wrote."""
+        """Read back what :meth:`to_json` wrote (truth files of older corpora lack the newer keys)."""
         lists = {k: tuple(str(v) for v in data[k]) for k in ("citizen_ids", "cmnd_ids", "tax_codes")}  # type: ignore[attr-defined]
         singles = {k: data[k] for k in ("document_number", "issued_on", "issuer", "place", "document_type",
                                         "summary", "holder_name", "locality")}
-        return cls(**lists, **singles)  # type: ignore[arg-type]
+        newer = {k: data.get(k) for k in ("issuer_parent", "signer", "title")}
+        alt_map = data.get("alt") or {}
+        alt = tuple((str(k), tuple(str(v) for v in values)) for k, values in alt_map.items())  # type: ignore[attr-defined]
+        return cls(**lists, **singles, **newer, alt=alt)  # type: ignore[arg-type]
 
 
 @dataclass
@@ -92,6 +114,8 @@ class DocContext:
     citizen_ids: list[str]
     cmnd_ids: list[str]
     tax_codes: list[str]
+    issuer: Issuer | None = None
+    signer: str | None = None
 
     def person(self, born_from: int, born_to: int, female: bool | None = None) -> Person:
         """Another random person (a parent, a spouse, a signer)."""
@@ -106,20 +130,42 @@ class DocContext:
         value = int(self.rng.integers(1, 10)) if self.chance(0.2) else int(self.rng.integers(10, 2400))
         return f"{value:02d}/{symbol}"
 
-    def truth(self, *, number: str, document_type: str, summary: str | None, holder: Person) -> TruthFields:
-        """The truth fields of this document once its text is written."""
+    def truth(
+        self, *, number: str, document_type: str, summary: str | None, holder: Person | None,
+        title: str | None = None, alt: dict[str, tuple[str, ...]] | None = None,
+    ) -> TruthFields:
+        """The truth fields of this document once its text is written.
+
+        Documents of an :class:`~ocr.corpus.issuers.Issuer` (``ctx.issuer``) take issuer, parent,
+        place and locality from it; the original eight kinds take them from ``ctx.setting``.
+        """
+        spellings = dict(alt or {})
+        if self.issuer is not None:
+            issuer, parent, place = self.issuer.name, self.issuer.parent, self.issuer.place
+            # A result issued to a person concerns the person's commune; other documents their issuer's area.
+            locality = self.setting.locality if holder is not None else self.issuer.locality
+            if self.issuer.alt:
+                spellings["issuer"] = self.issuer.alt + spellings.get("issuer", ())
+        else:
+            unit = self.setting.issuer_unit.full
+            issuer, parent, place, locality = self.setting.issuer, None, self.setting.place, self.setting.locality
+            spellings["issuer"] = (f"Ủy ban nhân dân {unit}", f"Uỷ ban nhân dân {unit}")
         return TruthFields(
             citizen_ids=tuple(self.citizen_ids),
             cmnd_ids=tuple(self.cmnd_ids),
             tax_codes=tuple(self.tax_codes),
             document_number=number,
             issued_on=self.issued_on.isoformat(),
-            issuer=self.setting.issuer,
-            place=self.setting.place,
+            issuer=issuer,
+            place=place,
             document_type=document_type,
             summary=summary,
-            holder_name=holder.name,
-            locality=self.setting.locality,
+            holder_name=holder.name if holder is not None else None,
+            locality=locality,
+            issuer_parent=parent,
+            signer=self.signer,
+            title=title if title is not None else summary,
+            alt=tuple(sorted(spellings.items())),
         )
 
 
@@ -147,6 +193,28 @@ def header(setting: Setting, number: str, day: dt.date) -> TwoColumns:
         split=0.4,
         pitch=17.0,
     )
+
+
+def issuer_header(
+    issuer: Issuer, number_line: str, date_text: str | None, summary_lines: tuple[str, ...] = ()
+) -> TwoColumns:
+    """The two-column header of any issuer: the issuer block (parents regular, the issuing body bold
+    and underlined, long names wrapped) over the number line, optional ``V/v`` lines under it;
+    the national title and motto (or the party's or organisation's name) over the date on the right."""
+    left = [Cell(line.text, "bold" if line.issuer else "regular", 13 if line.issuer else 12.5)
+            for line in header_lines(issuer)]
+    left[-1] = Cell(left[-1].text, left[-1].style, left[-1].size, rule=0.4)
+    single = len(issuer.right) == 1  # a party's or organisation's name alone is underlined
+    right = [Cell(issuer.right[0], "bold", 13 if single else 12.5, rule=0.8 if single else 0.0)]
+    right += [Cell(text, "bold", 13, rule=1.0) for text in issuer.right[1:]]
+    top = max(len(left), len(right))
+    rows: list[tuple[Cell | None, Cell | None]] = []
+    for index in range(top):
+        rows.append((left[index] if index < len(left) else None, right[index] if index < len(right) else None))
+    rows.append((None, None))
+    rows.append((Cell(number_line, "regular", 13), Cell(date_text, "italic", 13) if date_text else None))
+    rows += [(Cell(line, "regular", 12), None) for line in summary_lines]
+    return TwoColumns(rows=tuple(rows), split=0.45, pitch=17.0)
 
 
 def title(name: str, summary: str | None = None, subtitle: str | None = None) -> list[Paragraph]:
@@ -193,6 +261,23 @@ def signature(ctx: DocContext, recipients: list[str], deputy: bool | None = None
     gap = 5
     left_lines = ["Nơi nhận:", *recipients][: len(right) + gap]
     signer = ctx.person(1965, 1985)
+    ctx.signer = signer.name
+    return _signature_rows(right, left_lines, signer.name, gap)
+
+
+def issuer_signature(ctx: DocContext, issuer: Issuer, recipients: list[str]) -> TwoColumns:
+    """The signature block of any issuer: ``Nơi nhận:`` on the left; ``TM.`` line (collective bodies),
+    ``KT. <head>`` / ``<deputy>`` or ``<head>``, seal, signature and name on the right."""
+    right = [issuer.collective] if issuer.collective else []
+    right += [f"KT. {issuer.head}", issuer.deputy] if ctx.chance(0.45) else [issuer.head]
+    gap = 5
+    left_lines = ["Nơi nhận:", *recipients][: len(right) + gap]
+    signer = ctx.person(1962, 1986)
+    ctx.signer = signer.name
+    return _signature_rows(right, left_lines, signer.name, gap)
+
+
+def _signature_rows(right: list[str], left_lines: list[str], name: str, gap: int) -> TwoColumns:
     rows: list[tuple[Cell | None, Cell | None]] = []
     for index in range(len(right) + gap + 1):
         left = None
@@ -202,7 +287,7 @@ def signature(ctx: DocContext, recipients: list[str], deputy: bool | None = None
         if index < len(right):
             right_cell = Cell(right[index], "bold", 13)
         elif index == len(right) + gap:
-            right_cell = Cell(signer.name, "bold", 13)
+            right_cell = Cell(name, "bold", 13)
         rows.append((left, right_cell))
     return TwoColumns(rows=tuple(rows), split=0.45, pitch=17.0, space_before=10,
                       seal_rows=(len(right), len(right) + gap - 1))

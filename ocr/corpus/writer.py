@@ -24,10 +24,12 @@ __all__ = [
     "MANIFEST_COLUMNS",
     "encode_pages",
     "manifest_rows",
+    "truth_line",
     "write_bytes",
     "write_corpus_index",
     "write_manifest",
     "write_truth",
+    "write_truth_lines",
 ]
 
 MANIFEST_COLUMNS = ("file", "document", "citizen_id", "document_type", "document_number", "issued_on",
@@ -112,6 +114,39 @@ def write_corpus_index(folder: Path, items: Sequence[CorpusItem], seed: int, lev
     return path
 
 
+def truth_line(item: CorpusItem) -> dict[str, Any]:
+    """One ``truth.jsonl`` object in the shape of ``real-admin/fields.jsonl``.
+
+    ``citizen_ids`` holds the citizen IDs and the CMND numbers (the scorer counts a reader's
+    ``citizen_ids`` and ``cmnd_ids`` against it); ``level`` and ``kind`` are extra keys.
+    """
+    f = item.fields
+    return {
+        "file": item.file,
+        "document_type": f.document_type,
+        "document_number": f.document_number,
+        "issued_on": f.issued_on,
+        "issuer": f.issuer,
+        "issuer_parent": f.issuer_parent,
+        "place": f.place,
+        "signer": f.signer,
+        "title": f.title,
+        "holder_name": f.holder_name,
+        "citizen_ids": [*f.citizen_ids, *f.cmnd_ids],
+        "alt": {name: list(values) for name, values in f.alt},
+        "level": item.level,
+        "kind": item.kind,
+    }
+
+
+def write_truth_lines(folder: Path, items: Sequence[CorpusItem]) -> Path:
+    """Write ``truth.jsonl`` (one :func:`truth_line` per item) for ``score_fields.py``."""
+    text = "".join(json.dumps(truth_line(item), ensure_ascii=False) + "\n" for item in items)
+    path = folder / "truth.jsonl"
+    write_bytes(path, text.encode("utf-8"))
+    return path
+
+
 def manifest_rows(items: Sequence[CorpusItem]) -> list[dict[str, str]]:
     """One ingest-manifest row per file (``file`` relative to the corpus folder, ``issued_on`` ISO)."""
     rows = []
@@ -125,8 +160,8 @@ def manifest_rows(items: Sequence[CorpusItem]) -> list[dict[str, str]]:
             "document_number": f.document_number,
             "issued_on": f.issued_on,
             "issuer": f.issuer,
-            "locality": f.locality,
-            "holder_name": f.holder_name,
+            "locality": f.locality or "",
+            "holder_name": f.holder_name or "",
             "procedure_code": "",
             "notes": f"synthetic; level={item.level}",
         })

@@ -16,9 +16,9 @@ SEED = 11
 
 @pytest.fixture(scope="session")
 def corpus_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A folder holding a 14-document corpus (every level twice) with a manifest."""
+    """A folder holding a corpus of every kind (every level once, the first four twice) with a manifest."""
     folder = tmp_path_factory.mktemp("corpus")
-    generate_corpus(folder, 2 * len(LEVELS), SEED, manifest=True)
+    generate_corpus(folder, len(LEVELS) + 4, SEED, manifest=True)
     return folder
 
 

@@ -16,7 +16,7 @@ from ocr.corpus.generate import generate_corpus
 def clean_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Four clean synthetic documents (one or two pages each) with ``manifest.csv``, made once per session."""
     folder = tmp_path_factory.mktemp("ingest-corpus") / "scans"
-    generate_corpus(folder, 4, 7, ("clean",), manifest=True)
+    generate_corpus(folder, 4, 7, ("clean",), manifest=True, kinds=["legacy"])  # results with citizen IDs
     return folder
 
 

@@ -141,7 +141,7 @@ def test_search_an_unaccented_name_open_the_record_and_download_the_pdf(
 
 def _tiny_batch(folder: Path) -> tuple[list[Path], Path, dict[str, str]]:
     """Two clean single-page synthetic scans and a manifest whose first document number is wrong."""
-    generate_corpus(folder, 2, 7, ("clean",), manifest=True)
+    generate_corpus(folder, 2, 7, ("clean",), manifest=True, kinds=["legacy"])
     rows = list(csv.DictReader(io.StringIO((folder / "manifest.csv").read_text("utf-8"))))
     truth = dict(rows[0])
     rows[0]["document_number"] = "9999/SAI"
