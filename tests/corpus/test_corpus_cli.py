@@ -11,8 +11,8 @@ import pytest
 from click.testing import CliRunner
 
 from kho.cli import cli
+from kho.cli.corpus import parse_levels
 from kho.errors import UsageError
-from ocr.corpus.cli import parse_levels
 
 KHO = Path(sys.executable).parent / "kho"
 

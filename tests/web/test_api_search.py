@@ -7,8 +7,8 @@ from flask.testing import FlaskClient
 from web_api_helpers import MakeDoc, auth, js
 
 from kho.backends import Backends
-from search.cli import result_json
 from search.index import SearchQuery
+from search.shapes import result_json
 
 
 def test_search_answers_like_kho_search_json_with_links(

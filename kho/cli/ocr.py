@@ -6,16 +6,15 @@ import json
 import os
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from kho.context import CliContext
 from kho.errors import InputError, UsageError
-from ocr.fields import extract_fields
-from ocr.pdfout import searchable_pdf
-from ocr.pipeline import DocumentOcr, OcrOptions, ocr_document, page_executor
-from ocr.rasterize import inspect_source
-from ocr.recognize import available_languages
+
+if TYPE_CHECKING:
+    from ocr.pipeline import DocumentOcr
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -35,14 +34,19 @@ def write_atomic(path: Path, data: bytes) -> None:
 
 def document_json(document: DocumentOcr) -> str:
     """The ``--json`` output of a document (UTF-8 text, NFC, not ASCII-escaped)."""
+    from ocr.fields import extract_fields
+
     data = document.to_json()
     # extracted fields (docs/fields.md), after "pages"
-    data["fields"] = extract_fields([page.text for page in document.pages]).to_json()
+    pages = document.pages
+    data["fields"] = extract_fields([page.text for page in pages], [page.words for page in pages]).to_json()
     return json.dumps(data, ensure_ascii=False, indent=2)
 
 
 def write_outputs(document: DocumentOcr, source: Path, out_dir: Path) -> list[Path]:
     """Write ``NAME.pdf``, ``NAME.txt`` and ``NAME.json`` for ``document`` into ``out_dir``."""
+    from ocr.pdfout import searchable_pdf
+
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as e:
@@ -60,6 +64,8 @@ def write_outputs(document: DocumentOcr, source: Path, out_dir: Path) -> list[Pa
 
 def _check_langs(lang: str, timeout: float) -> bool:
     """Check every language of ``lang`` is installed; True when ``osd`` is too."""
+    from ocr.recognize import available_languages
+
     installed = available_languages(timeout)
     missing = [code for code in lang.split("+") if code not in installed]
     if missing:
@@ -85,6 +91,9 @@ def _check_langs(lang: str, timeout: float) -> bool:
 def ocr(obj: CliContext, file: Path, as_text: bool, as_json: bool, out_dir: Path | None,
         jobs: int | None, lang: str | None, dpi: int | None, force_ocr: bool) -> None:
     """Nhận dạng chữ (OCR) một tệp quét / Recognise the text of a scanned FILE (PDF, TIFF, JPEG, PNG)."""
+    from ocr.pipeline import OcrOptions, ocr_document, page_executor
+    from ocr.rasterize import inspect_source
+
     if not (as_text or as_json or out_dir):
         as_text = True
     if as_text and as_json:

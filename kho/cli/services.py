@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import time
+from typing import TYPE_CHECKING
 
 import click
 
 from kho.errors import ServiceUnavailableError, UsageError
-from kho.services.base import ManagedService
-from kho.services.elasticsearch import ElasticsearchService
-from kho.services.minio import MinioService
-from kho.services.postgres import PostgresService
+
+if TYPE_CHECKING:
+    from kho.services.base import ManagedService
 
 SERVICE_NAMES = ("postgresql", "minio", "elasticsearch")
 
 
 def _select(names: tuple[str, ...]) -> list[ManagedService]:
+    from kho.services.elasticsearch import ElasticsearchService
+    from kho.services.minio import MinioService
+    from kho.services.postgres import PostgresService
+
     unknown = [n for n in names if n not in SERVICE_NAMES]
     if unknown:
         raise UsageError(f"unknown service {unknown[0]!r}; choose from {', '.join(SERVICE_NAMES)}")

@@ -9,25 +9,22 @@ import html
 import json
 import re
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
 
-from kho.backends import open_index, open_object_store
 from kho.context import CliContext
-from kho.errors import KhoError
-from repository.records import Repository
-from search.index import SearchQuery, SearchResult
-from search.places import load_places
+from kho.errors import ExitCode, KhoError
 from search.query import MAX_LIMIT, REVIEW_STATES, STATUSES
-from search.reindex import ReindexReport, reindex
-from web.audit import ReadContext, search_documents
-from web.auth import ScopePolicy
 
-__all__ = ["reindex_command", "result_json", "search_command"]
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.text import Text
+
+    from search.index import SearchResult
+    from search.reindex import ReindexReport
+
+__all__ = ["reindex_command", "search_command"]
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 FACET_TITLES = {
@@ -40,36 +37,14 @@ _MARK_RE = re.compile(r"<mark>(.*?)</mark>", re.DOTALL)
 class _ReindexIncomplete(KhoError):
     """The rebuild or the check found problems (listed in the report)."""
 
-    exit_code = 1
+    exit_code = ExitCode.FAILED
     code = "reindex_incomplete"
-
-
-def result_json(result: SearchResult) -> dict[str, Any]:
-    """The ``--json`` shape of a search result."""
-    return {
-        "total": result.total,
-        "hits": [
-            {
-                "record_id": h.record_id,
-                "score": h.score,
-                "document_type": h.document_type,
-                "document_number": h.document_number,
-                "issued_on": h.issued_on.isoformat() if h.issued_on else None,
-                "issuer": h.issuer,
-                "holder_name": h.holder_name,
-                "citizen_ids": list(h.citizen_ids),
-                "highlights": [{"page": x.page, "text": x.text} for x in h.highlights],
-            }
-            for h in result.hits
-        ],
-        "facets": {
-            name: [{"value": f.value, "count": f.count} for f in counts] for name, counts in result.facets.items()
-        },
-    }
 
 
 def _snippet_text(snippet: str) -> Text:
     """A highlight as rich Text: marked words bold, the HTML escapes undone."""
+    from rich.text import Text
+
     text = Text()
     cursor = 0
     for match in _MARK_RE.finditer(snippet):
@@ -82,6 +57,9 @@ def _snippet_text(snippet: str) -> Text:
 
 def print_result(result: SearchResult, offset: int, console: Console) -> None:
     """A readable table of the hits, then the facet counts."""
+    from rich.table import Table
+    from rich.text import Text
+
     shown = f"{offset + 1}–{offset + len(result.hits)}" if result.hits else "0"
     console.print(f"Tìm thấy {result.total} hồ sơ / {result.total} records (hiển thị / showing {shown})")
     if result.hits:
@@ -134,6 +112,14 @@ def search_command(
     With no query and no filter, lists every record, newest first. Hits name citizens, so every
     search is written to the audit trail (actor ``cli:<system user>``, with ``--purpose``).
     """
+    from rich.console import Console
+
+    from search.index import SearchQuery
+    from search.places import load_places
+    from search.shapes import result_json
+    from web.audit import ReadContext, search_documents
+    from web.auth import ScopePolicy
+
     search_query = SearchQuery(
         text=" ".join(query), citizen_id=citizen, document_type=document_type, issuer=issuer,
         locality=locality, status=status, review_state=review_state, date_from=_day(date_from),
@@ -160,6 +146,8 @@ def report_json(report: ReindexReport) -> dict[str, Any]:
 
 def print_report(report: ReindexReport, console: Console) -> None:
     """A readable reindex report (at most 20 IDs per list)."""
+    from rich.text import Text
+
     if report.check_only:
         console.print(f"Kho: {report.records} hồ sơ; chỉ mục / index: {report.indexed}")
         for title, ids in (("Thiếu trong chỉ mục / missing from the index", report.missing),
@@ -181,6 +169,12 @@ def print_report(report: ReindexReport, console: Console) -> None:
 @click.pass_obj
 def reindex_command(obj: CliContext, check_only: bool, as_json: bool) -> None:
     """Lập lại chỉ mục / Rebuild the search index from the repository and switch to it atomically."""
+    from rich.console import Console
+
+    from kho.backends import open_index, open_object_store
+    from repository.records import Repository
+    from search.reindex import reindex
+
     repository = Repository(open_object_store(obj.settings))
     index = open_index(obj.settings)
 

@@ -9,19 +9,18 @@ import os
 import secrets
 import sys
 from pathlib import Path
-from typing import BinaryIO, cast
+from typing import TYPE_CHECKING, BinaryIO, cast
 
 import click
-from rich.console import Console
-from rich.table import Table
 
 from kho.context import CliContext
 from kho.errors import InputError, IntegrityError
-from repository.fixity import FixityReport, verify_store
-from repository.records import FileRole, Record
-from search.places import load_places
-from web.audit import ReadContext, read_document, record_object_read
-from web.auth import ScopePolicy
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from repository.fixity import FixityReport
+    from repository.records import FileRole, Record
 
 CHOICES: dict[str, FileRole] = {"pdf": "pdf", "original": "original", "text": "text", "json": "json"}
 CHUNK = 1024 * 1024
@@ -96,6 +95,8 @@ def get_command(obj: CliContext, record_id: str, choice: str, index: int, out: P
 
     The read is written to the audit trail (actor ``cli:<system user>``, with ``--purpose``).
     """
+    from web.audit import ReadContext, record_object_read
+
     backends = obj.backends()
     repository = backends.repository
     record = repository.get(record_id)
@@ -125,6 +126,10 @@ def show_command(obj: CliContext, record_id: str, history: bool, purpose: str | 
 
     The read is written to the audit trail (actor ``cli:<system user>``, with ``--purpose``).
     """
+    from search.places import load_places
+    from web.audit import ReadContext, read_document
+    from web.auth import ScopePolicy
+
     backends = obj.backends()
     record = read_document(backends, ScopePolicy(load_places()), ReadContext.command_line(purpose), record_id)
     if history:
@@ -136,6 +141,8 @@ def show_command(obj: CliContext, record_id: str, history: bool, purpose: str | 
 
 def print_report(report: FixityReport, console: Console) -> None:
     """A human-readable fixity report: one table row per problem, then a summary line."""
+    from rich.table import Table
+
     if report.problems:
         table = Table(title="Sự cố toàn vẹn / Fixity problems", show_lines=False)
         for column in ("record", "kind", "object", "detail"):
@@ -159,6 +166,10 @@ def print_report(report: FixityReport, console: Console) -> None:
 @click.pass_obj
 def verify_command(obj: CliContext, sample: int | None, as_json: bool) -> None:
     """Kiểm tra toàn vẹn kho / Re-read objects, check SHA-256 and completeness; store the result."""
+    from rich.console import Console
+
+    from repository.fixity import verify_store
+
     backends = obj.backends()
     report = verify_store(backends.store, sample=sample)
     run = backends.catalog.record_fixity_run(report.summary())

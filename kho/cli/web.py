@@ -14,9 +14,6 @@ import click
 from kho.context import CliContext
 from kho.errors import UsageError
 from repository.catalog_types import KEY_ROLES
-from web.audit import parse_when, query_audit_events
-from web.auth import parse_scopes
-from web.shapes import api_key_json, audit_event_json
 
 
 def _echo_json(data: Any) -> None:
@@ -60,6 +57,8 @@ def keys() -> None:
 @click.pass_obj
 def keys_create(obj: CliContext, role: str, name: str, scopes: tuple[str, ...], as_json: bool) -> None:
     """Create a key and print it ONCE (only its hash is stored)."""
+    from web.auth import parse_scopes
+
     key, secret = obj.backends().catalog.create_api_key(name, role, parse_scopes(scopes))
     if as_json:
         _echo_json({"id": key.id, "key": secret, "role": key.role, "name": key.name, "scopes": key.scopes.to_json()})
@@ -80,6 +79,8 @@ def _scopes_text(scopes: dict[str, list[str]]) -> str:
 @click.pass_obj
 def keys_list(obj: CliContext, as_json: bool) -> None:
     """List keys, newest first (revoked ones too; never the secrets)."""
+    from web.shapes import api_key_json
+
     found = [api_key_json(k) for k in obj.backends().catalog.list_api_keys()]
     if as_json:
         _echo_json(found)
@@ -116,6 +117,9 @@ def audit(
     record_id: str | None, limit: int, as_json: bool,
 ) -> None:
     """Show the audit trail of personal-data reads, newest first."""
+    from web.audit import parse_when, query_audit_events
+    from web.shapes import audit_event_json
+
     events = query_audit_events(
         obj.backends().catalog,
         citizen_id=citizen_id,

@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import json
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
 from kho.context import CliContext
 from kho.errors import UsageError
-from repository.catalog import User
 from repository.catalog_types import USER_ROLES
+
+if TYPE_CHECKING:
+    from repository.catalog import User
 
 
 def user_json(user: User) -> dict[str, object]:

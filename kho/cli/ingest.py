@@ -5,17 +5,21 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from ingest.progress import PlainProgress, ProgressCallback, RichProgress
-from ingest.report import BatchSummary
-from ingest.service import create_batch, find_batch, run_batch
 from kho.context import CliContext
 from kho.errors import UsageError
 
+if TYPE_CHECKING:
+    from ingest.report import BatchSummary
+
 
 def _run_with_progress(obj: CliContext, batch_id: int, jobs: int | None, quiet: bool) -> BatchSummary:
+    from ingest.progress import PlainProgress, ProgressCallback, RichProgress
+    from ingest.service import run_batch
+
     backends = obj.backends()
     stream = sys.stderr
     if quiet:
@@ -45,6 +49,8 @@ def ingest(obj: CliContext, paths: tuple[Path, ...], manifest: Path | None, name
     checked by the quality gate, stored and indexed. Bad files are quarantined and the batch goes
     on. Running the same command again, or `kho ingest --resume BATCH`, continues a batch.
     """
+    from ingest.service import create_batch, find_batch
+
     backends = obj.backends()
     if resume is not None:
         if paths or manifest or name:

@@ -9,14 +9,14 @@ import click
 
 from kho.context import CliContext
 from kho.errors import UsageError
-from ocr.corpus.degrade import LEVELS
-from ocr.corpus.generate import generate_corpus
 
 __all__ = ["corpus", "parse_levels"]
 
 
 def parse_levels(text: str | None) -> tuple[str, ...] | None:
     """``"clean,heavy"`` -> ``("clean", "heavy")``; None or empty means every level."""
+    from ocr.corpus.degrade import LEVELS
+
     if not text:
         return None
     levels = tuple(part.strip() for part in text.split(",") if part.strip())
@@ -26,12 +26,25 @@ def parse_levels(text: str | None) -> tuple[str, ...] | None:
     return levels or None
 
 
+class LevelsOption(click.Option):
+    """``--levels``: its help names the levels, read from :mod:`ocr.corpus.degrade` only when help is shown."""
+
+    def get_help_record(self, ctx: click.Context) -> tuple[str, str] | None:
+        """The option's help line with ``{levels}`` filled in (imports OpenCV: only for ``--help``)."""
+        from ocr.corpus.degrade import LEVELS
+
+        record = super().get_help_record(ctx)
+        if record is None:
+            return None
+        return record[0], record[1].replace("{levels}", ",".join(LEVELS))
+
+
 @click.command("corpus")
 @click.argument("out_dir", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--n", "count", type=int, default=14, show_default=True, help="Number of documents.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed: the same seed gives the same corpus.")
-@click.option("--levels", default=None, metavar="L1,L2,…",
-              help=f"Degradation levels taken in turn (default all: {','.join(LEVELS)}).")
+@click.option("--levels", default=None, metavar="L1,L2,…", cls=LevelsOption,
+              help="Degradation levels taken in turn (default all: {levels}).")
 @click.option("--manifest", is_flag=True, help="Also write manifest.csv in the ingest manifest format.")
 @click.pass_obj
 def corpus(obj: CliContext, out_dir: Path, count: int, seed: int, levels: str | None, manifest: bool) -> None:
@@ -40,6 +53,8 @@ def corpus(obj: CliContext, out_dir: Path, count: int, seed: int, levels: str | 
     Each document is written as DIR/<id>.<png|jpg|tif|pdf> with DIR/<id>.truth.json (exact text and
     fields); DIR/corpus.json lists them all. See docs/corpus.md.
     """
+    from ocr.corpus.generate import generate_corpus
+
     del obj  # the corpus needs no settings or backends
     items = generate_corpus(out_dir, count, seed, parse_levels(levels), manifest=manifest)
     pages = sum(len(item.pages) for item in items)

@@ -1,0 +1,180 @@
+"""The ``kho`` command line: one click group, one error handler.
+
+Each area's commands live in their own module of this package (``kho.cli.ocr``, ``kho.cli.search``,
+...). The group lists them from :data:`COMMANDS` without importing them (:class:`~kho.cli.lazy.LazyGroup`):
+``kho --help`` and ``kho ocr --help`` import no OpenCV, numpy, SQLAlchemy, Elasticsearch, MinIO, Flask
+or pydantic; heavy modules are imported inside the command bodies. Adding a command is a loader
+function and one :class:`~kho.cli.lazy.LazyCommand` line. Commands get a :class:`kho.context.CliContext`
+from ``ctx.obj`` (settings read on first use) and call the same service functions as the web views.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from kho import __version__
+from kho.cli.lazy import LazyCommand, LazyGroup
+from kho.cli.reuse import ENTRIES as REUSE_ENTRIES
+from kho.context import CliContext
+from kho.errors import KhoError
+
+if TYPE_CHECKING:
+    from kho.settings import Settings
+
+EXIT_INTERNAL = 70
+
+
+def _config() -> click.Command:
+    from kho.cli.config import config_command
+    return config_command
+
+
+def _services() -> click.Command:
+    from kho.cli.services import services
+    return services
+
+
+def _serve() -> click.Command:
+    from kho.cli.web import serve
+    return serve
+
+
+def _keys() -> click.Command:
+    from kho.cli.web import keys
+    return keys
+
+
+def _audit() -> click.Command:
+    from kho.cli.web import audit
+    return audit
+
+
+def _users() -> click.Command:
+    from kho.cli.users import users
+    return users
+
+
+def _ocr() -> click.Command:
+    from kho.cli.ocr import ocr
+    return ocr
+
+
+def _corpus() -> click.Command:
+    from kho.cli.corpus import corpus
+    return corpus
+
+
+def _get() -> click.Command:
+    from kho.cli.repository import get_command
+    return get_command
+
+
+def _show() -> click.Command:
+    from kho.cli.repository import show_command
+    return show_command
+
+
+def _verify() -> click.Command:
+    from kho.cli.repository import verify_command
+    return verify_command
+
+
+def _search() -> click.Command:
+    from kho.cli.search import search_command
+    return search_command
+
+
+def _reindex() -> click.Command:
+    from kho.cli.search import reindex_command
+    return reindex_command
+
+
+def _ingest() -> click.Command:
+    from kho.cli.ingest import ingest
+    return ingest
+
+
+# Every command of the group: name, its one-line help for `kho --help` (the first paragraph of the
+# command's docstring; tests/foundation/test_cli_startup.py checks they agree) and its loader.
+COMMANDS: tuple[LazyCommand, ...] = (
+    LazyCommand("config", "Print the effective settings (secrets masked).", _config),
+    LazyCommand("services", "Install, start, stop and check Elasticsearch, MinIO and PostgreSQL on 127.0.0.1.",
+                _services),
+    LazyCommand("serve", "Serve the API and pages on one machine (threaded; use gunicorn in production, "
+                "see docs/api.md).", _serve),
+    LazyCommand("keys", "Create, list and revoke API keys (roles: portal, official, archivist, admin).", _keys),
+    LazyCommand("audit", "Show the audit trail of personal-data reads, newest first.", _audit),
+    LazyCommand("users", "Tài khoản đăng nhập / Web sign-in accounts (roles: official, archivist, admin).",
+                _users),
+    LazyCommand("ocr", "Nhận dạng chữ (OCR) một tệp quét / Recognise the text of a scanned FILE (PDF, TIFF, "
+                "JPEG, PNG).", _ocr),
+    LazyCommand("corpus", "Render synthetic Vietnamese administrative documents with ground truth into "
+                "OUT_DIR.", _corpus),
+    LazyCommand("get", "Tải một tệp của hồ sơ / Download one file of a record, checking its SHA-256 on the "
+                "way.", _get),
+    LazyCommand("show", "Xem siêu dữ liệu hồ sơ / Print a record's record.json (metadata, provenance, "
+                "objects) as JSON.", _show),
+    LazyCommand("verify", "Kiểm tra toàn vẹn kho / Re-read objects, check SHA-256 and completeness; store "
+                "the result.", _verify),
+    LazyCommand("search", 'Tìm hồ sơ / Search records: words (accents optional), "phrases", a citizen ID '
+                "and filters.", _search),
+    LazyCommand("reindex", "Lập lại chỉ mục / Rebuild the search index from the repository and switch to "
+                "it atomically.", _reindex),
+    LazyCommand("ingest", "Số hoá một lô / Digitize a batch: files, folders and ZIPs of PDF, TIFF, JPEG and "
+                "PNG scans.", _ingest),
+    *REUSE_ENTRIES,
+)
+
+
+def _load_settings() -> Settings:
+    """Read the settings (first use only) and set up logging from them."""
+    from kho.logsetup import configure_logging
+    from kho.settings import load_settings
+
+    settings = load_settings()
+    configure_logging(settings.log_level)
+    return settings
+
+
+@click.group(
+    cls=LazyGroup,
+    lazy_commands=COMMANDS,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
+@click.version_option(__version__, prog_name="kho")
+@click.pass_context
+def cli(ctx: click.Context) -> None:
+    """kho: turn scanned administrative results into trusted, searchable digital records."""
+    ctx.obj = CliContext(load_settings=_load_settings)
+    ctx.call_on_close(ctx.obj.close)
+
+
+def main(argv: list[str] | None = None) -> Any:
+    """Entry point of the ``kho`` console script: the one place errors become exit codes."""
+    try:
+        return cli.main(args=argv, prog_name="kho", standalone_mode=False)
+    except click.exceptions.Exit as e:
+        sys.exit(e.exit_code)
+    except click.exceptions.Abort:
+        click.echo("kho: aborted", err=True)
+        sys.exit(130)
+    except click.ClickException as e:
+        e.show()
+        sys.exit(e.exit_code)
+    except KhoError as e:
+        click.echo(f"kho: error: {e.one_line()}", err=True)
+        sys.exit(e.exit_code)
+    except KeyboardInterrupt:
+        click.echo("kho: interrupted", err=True)
+        sys.exit(130)
+    except Exception as e:  # the outermost handler: a user never sees a traceback
+        logging.getLogger("kho").debug("internal error", exc_info=True)
+        click.echo(
+            f"kho: error: internal error ({type(e).__name__}: {e}); rerun with KHO_LOG_LEVEL=DEBUG for details",
+            err=True,
+        )
+        sys.exit(EXIT_INTERNAL)

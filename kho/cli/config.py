@@ -1,0 +1,22 @@
+"""``kho config``: the effective settings."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from kho.context import CliContext
+
+
+@click.command("config")
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@click.pass_obj
+def config_command(obj: CliContext, as_json: bool) -> None:
+    """Print the effective settings (secrets masked)."""
+    described = obj.settings.describe()
+    if as_json:
+        click.echo(json.dumps(described, ensure_ascii=False, indent=2, default=str))
+        return
+    for key, value in described.items():
+        click.echo(f"{key} = {value}")
