@@ -37,7 +37,8 @@ def read_qr_codes(image: np.ndarray, page: int) -> tuple[QrCode, ...]:
     if image.ndim not in (2, 3) or image.size == 0:
         raise ValueError(f"not a page image: shape {image.shape}")
     height, width = image.shape[:2]
-    found = zxingcpp.read_barcodes(np.ascontiguousarray(image), formats=zxingcpp.BarcodeFormat.QRCode)
+    qr_only = zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode)
+    found = zxingcpp.read_barcodes(np.ascontiguousarray(image), formats=qr_only)
     codes = []
     for barcode in found:
         if not barcode.valid or not barcode.text:
