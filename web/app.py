@@ -37,7 +37,7 @@ from kho.errors import KhoError
 from kho.settings import Settings
 from search.places import load_places
 from web.api.base import identify_caller
-from web.batches import BackgroundBatchRunner
+from web.batches import BackgroundBatchRunner, BatchStarter
 from web.context import EXTENSION, HtmlErrorRenderer, WebState, state
 from web.errors import as_kho_error
 from web.logs import install_redaction, redact_citizen_ids
@@ -56,8 +56,11 @@ HSTS = "max-age=31536000; includeSubDomains"
 log = logging.getLogger("web")
 
 
-def create_app(settings: Settings, backends: Backends | None = None) -> Flask:
-    """Build the app; open the backends from ``settings`` unless ``backends`` is given (not closed then)."""
+def create_app(settings: Settings, backends: Backends | None = None, batch_runner: BatchStarter | None = None) -> Flask:
+    """Build the app; open the backends from ``settings`` unless ``backends`` is given (not closed then).
+
+    Uploaded batches run on ``batch_runner`` (default: a :class:`BackgroundBatchRunner` on the backends).
+    """
     install_redaction()
     app = Flask(__name__, root_path=str(Path(__file__).resolve().parent))
     app.config.update(
@@ -90,7 +93,7 @@ def create_app(settings: Settings, backends: Backends | None = None) -> Flask:
         headers_enabled=True,
         key_prefix="kho",
     )
-    web_state.batch_runner = BackgroundBatchRunner(opened)
+    web_state.batch_runner = batch_runner if batch_runner is not None else BackgroundBatchRunner(opened)
     for spec in BLUEPRINTS:
         module_name, _, attribute = spec.partition(":")
         app.register_blueprint(getattr(importlib.import_module(module_name), attribute))
