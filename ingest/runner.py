@@ -1,7 +1,8 @@
 """Keep the worker pool busy across documents: a bounded window of page tasks in flight.
 
 :func:`run_pipeline` pulls prepared documents from an iterator, submits their page tasks to an
-executor (a process pool sized to the cores, or :class:`InlineExecutor` in tests) keeping at most
+executor (a process pool sized to the cores, :class:`InlineExecutor` in tests, or a Dask cluster
+through :class:`ingest.cluster.ClusterPool` when ``KHO_WORKERS`` is set) keeping at most
 ``window`` tasks in flight, and hands each document back to the parent (``on_done``) as soon as its
 last page is recognised. The parent stores and indexes it while the workers go on with the pages
 of the next documents. Workers only compute (e.g. :func:`ingest.worker.recognise_page`); they never write.
@@ -10,15 +11,20 @@ of the next documents. Workers only compute (e.g. :func:`ingest.worker.recognise
 from __future__ import annotations
 
 import multiprocessing
+import os
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
+from ingest.worker import die_with_parent
 from ocr.pipeline import PageTask
+
+if TYPE_CHECKING:
+    from kho.settings import Settings
 
 D = TypeVar("D")
 R = TypeVar("R")
@@ -39,23 +45,78 @@ class InlineExecutor(Executor):
         return future
 
 
+class PageWorkers(Protocol):
+    """What runs page tasks for :func:`run_pipeline`: :class:`PagePool` or :class:`ingest.cluster.ClusterPool`."""
+
+    @property
+    def slots(self) -> int:
+        """How many pages run at once."""
+        ...
+
+    def submit(self, worker: Callable[[PageTask], R], task: PageTask) -> Future[R]:
+        """Start ``worker(task)``."""
+        ...
+
+    def error(self, future: Future[Any]) -> BaseException | None:
+        """The error of a finished task (None if it succeeded); raises when the run must stop."""
+        ...
+
+    def is_broken(self, error: BaseException | None) -> bool:
+        """Whether ``error`` shows that the pool must be restarted."""
+        ...
+
+    def check(self) -> None:
+        """Called about once a second: raises when the run cannot go on."""
+        ...
+
+    def restart(self) -> None:
+        """Replace a broken pool."""
+        ...
+
+    def close(self) -> None:
+        """Stop, cancelling what is queued."""
+        ...
+
+
 class PagePool:
     """The executor of page tasks: a process pool of ``jobs`` workers, or inline for ``jobs == 1``.
 
     The pool uses the ``forkserver`` start method, so it is safe to start from a web app's
-    background thread. :meth:`restart` replaces a pool broken by a dying worker.
+    background thread. :meth:`restart` replaces a pool broken by a dying worker. Workers die
+    with this process, even when it is killed with SIGKILL (:func:`ingest.worker.die_with_parent`).
     """
 
     def __init__(self, jobs: int):
         self.jobs = max(1, jobs)
         self.executor: Executor = self._new()
 
+    @property
+    def slots(self) -> int:
+        """Worker processes."""
+        return self.jobs
+
     def _new(self) -> Executor:
         if self.jobs == 1:
             return InlineExecutor()
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(WORKER_PRELOAD)
-        return ProcessPoolExecutor(max_workers=self.jobs, mp_context=context)
+        return ProcessPoolExecutor(max_workers=self.jobs, mp_context=context,
+                                   initializer=die_with_parent, initargs=(os.getpid(),))
+
+    def submit(self, worker: Callable[[PageTask], R], task: PageTask) -> Future[R]:
+        """Start ``worker(task)`` in a worker process."""
+        return self.executor.submit(worker, task)
+
+    def error(self, future: Future[Any]) -> BaseException | None:
+        """The error of a finished task, or None."""
+        return future.exception()
+
+    def is_broken(self, error: BaseException | None) -> bool:
+        """A worker process died: the pool must be restarted."""
+        return isinstance(error, BrokenProcessPool)
+
+    def check(self) -> None:
+        """A local pool has nothing to check."""
 
     def restart(self) -> None:
         """Drop the current (broken) pool and start a fresh one."""
@@ -67,10 +128,19 @@ class PagePool:
         self.executor.shutdown(wait=True, cancel_futures=True)
 
 
+def open_pool(jobs: int, settings: Settings | None = None) -> PageWorkers:
+    """The Dask cluster of ``KHO_WORKERS`` when set, else a local pool of ``jobs`` processes."""
+    if settings is not None and settings.workers:
+        from ingest.cluster import ClusterPool  # imports distributed only when a cluster is used
+
+        return ClusterPool(settings)
+    return PagePool(jobs)
+
+
 @contextmanager
-def page_pool(jobs: int) -> Iterator[PagePool]:
-    """A :class:`PagePool` closed on exit."""
-    pool = PagePool(jobs)
+def page_pool(jobs: int, settings: Settings | None = None) -> Iterator[PageWorkers]:
+    """The pool of :func:`open_pool`, closed on exit."""
+    pool = open_pool(jobs, settings)
     try:
         yield pool
     finally:
@@ -111,7 +181,7 @@ class WorkerDiedError(RuntimeError):
 
 def run_pipeline(
     documents: Iterator[tuple[D, Sequence[PageTask]]],
-    pool: PagePool,
+    pool: PageWorkers,
     window: int,
     callbacks: Callbacks[D, R],
     worker: Callable[[PageTask], R],
@@ -119,9 +189,9 @@ def run_pipeline(
     """Recognise every page of every document with at most ``window`` tasks in flight.
 
     A page that raises fails its whole document (``on_error`` once; its other pages are ignored);
-    the other documents go on. If a worker process dies, every document with pages in flight fails
-    and the pool is restarted. ``on_page`` sees (and may slim down) each page as it arrives;
-    ``on_done`` receives the pages in task order.
+    the other documents go on. If a local worker process dies, every document with pages in flight
+    fails and the pool is restarted (a Dask cluster reruns such pages itself). ``on_page`` sees (and
+    may slim down) each page as it arrives; ``on_done`` receives the pages in task order.
     """
     queue: deque[tuple[Work[D, R], int]] = deque()
     inflight: dict[Future[R], tuple[Work[D, R], int]] = {}
@@ -132,7 +202,7 @@ def run_pipeline(
             if queue:
                 work, index = queue.popleft()
                 if not work.failed:
-                    inflight[pool.executor.submit(worker, work.tasks[index])] = (work, index)
+                    inflight[pool.submit(worker, work.tasks[index])] = (work, index)
                 continue
             nxt = next(source, None)
             if nxt is None:
@@ -148,10 +218,11 @@ def run_pipeline(
         broken = False
         for future in done:
             work, index = inflight.pop(future)
-            broken = _collect(future, work, index, callbacks) or broken
+            broken = _collect(pool, future, work, index, callbacks) or broken
         if broken:
             _fail_all(inflight, callbacks)
             pool.restart()
+        pool.check()
         callbacks.on_tick()
 
 
@@ -163,10 +234,12 @@ def _fail_all(inflight: dict[Future[R], tuple[Work[D, R], int]], callbacks: Call
     inflight.clear()
 
 
-def _collect(future: Future[R], work: Work[D, R], index: int, callbacks: Callbacks[D, R]) -> bool:
+def _collect(
+    pool: PageWorkers, future: Future[R], work: Work[D, R], index: int, callbacks: Callbacks[D, R]
+) -> bool:
     """Record one finished task; True when it shows that the pool is broken."""
-    error = future.exception()
-    broken = isinstance(error, BrokenProcessPool)
+    error = pool.error(future)
+    broken = pool.is_broken(error)
     if work.failed:
         return broken
     if error is not None:

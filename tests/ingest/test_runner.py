@@ -1,12 +1,21 @@
-"""The pipeline scheduler: order, bounded window, failures, a dying worker (fake workers, no OCR)."""
+"""The pipeline scheduler: order, bounded window, failures, a dying worker; D5: no worker outlives `kho ingest`."""
 
 from __future__ import annotations
 
+import contextlib
+import os
+import signal
+import subprocess
+import time
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Executor, Future
+from pathlib import Path
 from typing import Any
 
+import psutil
+import pytest
 from fake_workers import dying_page, echo_page, source_path
+from ingest_helpers import KHO, cli_env
 
 from ingest.runner import WORKER_DIED, Callbacks, InlineExecutor, PagePool, page_pool, run_pipeline
 from ocr.pipeline import OcrOptions, PageOcr, PageTask
@@ -92,3 +101,53 @@ def test_process_pool_runs_documents_and_survives_a_dying_worker() -> None:
     assert rec.errors["die.png"] == WORKER_DIED
     assert "unreadable" in rec.errors["bad.png"]
     assert "c.png" in rec.done and rec.done["c.png"] == ["c.png:0", "c.png:1"]
+
+
+def _descendants(pid: int) -> list[psutil.Process]:
+    try:
+        return psutil.Process(pid).children(recursive=True)
+    except psutil.NoSuchProcess:
+        return []
+
+
+def _running(process: psutil.Process) -> bool:
+    """Alive and not a zombie (an exited orphan waiting for an init that may not reap it)."""
+    try:
+        return process.status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
+
+
+def _describe(processes: list[psutil.Process]) -> list[str]:
+    out = []
+    for p in processes:
+        with contextlib.suppress(psutil.Error):
+            out.append(f"{p.pid} {p.status()} parent {p.ppid()}: {' '.join(p.cmdline())[:120]}")
+    return out
+
+
+@pytest.mark.slow
+def test_d5_sigkill_of_kho_ingest_leaves_no_pool_process_behind(clean_corpus: Path, tmp_path: Path) -> None:
+    """D5: ``kill -9`` of ``kho ingest`` (only its pid, not its group) ends the forkserver and the workers."""
+    victim = subprocess.Popen(
+        [str(KHO), "ingest", str(clean_corpus), "--quiet"], env=cli_env(tmp_path / "data", KHO_JOBS="2"),
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )
+    seen: dict[int, psutil.Process] = {}
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and victim.poll() is None:
+            pythons = [p for p in _descendants(victim.pid) if "python" in p.name().lower()]
+            seen.update({p.pid: p for p in pythons})
+            if len(pythons) >= 3:  # the forkserver and two workers
+                break
+            time.sleep(0.1)
+        assert victim.poll() is None and len(seen) >= 3, "the pool never started"
+        os.kill(victim.pid, signal.SIGKILL)  # the CLI alone: its pool must not outlive it
+        victim.wait(timeout=30)
+        _, alive = psutil.wait_procs(list(seen.values()), timeout=15)
+        alive = [p for p in alive if _running(p)]
+        assert alive == [], f"still running after the coordinator died: {_describe(alive)}"
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(victim.pid, signal.SIGKILL)
