@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, f
 from kho.errors import ConfigError
 
 ENV_PREFIX = "KHO_"
-SECRET_FIELDS = frozenset({"s3_secret_key", "secret_key"})
+SECRET_FIELDS = frozenset({"s3_secret_key", "secret_key", "signing_passphrase"})
 
 
 class Settings(BaseModel):
@@ -46,10 +46,26 @@ class Settings(BaseModel):
     language: Literal["vi", "en"] = "vi"
     rate_limit: str = "600/minute"
     rate_limit_storage: str = "memory://"
+    workers: str = Field(
+        default="", description="Dask scheduler of page work (tcp:// or tls://HOST:PORT); empty: local processes.",
+    )
+    workers_tls_ca: str = Field(default="", description="CA certificate (PEM) of the Dask cluster's TLS.")
+    workers_tls_cert: str = Field(default="", description="This client's TLS certificate (PEM) for the Dask cluster.")
+    workers_tls_key: str = Field(default="", description="This client's TLS private key (PEM) for the Dask cluster.")
+    workers_timeout: int = Field(default=10, ge=1, description="Seconds to wait for the Dask scheduler to answer.")
     trusted_proxies: int = Field(
         default=0, ge=0, le=5,
         description="Reverse proxies in front of the web app whose X-Forwarded-For/-Proto are trusted.",
     )
+    public_url: str = Field(
+        default="http://127.0.0.1:8000", description="Public address of kho; QR codes point to PUBLIC_URL/verify/<code>.",
+    )
+    office_name: str = Field(default="", description="The certifying office named on certified copies.")
+    signing_passphrase: SecretStr = Field(
+        default=SecretStr(""), description="Encrypts office signing keys at rest (kho signing-keys).",
+    )
+    tsa_url: str = Field(default="", description="RFC 3161 time-stamp authority; empty: the office's local TSA key.")
+    verify_rate_limit: str = Field(default="60/minute", description="Rate limit of the public /verify pages.")
 
     @field_validator("store_url")
     @classmethod
@@ -63,6 +79,24 @@ class Settings(BaseModel):
     def _check_index_url(cls, value: str) -> str:
         if value and urlparse(value).scheme not in ("sqlite", "http", "https"):
             raise ValueError("must start with sqlite:///, http:// or https://")
+        nodes = [part.strip() for part in value.split(",")]
+        if len(nodes) > 1 and not all(urlparse(n).scheme in ("http", "https") and urlparse(n).hostname for n in nodes):
+            raise ValueError("several Elasticsearch nodes are given as http(s)://host:port separated by commas")
+        return value
+
+    @property
+    def index_nodes(self) -> list[str]:
+        """The Elasticsearch node URLs of ``index_url`` (one, or several separated by commas)."""
+        return [part.strip() for part in self.effective_index_url.split(",") if part.strip()]
+
+    @field_validator("workers")
+    @classmethod
+    def _check_workers(cls, value: str) -> str:
+        if not value:
+            return value
+        parsed = urlparse(value)
+        if parsed.scheme not in ("tcp", "tls") or not parsed.hostname or not parsed.port:
+            raise ValueError("must be empty (local processes) or a Dask scheduler address tcp://HOST:PORT or tls://HOST:PORT")
         return value
 
     @field_validator("ocr_lang")

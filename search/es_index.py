@@ -92,7 +92,7 @@ class ElasticsearchIndex:
     def from_settings(cls, settings: Settings) -> ElasticsearchIndex:
         """Connect to ``settings.effective_index_url``; the alias is ``settings.index_name``."""
         url = settings.effective_index_url
-        client = Elasticsearch(url, request_timeout=60, retry_on_timeout=True, max_retries=2)
+        client = Elasticsearch(settings.index_nodes, request_timeout=60, retry_on_timeout=True, max_retries=2)
         return cls(client, settings.index_name, url=url)
 
     @contextmanager
