@@ -9,17 +9,18 @@ The format is documented in ``docs/ingest.md``; citizen IDs never appear in mess
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import re
 import unicodedata
-from collections.abc import Sequence
+import zipfile
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from pathlib import Path
+from typing import IO, Any
 
-from ingest.sources import safe_member_name
-from kho.errors import InputError
+from ingest.sources import open_regular, safe_member_name
+from kho.errors import InputError, TooLargeError
 from ocr.fields.ids import is_valid_citizen_id, normalize_digits, repair_citizen_id
 
 #: The columns a manifest may have, in the documented order. ``file`` is required.
@@ -49,6 +50,16 @@ TEXT_COLUMNS: tuple[str, ...] = (
 )
 MAX_TEXT = 1000
 MAX_PAGES_VALUE = 100_000
+#: Per-file bound: a manifest (CSV, or XLSX unpacked) larger than this is refused while reading.
+MAX_MANIFEST_BYTES = 32 * 1024 * 1024
+#: Per-row (and so per-cell) bound: a longer CSV line or XLSX cell is refused as soon as it is met.
+MAX_ROW_CHARS = 16 * 1024
+#: How many unreadable rows one error message lists.
+MAX_FAULTS_SHOWN = 5
+#: Control characters never allowed in a value: C0 (except tab and line feed, allowed in notes), DEL, C1.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_CONTROL_IN_NOTES = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_XLSX_MAGIC = b"PK\x03\x04"
 _ID_SPLIT = re.compile(r"[;,|\n]+")
 _DMY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
 _YMD = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00)?)?$")
@@ -187,35 +198,206 @@ def parse_pages(text: str) -> int | None:
     return value if 0 < value <= MAX_PAGES_VALUE else None
 
 
-def decode_csv(data: bytes, name: str) -> list[list[str]]:
-    """CSV rows from UTF-8 bytes (BOM allowed); the delimiter (``,``, ``;`` or tab) is guessed."""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        raise InputError(
-            f"manifest is not UTF-8 text (byte {e.start}); save it as 'CSV UTF-8' or as XLSX", subject=name
-        ) from e
-    first = text.split("\n", 1)[0]
-    delimiter = max((",", ";", "\t"), key=first.count)
-    try:
-        return [row for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
-    except csv.Error as e:
-        raise InputError(f"malformed CSV: {e}", subject=name) from e
+def _mib(size: int) -> str:
+    return f"{size / (1024 * 1024):g}"
 
 
-def decode_xlsx(data: bytes, name: str) -> list[list[Any]]:
-    """Rows of the first worksheet of an XLSX workbook, as cell values."""
+@dataclass(frozen=True)
+class RowFault:
+    """A row that cannot be read as cells (its number, the 1-based column where it breaks, why)."""
+
+    line: int
+    column: int
+    reason: str
+
+    def text(self, header: Sequence[str] = ()) -> str:
+        """``row 7, column 3 (holder_name): reason``."""
+        name = header[self.column - 1] if 0 < self.column <= len(header) and header[self.column - 1] else ""
+        where = f"column {self.column}" + (f" ({name})" if name else "")
+        return f"row {self.line}, {where}: {self.reason}"
+
+
+#: A record of the manifest: its row number, and its cells or why they cannot be read.
+SourceRow = tuple[int, "Sequence[Any] | RowFault"]
+
+_QUOTED = re.compile(r'"([^"]*(?:""[^"]*)*)"')
+
+
+def split_csv_line(text: str, delimiter: str) -> list[str] | tuple[int, str]:
+    """The cells of one CSV line under a strict dialect, or ``(column, reason)`` if it does not parse.
+
+    A cell is either plain (no quote in it) or quoted from its first to its last character, with
+    ``""`` for a quote inside. A quote that does not close on the same line is refused: cells never
+    span lines, so an unbalanced quote cannot swallow the rows after it.
+    """
+    plain = re.compile(f'[^"{re.escape(delimiter)}]*')
+    cells: list[str] = []
+    pos = 0
+    while True:
+        column = len(cells) + 1
+        if text.startswith('"', pos):
+            match = _QUOTED.match(text, pos)
+            if match is None:
+                return column, "unbalanced quote (a quoted cell does not close on its row; cells cannot span lines)"
+            cells.append(match.group(1).replace('""', '"'))
+        else:
+            match = plain.match(text, pos)
+            assert match is not None  # a possibly empty run always matches
+            cells.append(match.group(0))
+            if text.startswith('"', match.end()):
+                return column, 'quote inside an unquoted cell (quote the whole cell and double inner quotes: "a ""b""")'
+        pos = match.end()
+        if pos == len(text):
+            return cells
+        if text[pos] != delimiter:
+            return column, "text after the closing quote of a cell"
+        pos += 1
+
+
+class _BoundedReader(io.RawIOBase):
+    """A binary stream that refuses to yield more than ``limit`` bytes (the per-file bound)."""
+
+    def __init__(self, stream: IO[bytes], limit: int, name: str):
+        self._stream = stream
+        self._left = limit
+        self._limit = limit
+        self._name = name
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        data = self._stream.read(min(len(buffer), self._left + 1))
+        if len(data) > self._left:
+            raise TooLargeError(
+                f"manifest is larger than {_mib(self._limit)} MiB; split the batch", subject=self._name
+            )
+        self._left -= len(data)
+        memoryview(buffer)[: len(data)] = data
+        return len(data)
+
+
+def csv_rows(stream: IO[bytes], name: str) -> Iterator[SourceRow]:
+    """``(row number, cells or RowFault)`` for each line of a UTF-8 CSV (BOM allowed), streamed.
+
+    The delimiter (``,``, ``;`` or tab) is guessed from the first line. A line longer than
+    :data:`MAX_ROW_CHARS` or a file larger than :data:`MAX_MANIFEST_BYTES` raises at once, after
+    reading at most that much.
+    """
+    raw = io.BufferedReader(_BoundedReader(stream, MAX_MANIFEST_BYTES, name), 64 * 1024)
+    text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="\n")
+    delimiter = ","
+    line = 0
+    while True:
+        line += 1
+        try:
+            chunk = text.readline(MAX_ROW_CHARS + 2)
+        except UnicodeDecodeError as e:
+            raise InputError(
+                f"manifest row {line} is not UTF-8 text; save it as 'CSV UTF-8' or as XLSX", subject=name
+            ) from e
+        if not chunk:
+            return
+        if not chunk.endswith("\n") and len(chunk) > MAX_ROW_CHARS:
+            raise TooLargeError(
+                f"manifest row {line} is longer than {MAX_ROW_CHARS} characters; a cell holds at most {MAX_TEXT}",
+                subject=name,
+            )
+        body = chunk.removesuffix("\n").removesuffix("\r")
+        if line == 1:
+            delimiter = max((",", ";", "\t"), key=body.count)
+        cells = split_csv_line(body, delimiter)
+        yield (line, RowFault(line, *cells)) if isinstance(cells, tuple) else (line, cells)
+
+
+def xlsx_rows(stream: IO[bytes], name: str) -> Iterator[SourceRow]:
+    """``(row number, cell values)`` of the first worksheet of an XLSX workbook (read-only, streamed).
+
+    The workbook is refused if it would unpack to more than :data:`MAX_MANIFEST_BYTES` (checked
+    from its directory before reading a sheet); a cell longer than :data:`MAX_ROW_CHARS` is a fault.
+    """
     from openpyxl import load_workbook
 
+    data = stream.read(MAX_MANIFEST_BYTES + 1)
+    if len(data) > MAX_MANIFEST_BYTES:
+        raise TooLargeError(f"manifest is larger than {_mib(MAX_MANIFEST_BYTES)} MiB", subject=name)
     try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as e:  # openpyxl raises many kinds (zip, XML, key errors) on a bad workbook
+    except Exception as e:  # zipfile and openpyxl raise many kinds (zip, XML, key errors) on a bad workbook
         raise InputError(f"cannot read the XLSX workbook: {type(e).__name__}", subject=name) from e
+    if unpacked > MAX_MANIFEST_BYTES:
+        book.close()
+        raise TooLargeError(
+            f"XLSX workbook unpacks to more than {_mib(MAX_MANIFEST_BYTES)} MiB", subject=name
+        )
     try:
-        sheet = book.worksheets[0]
-        return [list(row) for row in sheet.iter_rows(values_only=True)]
+        for line, values in enumerate(book.worksheets[0].iter_rows(values_only=True), start=1):
+            long = next((i for i, v in enumerate(values, 1) if isinstance(v, str) and len(v) > MAX_ROW_CHARS), 0)
+            if long:
+                yield line, RowFault(line, long, f"cell is longer than {MAX_ROW_CHARS} characters")
+            else:
+                yield line, list(values)
     finally:
         book.close()
+
+
+def read_manifest(path: Path, name: str | None = None) -> Manifest:
+    """Parse the manifest file at ``path`` (streamed, bounded; never opens a FIFO or device)."""
+    with open_regular(path) as fh:
+        return read_manifest_stream(fh, name or path.name)
+
+
+def manifest_bytes(path: Path) -> bytes:
+    """The bytes of a manifest file, read only if it is a regular file of at most :data:`MAX_MANIFEST_BYTES`."""
+    with open_regular(path) as fh:
+        data = fh.read(MAX_MANIFEST_BYTES + 1)
+    if len(data) > MAX_MANIFEST_BYTES:
+        raise TooLargeError(f"manifest is larger than {_mib(MAX_MANIFEST_BYTES)} MiB", subject=path.name)
+    return data
+
+
+def parse_manifest(data: bytes, name: str) -> Manifest:
+    """Parse a CSV or XLSX manifest held in memory (see :func:`read_manifest_stream`)."""
+    return read_manifest_stream(io.BytesIO(data), name)
+
+
+def read_manifest_stream(stream: IO[bytes], name: str) -> Manifest:
+    """Parse a CSV or XLSX manifest (chosen by content) from a seekable stream into validated rows.
+
+    Raises :class:`InputError` when the manifest as a whole is unusable: not UTF-8, not a
+    workbook, no ``file`` column, a repeated column, too large, or a row that cannot be read as
+    cells (an unbalanced quote, more cells than columns): such rows are named with their number
+    and nothing of the manifest is used, because the cells of a broken row cannot be trusted to
+    be what their columns say. Faults of a value (a bad ID or date, a control character) are kept
+    in its row, whose file is quarantined while the rest of the batch goes on.
+    """
+    head = stream.read(4)
+    stream.seek(0)
+    source = xlsx_rows(stream, name) if head == _XLSX_MAGIC else csv_rows(stream, name)
+    header: list[str] | None = None
+    parsed: list[ManifestRow] = []
+    faults: list[RowFault] = []
+    for line, cells in source:
+        if isinstance(cells, RowFault):
+            faults.append(cells)
+        elif not any(cell_text(c) for c in cells):
+            continue
+        elif header is None:
+            header = _header(cells, name)
+        elif (extra := _extra_cells(line, header, cells)) is not None:
+            faults.append(extra)
+        else:
+            parsed.append(validate_row(line, header, cells))
+        if len(faults) >= MAX_FAULTS_SHOWN:
+            break
+    if faults:
+        raise InputError(_faults_message(faults, header or []), subject=name)
+    if header is None:
+        raise InputError("manifest is empty", subject=name)
+    unknown = tuple(h for h in header if h and h not in COLUMNS)
+    return Manifest(name=name, rows=_mark_duplicates(parsed), unknown_columns=unknown)
 
 
 def _header(cells: Sequence[Any], name: str) -> list[str]:
@@ -233,20 +415,21 @@ def _header(cells: Sequence[Any], name: str) -> list[str]:
     return header
 
 
-def parse_manifest(data: bytes, name: str) -> Manifest:
-    """Parse a CSV or XLSX manifest (chosen by content) into validated rows.
+def _extra_cells(line: int, header: Sequence[str], cells: Sequence[Any]) -> RowFault | None:
+    """A fault if the row has a non-empty cell beyond the header's columns (its cells may be shifted)."""
+    extra = next((i for i, c in enumerate(cells[len(header):], len(header) + 1) if cell_text(c)), 0)
+    if not extra:
+        return None
+    return RowFault(line, extra, f"more cells than the header has columns ({len(header)}); a delimiter too many?")
 
-    Raises :class:`InputError` only when the manifest as a whole is unusable (not UTF-8, not a
-    workbook, no ``file`` column, a repeated column); row-level faults are kept in each row.
-    """
-    rows = decode_xlsx(data, name) if data[:4] == b"PK\x03\x04" else decode_csv(data, name)
-    rows = [r for r in rows if any(cell_text(c) for c in r)]
-    if not rows:
-        raise InputError("manifest is empty", subject=name)
-    header = _header(rows[0], name)
-    unknown = tuple(h for h in header if h and h not in COLUMNS)
-    parsed = [validate_row(line, header, cells) for line, cells in enumerate(rows[1:], start=2)]
-    return Manifest(name=name, rows=_mark_duplicates(parsed), unknown_columns=unknown)
+
+def _faults_message(faults: Sequence[RowFault], header: Sequence[str]) -> str:
+    shown = "; ".join(f.text(header) for f in faults[:MAX_FAULTS_SHOWN])
+    more = " (and maybe more)" if len(faults) >= MAX_FAULTS_SHOWN else ""
+    return (
+        f"bảng kê có dòng không đọc được / manifest rows that cannot be read: {shown}{more}; "
+        "nothing was ingested: fix these rows and submit the batch again"
+    )
 
 
 def _mark_duplicates(rows: list[ManifestRow]) -> tuple[ManifestRow, ...]:
@@ -262,13 +445,26 @@ def _mark_duplicates(rows: list[ManifestRow]) -> tuple[ManifestRow, ...]:
     return tuple(out)
 
 
+def control_problems(line: int, header: Sequence[str], cells: Sequence[Any]) -> list[str]:
+    """One problem per cell holding a control character (NUL, BEL, … ; tab and line feed only in notes)."""
+    problems = []
+    for column, (name, cell) in enumerate(zip(header, cells, strict=False), start=1):
+        if not isinstance(cell, str):
+            continue
+        found = (_CONTROL_IN_NOTES if name == "notes" else _CONTROL).search(cell)
+        if found:
+            shown = f"column {column}" + (f" ({name})" if name else "")
+            problems.append(
+                f"row {line}, {shown}: control character U+{ord(found.group()):04X} is not allowed in a value"
+            )
+    return problems
+
+
 def validate_row(line: int, header: Sequence[str], cells: Sequence[Any]) -> ManifestRow:
     """One data row (``line`` is its 1-based row number in the file) checked against the columns."""
     values = [cell_text(c) for c in cells]
-    problems: list[str] = []
+    problems: list[str] = control_problems(line, header, cells)
     warnings: list[str] = []
-    if any(values[len(header):]):
-        problems.append(f"row {line} has more cells than the header has columns")
     raw = {h: v for h, v in zip(header, values, strict=False) if h}
     for column, value in raw.items():
         if value and column not in COLUMNS:

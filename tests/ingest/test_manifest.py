@@ -104,3 +104,107 @@ def test_example_manifest_parses_cleanly() -> None:
     manifest = parse_manifest(EXAMPLE.read_bytes(), EXAMPLE.name)
     assert manifest.rows and all(not r.problems for r in manifest.rows)
     assert manifest.unknown_columns == ()
+
+
+HEADER = "file,citizen_id,holder_name,notes\n"
+
+
+def test_d2_unbalanced_quote_refused_with_row_number() -> None:
+    """D2: an unbalanced quote no longer swallows the next row (and its citizen's ID) into a name."""
+    text = HEADER + 'a.pdf,049085001234,"Nguyễn Văn An,\nb.pdf,049301004567,Trần Thị Bình,\n'
+    with pytest.raises(InputError) as caught:
+        parse_manifest(text.encode(), "m.csv")
+    message = caught.value.one_line()
+    assert "row 2, column 3 (holder_name): unbalanced quote" in message and "nothing was ingested" in message
+    assert "049301004567" not in message and "049085001234" not in message
+
+
+def test_d2_quote_closing_on_a_later_row_is_refused_too() -> None:
+    text = HEADER + 'a.pdf,049085001234,"Nguyễn Văn An\nb.pdf,049301004567,Trần Thị Bình",\n'
+    with pytest.raises(InputError, match=r"row 2, column 3 \(holder_name\): unbalanced quote.*row 3, column 3"):
+        parse_manifest(text.encode(), "m.csv")
+
+
+def test_d2_wrong_column_count_refused_with_row_number() -> None:
+    text = HEADER + "a.pdf,049085001234,Nguyễn Văn An,\nb.pdf,049301004567,Trần,Thị Bình,ghi chú\n"
+    with pytest.raises(InputError, match=r"row 3, column 5: more cells than the header has columns \(4\)"):
+        parse_manifest(text.encode(), "m.csv")
+
+
+def test_d2_quoted_cells_with_delimiters_and_doubled_quotes_still_parse() -> None:
+    text = HEADER + 'a.pdf,049085001234,"Nguyễn Văn ""Út"" An","xã Trà Sơn, huyện Bắc Trà My"\r\nb.pdf,,,\r\n'
+    rows = parse_manifest(text.encode(), "m.csv").rows
+    assert rows[0].holder_name == 'Nguyễn Văn "Út" An' and rows[0].notes == "xã Trà Sơn, huyện Bắc Trà My"
+    assert [r.line for r in rows] == [2, 3] and all(r.problems == () for r in rows)
+
+
+def test_d12_control_characters_refused_with_row_and_column() -> None:
+    """D12: NUL, BEL and other control characters are refused (the row's file is quarantined), not stored."""
+    text = HEADER + "a.pdf,,Nguyễn\x00Văn An,\nb.pdf,,Trần Thị Bình,chuông\x07\nc.pdf,,Lê Văn Cường,\x1b[31m\n"
+    text += "d.pdf,,Phạm Thị Dung,ghi chú\tcó tab\n"
+    rows = {r.file: r for r in parse_manifest(text.encode(), "m.csv").rows}
+    refused = "control character U+{} is not allowed in a value"
+    assert rows["a.pdf"].problems == ("row 2, column 3 (holder_name): " + refused.format("0000"),)
+    assert rows["b.pdf"].problems == ("row 3, column 4 (notes): " + refused.format("0007"),)
+    assert "row 4, column 4 (notes): control character U+001B" in rows["c.pdf"].problems[0]
+    assert rows["d.pdf"].problems == () and rows["d.pdf"].notes == "ghi chú\tcó tab"
+
+
+def test_d12_control_characters_in_xlsx_cells_are_refused() -> None:
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["file", "holder_name", "notes"])
+    sheet.append(["a.pdf", "Nguyễn Văn An", "dòng một\ndòng hai"])
+    sheet.append(["b.pdf", "Trần\x9bThị Bình", None])  # openpyxl cannot write C0; C1 is refused too
+    buf = io.BytesIO()
+    book.save(buf)
+    rows = {r.file: r for r in parse_manifest(buf.getvalue(), "m.xlsx").rows}
+    assert rows["a.pdf"].problems == () and rows["a.pdf"].notes == "dòng một\ndòng hai"
+    assert rows["b.pdf"].problems == (
+        "row 3, column 2 (holder_name): control character U+009B is not allowed in a value",
+    )
+
+
+_PEAK_SCRIPT = """
+import resource, sys
+from pathlib import Path
+from ingest.manifest import read_manifest
+from kho.errors import InputError
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+try:
+    read_manifest(Path(sys.argv[1]))
+    print("accepted")
+except InputError as e:
+    print(e.one_line())
+after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print((after - before) // 1024)
+"""
+
+
+def test_d7_100mb_line_refused_early_with_the_row_and_bounded_memory(tmp_path: Path) -> None:
+    """D7: a 100 MB manifest line is refused at its row after reading ~16 KiB, not after ~1 GB of memory."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "huge.csv"
+    with path.open("wb") as fh:
+        fh.write(HEADER.encode() + b"a.pdf,049085001234,Nguyen Van An,ok\nb.pdf,,")
+        block = b"A" * (1024 * 1024)
+        for _ in range(100):
+            fh.write(block)
+        fh.write(b",\n")
+    out = subprocess.run(
+        [sys.executable, "-c", _PEAK_SCRIPT, str(path)], capture_output=True, text=True, timeout=120, check=True
+    ).stdout.splitlines()
+    assert out[0] == "huge.csv: manifest row 3 is longer than 16384 characters; a cell holds at most 1000"
+    assert int(out[1]) < 20, f"peak memory grew by {out[1]} MiB while refusing the manifest"
+
+
+def test_d7_manifest_larger_than_the_file_bound_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import ingest.manifest as manifest_module
+
+    monkeypatch.setattr(manifest_module, "MAX_MANIFEST_BYTES", 64 * 1024)
+    path = tmp_path / "long.csv"
+    path.write_text(HEADER + "".join(f"f{i}.pdf,,Nguyễn Văn An,\n" for i in range(5000)), encoding="utf-8")
+    with pytest.raises(InputError, match=r"manifest is larger than 0\.0625 MiB"):
+        manifest_module.read_manifest(path)
