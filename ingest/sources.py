@@ -20,18 +20,30 @@ import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
+from typing import BinaryIO
 
+from kho.errors import InputError
 from ocr.rasterize import detect_kind
 
 #: Extensions of scans kho reads (content is checked again by the OCR pipeline).
 SCAN_EXTENSIONS = frozenset({".pdf", ".tif", ".tiff", ".jpg", ".jpeg", ".png"})
 #: Side files that travel with scans (manifests, ground truth, notes): skipped, not quarantined.
-SIDE_EXTENSIONS = frozenset({".csv", ".xlsx", ".xls", ".json", ".txt", ".md", ".xml", ".ods"})
+SIDE_EXTENSIONS = frozenset({".csv", ".xlsx", ".xls", ".json", ".jsonl", ".txt", ".md", ".xml", ".ods"})
 #: Files that operating systems drop into folders.
 IGNORED_NAMES = frozenset({"thumbs.db", "desktop.ini", ".ds_store"})
 ARCHIVE_EXTENSIONS = frozenset({".zip"})
 
 _CHUNK = 1024 * 1024
+#: File types (``st_mode & S_IFMT``) of ZIP entries that are not regular files, folders or links.
+_SPECIAL_MODES = frozenset({stat.S_IFIFO, stat.S_IFCHR, stat.S_IFBLK, stat.S_IFSOCK})
+EMPTY_ZIP = (
+    "ZIP không có tệp nào để nhập / the ZIP holds no files to ingest (it is empty, or has only folders "
+    "and side files)"
+)
+NOTHING_TO_INGEST = (
+    "không có tệp quét nào để nhập / nothing to ingest: the inputs hold no scans (an empty ZIP, or only "
+    "folders and side files); send PDF, TIFF, JPEG or PNG scans, or a ZIP of them"
+)
 
 
 @dataclass(frozen=True)
@@ -78,6 +90,7 @@ class ZipEntry:
     is_dir: bool
     is_link: bool
     encrypted: bool
+    is_special: bool = False
 
 
 @dataclass(frozen=True)
@@ -86,6 +99,46 @@ class ZipVerdict:
 
     archive_problem: str | None
     entry_problems: tuple[str | None, ...] = ()
+
+
+def special_file_problem(mode: int) -> str | None:
+    """Why a file of this ``st_mode`` must not be opened (FIFO, device, socket), or ``None`` if regular."""
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISFIFO(mode):
+        what = "FIFO (named pipe)"
+    elif stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        what = "device file"
+    elif stat.S_ISSOCK(mode):
+        what = "socket"
+    elif stat.S_ISDIR(mode):
+        what = "folder"
+    elif stat.S_ISLNK(mode):
+        what = "symbolic link"
+    else:
+        what = "special file"
+    return f"{what}, not a regular file; not opened (copy the scan itself into the folder)"
+
+
+def open_regular(path: Path) -> BinaryIO:
+    """Open ``path`` for reading only if it is a regular file, never blocking on a FIFO.
+
+    ``lstat`` first (a FIFO, device or socket is never opened), then a non-blocking open and
+    ``fstat`` of what was opened (in case the name was swapped meanwhile). :class:`InputError` if
+    it is not a regular file or cannot be read.
+    """
+    try:
+        problem = special_file_problem(os.lstat(path).st_mode)
+        if problem is None:
+            fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | getattr(os, "O_NOFOLLOW", 0))
+            problem = special_file_problem(os.fstat(fd).st_mode)
+            if problem is None:
+                os.set_blocking(fd, True)
+                return os.fdopen(fd, "rb")
+            os.close(fd)
+    except OSError as e:
+        raise InputError(f"cannot read the file: {e.strerror or e}", subject=str(path)) from e
+    raise InputError(problem, subject=str(path))
 
 
 def nfc(text: str) -> str:
@@ -147,6 +200,8 @@ def _entry_problem(entry: ZipEntry, limits: ZipLimits) -> str | None:
         return None
     if entry.is_link:
         return "link inside ZIP; not followed"
+    if entry.is_special:
+        return "special file (FIFO, device or socket) inside ZIP; not extracted"
     if entry.encrypted:
         return "encrypted ZIP entry; unpack it with its password and submit the files"
     if entry.file_size > limits.max_entry_bytes:
@@ -172,6 +227,7 @@ def zip_entries(archive: zipfile.ZipFile) -> list[ZipEntry]:
                 is_dir=info.is_dir(),
                 is_link=mode == stat.S_IFLNK,
                 encrypted=bool(info.flag_bits & 0x1),
+                is_special=mode in _SPECIAL_MODES,
             )
         )
     return out
@@ -210,10 +266,15 @@ def _zip_items(zip_path: Path, prefix: str, origin: str, staging: Path, limits: 
             return
         folder = staging / f"zip-{_short_hash(str(zip_path.resolve()))}"
         folder.mkdir(parents=True, exist_ok=True)
+        found = False
         for index, (info, problem) in enumerate(zip(infos, verdict.entry_problems, strict=True)):
             if info.is_dir():
                 continue
-            yield from _zip_member(archive, info, index, problem, prefix, origin, folder, limits)
+            for item in _zip_member(archive, info, index, problem, prefix, origin, folder, limits):
+                found = True
+                yield item
+        if not found:
+            yield replace(whole, problem=EMPTY_ZIP)
 
 
 def _zip_member(
@@ -237,7 +298,8 @@ def _zip_member(
         problem = "ZIP inside a ZIP; unpack the inner archive and submit its files"
     suffix = PurePosixPath(shown).suffix.lower()
     target = folder / f"{index + 1:05d}{suffix if suffix.isascii() and len(suffix) <= 6 else ''}"
-    readable = not (info.flag_bits & 0x1) and info.file_size <= limits.max_entry_bytes
+    special = ((info.external_attr >> 16) & 0o170000) in _SPECIAL_MODES
+    readable = not (info.flag_bits & 0x1) and info.file_size <= limits.max_entry_bytes and not special
     if readable:
         try:
             _extract_member(archive, info, target, info.file_size)
@@ -254,10 +316,10 @@ def _zip_member(
 def _unsupported(path: Path) -> str | None:
     """``None`` if the content is a scan kho reads despite its name, else the reason."""
     try:
-        with path.open("rb") as fh:
+        with open_regular(path) as fh:
             head = fh.read(1024)
-    except OSError as e:
-        return f"cannot read the file: {e.strerror or e}"
+    except InputError as e:
+        return e.message
     if detect_kind(head) is not None:
         return None
     return "unsupported file type; kho reads PDF, TIFF, JPEG and PNG scans (and ZIPs of them)"
@@ -275,6 +337,15 @@ def _walk(root: Path) -> Iterator[Path]:
                 yield here / name
 
 
+def _special(path: Path) -> str | None:
+    """Why ``path`` (not followed if a link) must not be opened, from ``lstat`` alone; ``None`` if it may."""
+    try:
+        mode = os.lstat(path).st_mode
+    except OSError as e:
+        return f"cannot read the file: {e.strerror or e}"
+    return None if stat.S_ISLNK(mode) else special_file_problem(mode)
+
+
 def _file_items(path: Path, key: str, staging: Path, limits: ZipLimits, discovery: Discovery) -> Iterator[SourceItem]:
     origin = str(path)
     kind = classify_name(key)
@@ -285,6 +356,10 @@ def _file_items(path: Path, key: str, staging: Path, limits: ZipLimits, discover
         return
     if path.is_symlink():
         yield SourceItem(key, None, origin, "symbolic link; not followed (copy the file itself)")
+        return
+    special = _special(path)
+    if special:
+        yield SourceItem(key, None, origin, special)
         return
     if kind == "archive":
         yield from _zip_items(path, key + "/", origin, staging, limits)
@@ -297,10 +372,45 @@ def _root_items(root: Path, staging: Path, limits: ZipLimits, discovery: Discove
         for path in _walk(root):
             rel = nfc(path.relative_to(root).as_posix())
             yield from _file_items(path, rel, staging, limits, discovery)
-    elif classify_name(root.name) == "archive" and not root.is_symlink():
+    elif classify_name(root.name) == "archive" and not root.is_symlink() and not _special(root):
         yield from _zip_items(root, "", str(root), staging, limits)
     else:
         yield from _file_items(root, nfc(root.name), staging, limits, discovery)
+
+
+def nothing_to_ingest(paths: Iterable[Path]) -> str | None:
+    """:data:`NOTHING_TO_INGEST` if the inputs hold nothing :func:`discover` would plan, else ``None``.
+
+    Cheap: folders are walked and ZIP directories read until the first candidate; nothing is
+    extracted or opened besides ZIP directories. A missing, unreadable or corrupt input counts as
+    something (it is quarantined with its reason).
+    """
+    for root in paths:
+        if not root.exists() and not root.is_symlink():
+            return None
+        if root.is_dir():
+            if any(_has_input(p, nfc(p.relative_to(root).as_posix())) for p in _walk(root)):
+                return None
+        elif _has_input(root, nfc(root.name)):
+            return None
+    return NOTHING_TO_INGEST
+
+
+def _has_input(path: Path, key: str) -> bool:
+    kind = classify_name(key)
+    if kind in ("ignored", "side"):
+        return False
+    if kind != "archive" or path.is_symlink() or _special(path):
+        return True
+    try:
+        with zipfile.ZipFile(path) as archive:
+            entries = zip_entries(archive)
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return True
+    return any(
+        not e.is_dir and classify_name(safe_member_name(e.name) or "unsafe") not in ("ignored", "side")
+        for e in entries
+    )
 
 
 def discover(paths: Iterable[Path], staging: Path, limits: ZipLimits = ZipLimits()) -> Discovery:

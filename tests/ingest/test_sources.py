@@ -166,3 +166,89 @@ def test_zip_member_growing_past_its_declared_size_is_refused(tmp_path: Path) ->
     assert len(found.items) == 1
     item = found.items[0]
     assert item.problem is not None
+
+
+def _zip_with_fifo_entry() -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("a.png", b"\x89PNG\r\n\x1a\n")
+        fifo = zipfile.ZipInfo("pipe.png")
+        fifo.create_system = 3
+        fifo.external_attr = (0o010644) << 16  # S_IFIFO | rw-r--r--
+        z.writestr(fifo, b"")
+        device = zipfile.ZipInfo("disk.tif")
+        device.create_system = 3
+        device.external_attr = (0o060644) << 16  # S_IFBLK
+        z.writestr(device, b"")
+    return buf.getvalue()
+
+
+def _discover_within(paths: list[Path], staging: Path, seconds: float = 10) -> dict[str, str | None]:
+    """``{key: problem}`` of :func:`discover`, failing (not hanging) if it takes more than ``seconds``."""
+    import threading
+
+    result: list[dict[str, str | None]] = []
+    worker = threading.Thread(
+        target=lambda: result.append({i.key: i.problem for i in discover(paths, staging).items}), daemon=True
+    )
+    worker.start()
+    worker.join(seconds)
+    assert result, f"discover hung on a special file in {paths}"
+    return result[0]
+
+
+def test_d10_special_files_in_a_folder_are_quarantined_without_opening(tmp_path: Path) -> None:
+    """D10: a FIFO (even one named like a scan or a ZIP) or a socket is quarantined, never opened."""
+    import os
+    import socket
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    for name in ("pipe.pdf", "pipe.zip", "pipe.bin"):
+        os.mkfifo(folder / name)
+    with socket.socket(socket.AF_UNIX) as sock:
+        sock.bind(str(folder / "sock.png"))
+        found = _discover_within([folder], tmp_path / "st")
+        given = _discover_within([folder / "pipe.zip"], tmp_path / "s2")
+    assert found["a.png"] is None
+    for key in ("pipe.pdf", "pipe.zip", "pipe.bin"):
+        assert "FIFO (named pipe), not a regular file; not opened" in (found[key] or "")
+    assert "socket" in (found["sock.png"] or "")
+    assert "FIFO" in (given["pipe.zip"] or "")
+
+
+def test_d10_special_entries_in_a_zip_are_quarantined_not_extracted(tmp_path: Path) -> None:
+    archive = tmp_path / "in.zip"
+    archive.write_bytes(_zip_with_fifo_entry())
+    staging = tmp_path / "st"
+    items = {i.key: i for i in discover([archive], staging).items}
+    assert items["a.png"].problem is None
+    for key in ("pipe.png", "disk.tif"):
+        assert items[key].problem == "special file (FIFO, device or socket) inside ZIP; not extracted"
+        assert items[key].path is None
+    assert len([p for p in staging.rglob("*") if p.is_file()]) == 1
+
+
+def test_d13_empty_zip_is_nothing_to_ingest(tmp_path: Path) -> None:
+    """D13: a ZIP with no entries, or only folders and side files, is reported, never silently empty."""
+    from ingest.sources import EMPTY_ZIP, NOTHING_TO_INGEST, nothing_to_ingest
+
+    empty = tmp_path / "empty.zip"
+    with zipfile.ZipFile(empty, "w"):
+        pass
+    only_side = tmp_path / "side.zip"
+    with zipfile.ZipFile(only_side, "w") as z:
+        z.writestr("sub/", b"")
+        z.writestr("manifest.csv", b"file\n")
+        z.writestr("__MACOSX/.DS_Store", b"x")
+    assert nothing_to_ingest([empty]) == NOTHING_TO_INGEST
+    assert nothing_to_ingest([only_side, empty]) == NOTHING_TO_INGEST
+    folder = tmp_path / "upload"
+    folder.mkdir()
+    shutil.copy(empty, folder / "empty.zip")
+    assert nothing_to_ingest([folder]) == NOTHING_TO_INGEST
+    (folder / "a.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    assert nothing_to_ingest([folder]) is None
+    found = {i.key: i.problem for i in discover([folder], tmp_path / "st").items}
+    assert found == {"a.png": None, "empty.zip": EMPTY_ZIP}
