@@ -19,12 +19,12 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from ingest.manifest import Manifest, parse_manifest
+from ingest.manifest import Manifest, manifest_bytes, parse_manifest, read_manifest
 from ingest.plan import PlannedDocument, plan_documents
 from ingest.progress import ProgressCallback
 from ingest.report import BatchSummary, write_report
 from ingest.runner import Callbacks, page_pool, run_pipeline
-from ingest.sources import discover
+from ingest.sources import discover, nothing_to_ingest
 from ingest.steps import FINAL_STATUSES, BatchRun, RunCounters
 from ingest.worker import recognise_page
 from kho.backends import Backends
@@ -57,11 +57,8 @@ def _resolved(paths: Sequence[Path]) -> list[str]:
 
 def keep_manifest(settings: Settings, manifest: Path) -> tuple[Path, str]:
     """Check a manifest and keep a copy under ``DATA_DIR/manifests/`` (so a resume reads the same one)."""
-    try:
-        data = manifest.read_bytes()
-    except OSError as e:
-        raise InputError(f"cannot read the manifest: {e.strerror or e}", subject=str(manifest)) from e
-    parse_manifest(data, manifest.name)
+    read_manifest(manifest)  # streamed and bounded: a huge file or row is refused before anything is kept
+    data = manifest_bytes(manifest)
     digest = hashlib.sha256(data).hexdigest()
     suffix = ".xlsx" if data[:4] == b"PK\x03\x04" else ".csv"
     kept = settings.data_dir / "manifests" / f"{digest}{suffix}"
@@ -84,6 +81,9 @@ def create_batch(
     unusable manifest.
     """
     sources = _resolved(paths)
+    empty = nothing_to_ingest(Path(s) for s in sources)
+    if empty:
+        raise InputError(empty, subject=", ".join(p.name for p in paths)[:200])
     options: dict[str, str] = {}
     digest = None
     if manifest is not None:

@@ -6,7 +6,7 @@ import json
 import subprocess
 from pathlib import Path
 
-from ingest_helpers import KHO, cli_env, corpus_pages, manifest_rows
+from ingest_helpers import KHO, blank_png, cli_env, corpus_pages, manifest_rows
 from pypdf import PdfReader
 
 from kho.backends import open_backends
@@ -85,3 +85,78 @@ def test_kho_ingest_usage_errors(tmp_path: Path) -> None:
     assert both.returncode == 2 and "--resume takes no paths" in both.stderr
     unknown = _ingest(tmp_path / "data", "--resume", "no-such-batch")
     assert unknown.returncode == 4 and "no-such-batch" in unknown.stderr
+
+
+def _one_line_error(result: subprocess.CompletedProcess[str]) -> str:
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert result.returncode == 3, result.stderr  # InputError: bad input
+    assert len(lines) == 1 and lines[0].startswith("kho: error: "), result.stderr
+    assert "Traceback" not in result.stderr
+    return lines[0]
+
+
+def test_d2_cli_refuses_a_manifest_with_an_unbalanced_quote_and_stores_nothing(tmp_path: Path) -> None:
+    scans = tmp_path / "scans"
+    blank_png(scans / "a.png", 31)
+    blank_png(scans / "b.png", 32)
+    manifest = tmp_path / "manifest.csv"
+    manifest.write_text(
+        'file,citizen_id,holder_name\na.png,049085001234,"Nguyễn Văn An\nb.png,049301004567,Trần Thị Bình\n',
+        encoding="utf-8",
+    )
+    data_dir = tmp_path / "data"
+    line = _one_line_error(_ingest(data_dir, str(scans), "--manifest", str(manifest)))
+    assert "row 2, column 3 (holder_name): unbalanced quote" in line and "049301004567" not in line
+    assert not (data_dir / "store").exists() or not any((data_dir / "store").rglob("record.json"))
+
+
+def test_d7_cli_refuses_a_100mb_manifest_line_at_its_row_with_bounded_memory(tmp_path: Path) -> None:
+    """D7 through the entry point: peak RSS of `kho ingest` measured by a parent that only runs it."""
+    import sys
+
+    scans = tmp_path / "scans"
+    blank_png(scans / "a.png", 33)
+    manifest = tmp_path / "manifest.csv"
+    with manifest.open("wb") as fh:
+        fh.write(b"file,holder_name\na.png,")
+        for _ in range(100):
+            fh.write(b"A" * (1024 * 1024))
+        fh.write(b"\n")
+    parent = (
+        "import resource, subprocess, sys\n"
+        "r = subprocess.run(sys.argv[1:], capture_output=True, text=True)\n"
+        "print(r.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024)\n"
+        "print(r.stderr, end='')\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", parent, str(KHO), "ingest", str(scans), "--manifest", str(manifest)],
+        env=cli_env(tmp_path / "data"), capture_output=True, text=True, timeout=300, check=True,
+    )
+    status, peak_mib = (int(x) for x in result.stdout.splitlines()[0].split())
+    assert status == 3, result.stdout
+    assert "manifest row 2 is longer than 16384 characters" in result.stdout
+    assert peak_mib < 300, f"kho ingest peaked at {peak_mib} MiB refusing a 100 MB manifest line"
+
+
+def test_d10_cli_ingest_never_hangs_on_a_fifo(tmp_path: Path) -> None:
+    import os
+
+    scans = tmp_path / "scans"
+    blank_png(scans / "a.png", 34)
+    os.mkfifo(scans / "pipe.pdf")
+    result = _ingest(tmp_path / "data", str(scans), "--json")
+    assert result.returncode == 0, result.stderr
+    summary = json.loads(result.stdout)
+    assert (summary["documents"], summary["quarantined"]) == (2, 1)
+    report = Path(summary["report_csv"]).read_text("utf-8-sig")
+    assert "FIFO (named pipe), not a regular file; not opened" in report
+
+
+def test_d13_cli_empty_zip_is_a_one_line_error(tmp_path: Path) -> None:
+    import zipfile
+
+    empty = tmp_path / "empty.zip"
+    with zipfile.ZipFile(empty, "w"):
+        pass
+    line = _one_line_error(_ingest(tmp_path / "data", str(empty)))
+    assert "nothing to ingest" in line and "empty.zip" in line
