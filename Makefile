@@ -42,7 +42,7 @@ services-down:
 demo: setup
 	@rm -rf $(DEMO_DIR)/scans $(DEMO_DIR)/kho-data
 	@echo "== 1. Lô mẫu / a sample batch: 20 synthetic Vietnamese scans with a manifest =="
-	$(KHO) corpus $(DEMO_DIR)/scans --n 20 --seed 7 --manifest
+	$(KHO) corpus $(DEMO_DIR)/scans --n 20 --seed 7 --kinds legacy,results --manifest
 	@echo "== 2. Số hoá lô / ingest: OCR, fields, quality gate, store, index (data in $(DEMO_DIR)/kho-data) =="
 	KHO_DATA_DIR=$(DEMO_DIR)/kho-data $(KHO) ingest $(DEMO_DIR)/scans --manifest $(DEMO_DIR)/scans/manifest.csv --batch demo
 	@echo "== 3. Tìm theo số định danh / search by the citizen ID of the manifest's first row =="

@@ -45,18 +45,24 @@ class LevelsOption(click.Option):
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed: the same seed gives the same corpus.")
 @click.option("--levels", default=None, metavar="L1,L2,…", cls=LevelsOption,
               help="Degradation levels taken in turn (default all: {levels}).")
+@click.option("--kinds", default=None, metavar="K1,K2,…",
+              help="Document kinds: all (default), legacy, results, admin, legal or kind keys (docs/corpus.md).")
 @click.option("--manifest", is_flag=True, help="Also write manifest.csv in the ingest manifest format.")
 @click.pass_obj
-def corpus(obj: CliContext, out_dir: Path, count: int, seed: int, levels: str | None, manifest: bool) -> None:
+def corpus(
+    obj: CliContext, out_dir: Path, count: int, seed: int, levels: str | None, kinds: str | None, manifest: bool
+) -> None:
     """Render synthetic Vietnamese administrative documents with ground truth into OUT_DIR.
 
     Each document is written as DIR/<id>.<png|jpg|tif|pdf> with DIR/<id>.truth.json (exact text and
-    fields); DIR/corpus.json lists them all. See docs/corpus.md.
+    fields); DIR/corpus.json lists them all, DIR/truth.jsonl holds the field truth in the shape of
+    real-admin/fields.jsonl. See docs/corpus.md.
     """
     from ocr.corpus.generate import generate_corpus
 
     del obj  # the corpus needs no settings or backends
-    items = generate_corpus(out_dir, count, seed, parse_levels(levels), manifest=manifest)
+    kind_names = [part.strip() for part in kinds.split(",") if part.strip()] if kinds else None
+    items = generate_corpus(out_dir, count, seed, parse_levels(levels), manifest=manifest, kinds=kind_names)
     pages = sum(len(item.pages) for item in items)
     per_level = Counter(item.level for item in items)
     summary = ", ".join(f"{level} {number}" for level, number in per_level.items())

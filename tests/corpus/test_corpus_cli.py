@@ -35,6 +35,17 @@ def test_runner_writes_corpus_and_manifest(tmp_path: Path) -> None:
     assert index["items"][1]["file"].endswith(".pdf")
 
 
+def test_kinds_option_chooses_document_kinds(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["corpus", str(tmp_path), "--n", "2", "--seed", "1", "--levels", "clean",
+                                      "--kinds", "cong-van, legal"])
+    assert result.exit_code == 0, result.output
+    kinds = {json.loads(line)["kind"] for line in (tmp_path / "truth.jsonl").read_text(encoding="utf-8").splitlines()}
+    assert kinds <= {"cong-van", "luat", "nghi-dinh", "thong-tu"}
+    bad = CliRunner().invoke(cli, ["corpus", str(tmp_path / "x"), "--kinds", "sắc-lệnh"])
+    assert isinstance(bad.exception, UsageError) and "unknown document kind" in str(bad.exception)
+    assert not (tmp_path / "x").exists()  # nothing written
+
+
 def test_console_script_generates_and_reports_errors(tmp_path: Path) -> None:
     done = subprocess.run([str(KHO), "corpus", str(tmp_path / "c"), "--n", "1", "--seed", "9", "--levels", "light"],
                           capture_output=True, text=True, timeout=120, check=False)
@@ -44,5 +55,6 @@ def test_console_script_generates_and_reports_errors(tmp_path: Path) -> None:
                          capture_output=True, text=True, timeout=120, check=False)
     assert bad.returncode == 2
     assert bad.stderr.strip() == ("kho: error: --levels foggy: unknown level; choose from "
-                                  "clean, light, medium, heavy, rotated, photo, pdf200")
+                                  "clean, light, medium, heavy, rotated, photo, pdf200, inverse, guilloche, stamp, "
+                                  "speckle, photo180")
     assert "Traceback" not in bad.stderr
