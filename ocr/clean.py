@@ -348,7 +348,7 @@ def text_blobs_per_tile(grey_probe: np.ndarray, tiles: int = 8) -> np.ndarray:
     return counts
 
 
-def lost_text_share(plain_probe: np.ndarray, cleaned_probe: np.ndarray, min_blobs: int = 12) -> float:
+def lost_text_share(plain_probe: np.ndarray, cleaned_probe: np.ndarray, min_blobs: int = 5) -> float:
     """Share of the plain grey page's letter blobs that lie in tiles where the cleaned page has lost most of them.
 
     Both probes must show the same page at the same size. A tile counts as lost when the plain page

@@ -307,9 +307,9 @@ def _read_upright(page: PageImage, prepared: PreparedPage, task: PageTask) -> tu
     return prepared, _recognize(prepared, task)
 
 
-def good_letters(rec: Recognition) -> int:
-    """Letters in the words read with at least ``GOOD_WORD_CONFIDENCE``: how much a reading found."""
-    return sum(len(w.text) for w in rec.words if w.confidence >= GOOD_WORD_CONFIDENCE)
+def good_words(rec: Recognition) -> int:
+    """Words read with at least ``GOOD_WORD_CONFIDENCE``: how much a reading found."""
+    return sum(1 for w in rec.words if w.confidence >= GOOD_WORD_CONFIDENCE)
 
 
 def plain_grey(prepared: PreparedPage) -> np.ndarray:
@@ -348,7 +348,7 @@ def _never_worse_than_plain(prepared: PreparedPage, rec: Recognition, task: Page
         plain = _recognize(prepared, task, reading_budget(image, task.options.timeout), image=image)
     except ProcessingTimeoutError:
         return rec, False
-    return (plain, True) if good_letters(plain) > good_letters(rec) else (rec, False)
+    return (plain, True) if good_words(plain) > good_words(rec) else (rec, False)
 
 
 def run_page(task: PageTask) -> PageOcr:

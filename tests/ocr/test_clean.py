@@ -5,6 +5,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 import pytest
+from colour_pages import coloured_cover_page, inverse_band_page, pink_pattern_page, red_stamp_page
 
 from ocr import clean, geometry, prepare
 
@@ -93,3 +94,59 @@ def test_text_height_scales_with_resolution(page: np.ndarray) -> None:
 def test_resample_changes_size_only_when_asked(page: np.ndarray) -> None:
     assert clean.resample(page, 1.0) is page
     assert clean.resample(page, 2.0).shape == (page.shape[0] * 2, page.shape[1] * 2)
+
+
+# Colour and polarity (issue 13 item 4).
+
+
+def test_inverse_band_is_found_and_nothing_else(page: np.ndarray) -> None:
+    coloured = inverse_band_page()
+    small, _ = geometry.probe(cv2.cvtColor(coloured, cv2.COLOR_BGR2GRAY))
+    mask = clean.inverse_regions(small)
+    h, w = small.shape
+    band = mask[round(130 / 1700 * h): round(410 / 1700 * h), round(110 / 2480 * w): round(2370 / 2480 * w)]
+    assert band.mean() > 0.97                               # the whole band, corners included
+    assert not mask[round(560 / 1700 * h):].any()          # black-on-white body text keeps its polarity
+    plain, _ = geometry.probe(page)
+    assert not clean.inverse_regions(plain).any()
+
+
+def test_inverted_band_reads_dark_on_light_with_a_clean_edge() -> None:
+    grey = cv2.cvtColor(inverse_band_page(), cv2.COLOR_BGR2GRAY)
+    small, _ = geometry.probe(grey)
+    out = clean.invert_regions(grey, clean.inverse_regions(small))
+    assert np.median(out[130:410, 110:2370]) > 200         # the band's ground is now light
+    assert (out[130:410, 110:2370] < 80).mean() > 0.02      # and its letters dark
+    assert (out[100:125, :] > 200).all()                   # the paper above the band stays paper
+    assert np.array_equal(out[500:], grey[500:])
+
+
+def test_dark_print_on_a_mid_grey_box_is_not_inverted(page: np.ndarray) -> None:
+    boxed = page.copy()
+    boxed[100:600] = np.minimum(boxed[100:600], 120)        # black text on a grey box
+    small, _ = geometry.probe(boxed)
+    assert not clean.inverse_regions(small).any()
+
+
+def test_channel_choice() -> None:
+    assert clean.best_channel(geometry.probe_colour(pink_pattern_page())) == "red"      # the pattern whitens
+    assert clean.best_channel(geometry.probe_colour(coloured_cover_page())) == "green"  # the red ground darkens
+    assert clean.best_channel(geometry.probe_colour(inverse_band_page())) == "luminance"
+    assert clean.colourfulness(pink_pattern_page()) > 25 > clean.colourfulness(red_stamp_page())
+
+
+def test_separation_prefers_strong_clean_print() -> None:
+    crisp = np.full((200, 200), 250, np.uint8)
+    crisp[50:150:10] = 10
+    faint = np.where(crisp < 128, 200, 250).astype(np.uint8)
+    assert clean.separation(crisp) > 0.8 > 0.2 > clean.separation(faint)
+    assert clean.separation(255 - crisp) == pytest.approx(clean.separation(crisp), abs=0.02)
+
+
+def test_lost_text_is_measured_per_tile(page: np.ndarray) -> None:
+    plain, _ = geometry.probe(page)
+    lost = plain.copy()
+    lost[: plain.shape[0] // 2] = 255                       # cleaning wiped out the upper half
+    assert clean.lost_text_share(plain, plain) == 0.0
+    assert clean.lost_text_share(plain, lost) > 0.3
+    assert clean.lost_text_share(plain, 255 - plain) == 0.0  # polarity alone loses nothing

@@ -8,7 +8,7 @@ import cv2
 import numpy as np
 import pytest
 
-from ocr.orientation import EVIDENCE_THRESHOLD, evident_turn, ink_outside_core, upright_evidence
+from ocr.orientation import EVIDENCE_THRESHOLD, evident_turn, ink_outside_core, text_strip, upright_evidence
 
 
 def test_upright_page_has_positive_evidence(page: np.ndarray) -> None:
@@ -47,3 +47,12 @@ def test_pages_without_text_lines_are_unclear(content: str) -> None:
 def test_ink_outside_core_of_one_line() -> None:
     profile = np.array([2, 2, 0, 10, 10, 10, 1], dtype=float)   # an accent row, a gap, the core, a descender row
     assert ink_outside_core(profile) == (4.0, 1.0)
+
+
+def test_text_strip_is_the_densest_band(page: np.ndarray) -> None:
+    tall = np.full((6000, page.shape[1]), 255, np.uint8)
+    tall[3000:3000 + page.shape[0]] = page
+    top, bottom = text_strip(tall)
+    assert bottom - top == 750
+    assert top >= 3000 and bottom <= 3000 + page.shape[0]
+    assert text_strip(page[:40]) == (0, 40)

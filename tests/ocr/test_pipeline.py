@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import pickle
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
+import colour_pages
 import cv2
 import numpy as np
 import pytest
 from PIL import Image
 
-from ocr import runner
+from ocr import orientation, pipeline, recognize, runner
 from ocr.pipeline import (
     W_BLANK,
     W_JUNK_TEXT_LAYER,
@@ -24,7 +27,9 @@ from ocr.pipeline import (
     page_executor,
     plan_tasks,
 )
+from ocr.prepare import prepare_page
 from ocr.rasterize import inspect_source
+from ocr.recognize import Recognition, Word, parse_tsv
 
 OPTIONS = OcrOptions(timeout=120)
 
@@ -139,3 +144,95 @@ def test_exif_turned_jpeg_is_stored_upright(tmp_path: Path, page: np.ndarray) ->
     assert result.image is not None and result.image.data != path.read_bytes()
     assert (result.image.width, result.image.height) == (page.shape[1], page.shape[0])
     assert result.rotation == 0 and "Quảng Nam" in result.text
+
+
+# Orientation that never costs a reading, and colour/polarity never worse than plain (issue 13 items 3-4).
+
+CAPS = (
+    "ỦY BAN NHÂN DÂN TỈNH QUẢNG NAM",
+    "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+    "QUYẾT ĐỊNH VỀ VIỆC CẤP GIẤY PHÉP XÂY DỰNG",
+    "ĐIỀU 1. CẤP GIẤY PHÉP CHO HỘ ÔNG NGUYỄN VĂN THÀNH",
+    "ĐIỀU 2. QUYẾT ĐỊNH NÀY CÓ HIỆU LỰC KỂ TỪ NGÀY KÝ",
+)
+
+
+def _good_words(words: tuple[Word, ...]) -> int:
+    return sum(1 for w in words if w.confidence >= pipeline.GOOD_WORD_CONFIDENCE)
+
+
+def _plain_tesseract_words(path: Path) -> tuple[Word, ...]:
+    out = path.with_name(path.stem + "-plain")
+    done = runner.run(["tesseract", str(path), str(out), "-l", "vie", "tsv"], timeout=120, subject=str(path))
+    assert done.ok
+    return parse_tsv(out.with_suffix(".tsv").read_text("utf-8"))
+
+
+class _CountReadings:
+    """Calls through to the real recogniser, counting readings of the whole page (not probes)."""
+
+    def __init__(self, real: Callable[..., Recognition], page_rows: int) -> None:
+        self.real, self.page_rows, self.full = real, page_rows, 0
+
+    def __call__(self, image: np.ndarray, **kwargs: Any) -> Recognition:
+        if image.shape[0] >= self.page_rows // 2:
+            self.full += 1
+        return self.real(image, **kwargs)
+
+
+def test_upside_down_page_with_weak_line_shape_is_turned_by_a_probe_before_reading(
+    tmp_path: Path, make_page: Callable[..., np.ndarray], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    caps = make_page(CAPS, height=1200)
+    turned = cv2.rotate(caps, cv2.ROTATE_180)
+    assert orientation.evident_turn(turned) is None          # capitals: the line shape cannot tell
+    counter = _CountReadings(recognize.recognize, caps.shape[0])
+    monkeypatch.setattr(recognize, "recognize", counter)
+    result = ocr_document(_tiff(tmp_path / "caps.tif", [turned]), OPTIONS, SerialExecutor()).pages[0]
+    assert result.rotation == 180 and "QUẢNG NAM" in result.text
+    assert counter.full == 1                                  # no upside-down reading, no second reading
+
+
+def test_reading_past_its_budget_is_stopped_and_the_page_still_read(
+    tmp_path: Path, page: np.ndarray, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pipeline, "BUDGET_FLOOR", 0.05)
+    monkeypatch.setattr(pipeline, "BUDGET_FACTOR", 0.0)
+    counter = _CountReadings(recognize.recognize, page.shape[0])
+    monkeypatch.setattr(recognize, "recognize", counter)
+    result = ocr_document(_tiff(tmp_path / "p.tif", [page]), OPTIONS, SerialExecutor()).pages[0]
+    assert "Quảng Nam" in result.text and result.rotation == 0
+    assert counter.full == 2                                  # stopped once, then read with the full timeout
+
+
+def test_reading_budget_follows_the_page_and_is_bounded(page: np.ndarray) -> None:
+    blank = np.full_like(page, 255)
+    assert pipeline.expected_seconds(page) > pipeline.expected_seconds(blank)
+    assert pipeline.reading_budget(blank, 180) == pipeline.BUDGET_FLOOR
+    assert pipeline.reading_budget(np.tile(page, (8, 4)), 30) == 30
+
+
+@pytest.mark.parametrize("name", sorted(colour_pages.PAGES))
+def test_colour_and_inverse_pages_read_at_least_as_well_as_plain_tesseract(tmp_path: Path, name: str) -> None:
+    path = tmp_path / f"{name}.png"
+    Image.fromarray(cv2.cvtColor(colour_pages.PAGES[name](), cv2.COLOR_BGR2RGB)).save(path, dpi=(300, 300))
+    result = ocr_document(path, OPTIONS, SerialExecutor()).pages[0]
+    assert _good_words(result.words) >= _good_words(_plain_tesseract_words(path)), result.steps
+    expected = "QUYỀN SỞ HỮU NHÀ Ở" if name == "coloured-cover" else "TÀI NGUYÊN VÀ MÔI TRƯỜNG"
+    assert expected in result.text
+    if name != "coloured-cover":
+        assert "049085001234" in result.text
+
+
+def test_a_region_lost_by_cleaning_is_read_from_the_plain_grey_page(tmp_path: Path) -> None:
+    prepared = prepare_page(colour_pages.inverse_band_page(), 300)
+    assert "invert" in prepared.plan.steps()
+    lost = prepared.recognition.copy()
+    lost[100:450] = 255                                       # a cleaning that wiped the letterhead out
+    broken = replace(prepared, recognition=lost)
+    assert pipeline.text_may_be_lost(broken, Recognition("", (), 0.0))
+    assert not pipeline.text_may_be_lost(prepared, Recognition("", (Word("x", 90, 0, 0, 1, 1, (1, 1, 1)),) * 60, 90))
+    task = PageTask(inspect_source(_tiff(tmp_path / "x.tif", [prepared.archive[..., 0]]), OPTIONS.limits), 0, OPTIONS)
+    ours = recognize.recognize(lost, dpi=300, lang="vie", timeout=120, subject="x")
+    kept, plain = pipeline._never_worse_than_plain(broken, ours, task)
+    assert plain and "TÀI NGUYÊN" in kept.text and _good_words(kept.words) > _good_words(ours.words)

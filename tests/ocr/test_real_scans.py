@@ -1,5 +1,5 @@
 """Real Vietnamese scans (../shared/real-scans): every file reads, and kho never does worse than
-plain ``tesseract -l vie`` on the same page (mean word confidence)."""
+plain ``tesseract -l vie`` on the same page (mean word confidence, and words found at good confidence)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from ocr import runner
-from ocr.pipeline import OcrOptions, SerialExecutor, ocr_document
-from ocr.recognize import mean_confidence, parse_tsv
+from ocr.pipeline import GOOD_WORD_CONFIDENCE, OcrOptions, SerialExecutor, ocr_document
+from ocr.recognize import Word, mean_confidence, parse_tsv
 from ocr.text import reads_as_vietnamese
 
 REAL = Path(__file__).resolve().parents[3] / "shared" / "real-scans"
@@ -18,8 +18,8 @@ FILES = sorted(p.name for p in REAL.glob("*") if p.suffix.lower() in {".pdf", ".
 TOLERANCE = 1.0
 
 
-def plain_tesseract_confidences(path: Path) -> list[float]:
-    """Mean word confidence per page of plain ``tesseract -l vie`` (PDF pages rendered at 300 dpi)."""
+def plain_tesseract_words(path: Path) -> list[tuple[Word, ...]]:
+    """The words per page of plain ``tesseract -l vie`` (PDF pages rendered at 300 dpi)."""
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         images = [path]
@@ -27,13 +27,18 @@ def plain_tesseract_confidences(path: Path) -> list[float]:
             done = runner.run(["pdftoppm", "-r", "300", str(path), str(folder / "p")], timeout=120, subject=str(path))
             assert done.ok
             images = sorted(folder.glob("p*"))
-        confidences = []
+        pages = []
         for index, image in enumerate(images):
             out = folder / f"o{index}"
             done = runner.run(["tesseract", str(image), str(out), "-l", "vie", "tsv"], timeout=120, subject=str(path))
             assert done.ok
-            confidences.append(mean_confidence(parse_tsv(out.with_suffix(".tsv").read_text("utf-8"))))
-    return confidences
+            pages.append(parse_tsv(out.with_suffix(".tsv").read_text("utf-8")))
+    return pages
+
+
+def good_words(words: tuple[Word, ...]) -> int:
+    """Words read with at least the pipeline's good confidence."""
+    return sum(1 for w in words if w.confidence >= GOOD_WORD_CONFIDENCE)
 
 
 @pytest.mark.slow
@@ -41,12 +46,14 @@ def plain_tesseract_confidences(path: Path) -> list[float]:
 def test_real_scan_reads_and_is_not_worse_than_plain_tesseract(real_scans: Path, name: str) -> None:
     path = real_scans / name
     doc = ocr_document(path, OcrOptions(timeout=180), SerialExecutor())
-    plain = plain_tesseract_confidences(path)
+    plain = plain_tesseract_words(path)
     assert len(doc.pages) == len(plain)
-    for page, baseline in zip(doc.pages, plain, strict=True):
+    for page, words in zip(doc.pages, plain, strict=True):
         assert not page.blank
         assert reads_as_vietnamese(page.text), page.text[:200]
+        baseline = mean_confidence(words)
         assert page.confidence >= baseline - TOLERANCE, (page.number, page.confidence, baseline, page.steps)
+        assert good_words(page.words) >= good_words(words), (page.number, page.steps)
 
 
 def test_there_are_real_scans() -> None:
