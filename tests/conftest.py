@@ -77,6 +77,18 @@ def settings(tmp_path: Path) -> Settings:
 @pytest.fixture(scope="session")
 def real_scans() -> Path:
     """The real Vietnamese scans in ../shared/real-scans (read-only, never copied into the repo)."""
-    if not REAL_SCANS.is_dir():
-        pytest.fail(f"real scans not found at {REAL_SCANS}")
-    return REAL_SCANS
+    return require_shared(REAL_SCANS)
+
+
+def require_shared(path: Path) -> Path:
+    """``path`` in ../shared (dev material kept beside the clone, never in it).
+
+    A user's clone has no ../shared: the test is skipped with a one-line reason; under ``CI=true``
+    it FAILS instead, so CI never passes without the material.
+    """
+    if path.exists():
+        return path
+    message = f"{path} not found: the shared dev material is not beside this clone"
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(message)
+    pytest.skip(message)

@@ -13,7 +13,7 @@ from ocr.pipeline import GOOD_WORD_CONFIDENCE, OcrOptions, SerialExecutor, ocr_d
 from ocr.recognize import Word, mean_confidence, parse_tsv
 from ocr.text import reads_as_vietnamese
 
-REAL = Path(__file__).resolve().parents[3] / "shared" / "real-scans"
+REAL = Path(__file__).resolve().parents[3] / "shared" / "real-scans"  # the ``real_scans`` fixture's folder
 FILES = sorted(p.name for p in REAL.glob("*") if p.suffix.lower() in {".pdf", ".png", ".jpg"})
 TOLERANCE = 1.0
 
@@ -56,5 +56,6 @@ def test_real_scan_reads_and_is_not_worse_than_plain_tesseract(real_scans: Path,
         assert good_words(page.words) >= good_words(words), (page.number, page.steps)
 
 
-def test_there_are_real_scans() -> None:
+def test_there_are_real_scans(real_scans: Path) -> None:
+    assert real_scans == REAL
     assert len(FILES) >= 8
