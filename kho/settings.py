@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlparse
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator
 
 from kho.errors import ConfigError
 
@@ -46,6 +46,10 @@ class Settings(BaseModel):
     language: Literal["vi", "en"] = "vi"
     rate_limit: str = "600/minute"
     rate_limit_storage: str = "memory://"
+    ratelimit_url: str = Field(
+        default="", description="redis://HOST:PORT/DB: rate-limit counters shared by every web node (wins over "
+        "rate_limit_storage); empty: counted in each process.",
+    )
     workers: str = Field(
         default="", description="Dask scheduler of page work (tcp:// or tls://HOST:PORT); empty: local processes.",
     )
@@ -98,6 +102,20 @@ class Settings(BaseModel):
         if parsed.scheme not in ("tcp", "tls") or not parsed.hostname or not parsed.port:
             raise ValueError("must be empty (local processes) or a Dask scheduler address tcp://HOST:PORT or tls://HOST:PORT")
         return value
+
+    @field_validator("ratelimit_url")
+    @classmethod
+    def _check_ratelimit_url(cls, value: str) -> str:
+        if value and urlparse(value).scheme not in ("redis", "rediss", "redis+sentinel", "redis+cluster"):
+            raise ValueError("must be empty (in-process counters) or a Redis URL redis://HOST:PORT/DB")
+        return value
+
+    @model_validator(mode="after")
+    def _shared_rate_limits(self) -> Settings:
+        """``KHO_RATELIMIT_URL`` is where Flask-Limiter keeps its counters (``rate_limit_storage``)."""
+        if self.ratelimit_url and self.rate_limit_storage != self.ratelimit_url:
+            object.__setattr__(self, "rate_limit_storage", self.ratelimit_url)
+        return self
 
     @field_validator("ocr_lang")
     @classmethod

@@ -3,7 +3,8 @@
 Integration tests talk to the real servers started by ``kho services up`` (``make services``):
 Elasticsearch on 127.0.0.1:9200, MinIO on 127.0.0.1:9000 (root credentials in
 ``~/.cache/kho/minio/credentials.json``), PostgreSQL on 127.0.0.1:55432 (database ``kho_test``).
-Use the fixtures ``es_url``, ``minio_endpoints`` and ``postgres_url``: each checks that its server
+Redis on 127.0.0.1:56379. Use the fixtures ``es_url``, ``minio_endpoints``, ``postgres_url`` and
+``redis_url``: each checks that its server
 answers. With ``CI=true`` an unreachable server FAILS the test; elsewhere the test is skipped with
 a message saying to run ``make services``.
 """
@@ -16,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from kho.services.endpoints import Endpoints, endpoints
+from kho.services.endpoints import REDIS_PORT, Endpoints, endpoints
 from kho.settings import Settings, load_settings
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -66,6 +67,13 @@ def postgres_url(server_endpoints: Endpoints) -> str:
     """SQLAlchemy URL of the real PostgreSQL test database (fails in CI if it is down)."""
     _require("PostgreSQL", "127.0.0.1", 55432)
     return server_endpoints.postgres_url
+
+
+@pytest.fixture(scope="session")
+def redis_url(server_endpoints: Endpoints) -> str:
+    """URL of the real Redis (fails in CI if it is down)."""
+    _require("Redis", "127.0.0.1", REDIS_PORT)
+    return server_endpoints.redis_url
 
 
 @pytest.fixture

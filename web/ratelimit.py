@@ -84,5 +84,9 @@ class LocalMemoryStorage(Storage):
 
 
 def storage_uri(configured: str) -> str:
-    """The store Flask-Limiter should use: this module's for ``memory://``, else the configured URI."""
+    """The store Flask-Limiter should use: this module's for ``memory://``, else the configured URI.
+
+    ``KHO_RATELIMIT_URL=redis://HOST:PORT/DB`` (copied into ``rate_limit_storage`` by the settings)
+    keeps the counters in Redis, shared by every web node and process (``kho services up`` starts one).
+    """
     return "kho-memory://" if configured.strip() in ("memory://", "") else configured

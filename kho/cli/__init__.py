@@ -19,6 +19,7 @@ import click
 from kho import __version__
 from kho.cli.lazy import LazyCommand, LazyGroup
 from kho.cli.reuse import ENTRIES as REUSE_ENTRIES
+from kho.cli.workers import ENTRY as WORKERS_ENTRY
 from kho.context import CliContext
 from kho.errors import KhoError
 
@@ -127,6 +128,7 @@ COMMANDS: tuple[LazyCommand, ...] = (
     LazyCommand("ingest", "Số hoá một lô / Digitize a batch: files, folders and ZIPs of PDF, TIFF, JPEG and "
                 "PNG scans.", _ingest),
     *REUSE_ENTRIES,
+    WORKERS_ENTRY,
 )
 
 

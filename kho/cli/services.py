@@ -12,19 +12,21 @@ from kho.errors import ServiceUnavailableError, UsageError
 if TYPE_CHECKING:
     from kho.services.base import ManagedService
 
-SERVICE_NAMES = ("postgresql", "minio", "elasticsearch")
+SERVICE_NAMES = ("postgresql", "minio", "elasticsearch", "redis")
 
 
 def _select(names: tuple[str, ...]) -> list[ManagedService]:
     from kho.services.elasticsearch import ElasticsearchService
     from kho.services.minio import MinioService
     from kho.services.postgres import PostgresService
+    from kho.services.redis import RedisService
 
     unknown = [n for n in names if n not in SERVICE_NAMES]
     if unknown:
         raise UsageError(f"unknown service {unknown[0]!r}; choose from {', '.join(SERVICE_NAMES)}")
     chosen = names or SERVICE_NAMES
-    factories = {"postgresql": PostgresService, "minio": MinioService, "elasticsearch": ElasticsearchService}
+    factories = {"postgresql": PostgresService, "minio": MinioService, "elasticsearch": ElasticsearchService,
+                 "redis": RedisService}
     return [factories[name]() for name in SERVICE_NAMES if name in chosen]
 
 

@@ -19,6 +19,7 @@ PG_PORT = 55432
 PG_USER = "kho"
 PG_PASSWORD = "kho"
 PG_TEST_DB = "kho_test"
+REDIS_PORT = 56379
 
 
 def cache_dir() -> Path:
@@ -51,13 +52,14 @@ def minio_credentials(create: bool = False) -> MinioCredentials:
 
 @dataclass(frozen=True)
 class Endpoints:
-    """Connection details of the three servers started by ``kho services up``."""
+    """Connection details of the servers started by ``kho services up``."""
 
     elasticsearch_url: str
     s3_endpoint: str
     s3_access_key: str
     s3_secret_key: str
     postgres_url: str
+    redis_url: str = f"redis://127.0.0.1:{REDIS_PORT}/0"
 
     def as_env(self) -> dict[str, str]:
         """``KHO_*`` variables that point kho at these servers (production backends)."""
