@@ -2,14 +2,25 @@
 
 For each record it reports objects that **changed** (size or SHA-256 differ), are **missing**, or
 are **untracked** (in the record's folder but not named by it), plus ``record.json`` or version
-files that are **invalid** or break the version hash chain. Objects outside any record folder, and
-folders without a ``record.json`` (left over from an interrupted write), are reported as untracked.
+files that are **invalid** or break the version hash chain.
+
+A record folder without ``record.json`` is one of two things, and they are told apart:
+
+* a **damaged** record: it has version files (``versions/<n>.json``, written only for a record)
+  or the catalog knows the record ID (``known``). Its ``record.json`` was lost or deleted; it is
+  restored from its last version (re-running its batch does the same). Never delete it.
+* the leftover of an interrupted write: objects only, no version, unknown to the catalog; its
+  objects are reported as **untracked** and re-running the batch that wrote them completes the
+  record. It holds original scans: it is not deleted either.
+
+Objects outside any record folder are reported as untracked.
 """
 
 from __future__ import annotations
 
 import hashlib
 import random
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -24,8 +35,9 @@ from repository.catalog_types import FixityRunSummary
 from repository.objectstore import ObjectInfo, ObjectStore
 from repository.schema import Record
 
-ProblemKind = Literal["changed", "missing", "untracked", "invalid"]
+ProblemKind = Literal["changed", "missing", "untracked", "invalid", "damaged"]
 CHUNK = 1024 * 1024
+_VERSION = re.compile(r"versions/([1-9][0-9]*)\.json")
 MAX_PROBLEMS_IN_SUMMARY = 1000
 
 
@@ -76,7 +88,7 @@ class FixityReport:
 
     def counts(self) -> dict[str, int]:
         """How many problems of each kind."""
-        out = {"changed": 0, "missing": 0, "untracked": 0, "invalid": 0}
+        out = {"changed": 0, "missing": 0, "untracked": 0, "invalid": 0, "damaged": 0}
         for problem in self.problems:
             out[problem.kind] += 1
         return out
@@ -141,14 +153,52 @@ def _groups(store: ObjectStore) -> Iterator[tuple[str, dict[str, ObjectInfo]]]:
         yield record_id, {info.key[len(prefix) :]: info for info in infos}
 
 
+def _never_known(_record_id: str) -> bool:
+    return False
+
+
+def without_record_json(record_id: str, listed: dict[str, ObjectInfo], known: bool) -> list[FixityProblem]:
+    """The problems of a record folder that has no ``record.json`` (pure): damaged record or leftover."""
+    prefix = layout.record_prefix(record_id)
+    versions = sorted(
+        (int(m.group(1)) for path in listed if (m := _VERSION.fullmatch(path))), reverse=True
+    )
+    if versions or known:
+        source = (
+            f"restore it from its last version (copy versions/{versions[0]}.json to record.json) or re-run "
+            "its batch" if versions else "restore the folder from a backup or re-run its batch"
+        )
+        why = ", ".join(
+            part
+            for part in (
+                f"{len(versions)} version file(s)" if versions else "",
+                f"{len(listed)} object(s)",
+                "known to the catalog" if known else "",
+            )
+            if part
+        )
+        detail = f"damaged record: record.json is missing ({why}); {source}; never delete a record's folder"
+        return [FixityProblem(record_id, prefix + layout.RECORD_JSON, "damaged", detail)]
+    detail = (
+        "no record.json and no version: left over from an interrupted write; re-running the batch that "
+        "wrote it completes the record (keep it: it holds the original scans)"
+    )
+    return [FixityProblem(record_id, info.key, "untracked", detail) for info in listed.values()]
+
+
 def verify_store(
     store: ObjectStore,
     *,
     sample: int | None = None,
     rng: random.Random | None = None,
     clock: Callable[[], datetime] = _utcnow,
+    known: Callable[[str], bool] = _never_known,
 ) -> FixityReport:
-    """Check every record (or ``sample`` records chosen at random) and list stray objects."""
+    """Check every record (or ``sample`` records chosen at random) and list stray objects.
+
+    ``known`` says whether a record ID is known elsewhere (the catalog): a folder without
+    ``record.json`` of a known record is a damaged record, not a leftover.
+    """
     started = clock()
     groups = list(_groups(store))
     problems: list[FixityProblem] = []
@@ -157,10 +207,7 @@ def verify_store(
         if not record_id:
             problems += [FixityProblem(None, k, "untracked", "outside any record folder") for k in listed]
         elif layout.RECORD_JSON not in listed:
-            problems += [
-                FixityProblem(record_id, info.key, "untracked", "no record.json: left over from an interrupted write")
-                for info in listed.values()
-            ]
+            problems += without_record_json(record_id, listed, known(record_id))
         else:
             records.append((record_id, listed))
     chosen = records
@@ -220,7 +267,16 @@ def check_record(store: ObjectStore, record_id: str, listed: dict[str, ObjectInf
     expected = {entry.key[len(prefix) :] for entry in record.objects} | {layout.RECORD_JSON}
     expected |= _check_versions(store, record, record_bytes, listed, problem)
     for path in sorted(set(listed) - expected):
-        problem(path, "untracked", "in the record folder but not named by record.json")
+        later = _VERSION.fullmatch(path)
+        if later and int(later.group(1)) > record.version:
+            problem(
+                path,
+                "damaged",
+                f"an edit was interrupted: version {later.group(1)} exists but record.json is at version "
+                f"{record.version}; edits are refused until record.json is restored from {path}",
+            )
+        else:
+            problem(path, "untracked", "in the record folder but not named by record.json")
     return RecordCheck(record_id, objects, size, tuple(problems))
 
 

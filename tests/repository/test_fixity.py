@@ -116,3 +116,55 @@ def test_sample_checks_only_some_records(filled: tuple[Repository, list[str]]) -
     assert report.ok
     summary = report.summary()
     assert summary.ok and summary.records_checked == 2 and summary.report["records_total"] == 3
+
+
+def test_d11_deleted_record_json_is_a_damaged_record_not_a_leftover(filled: tuple[Repository, list[str]]) -> None:
+    """D11: a stored record whose record.json was deleted is reported as damaged, with no advice to delete it."""
+    repo, ids = filled
+    corrected = next(i for i in ids if repo.get(i).version == 3)
+    repo.store.delete(layout.record_json_key(corrected))  # versions 1..3 remain
+    report = verify_store(repo.store)
+    (problem,) = report.problems
+    assert (problem.record_id, problem.key, problem.kind) == (corrected, layout.record_json_key(corrected), "damaged")
+    assert "damaged record: record.json is missing" in problem.detail
+    assert "copy versions/3.json to record.json" in problem.detail
+    assert "interrupted write" not in problem.detail and "never delete" in problem.detail
+    assert report.counts()["damaged"] == 1 and report.counts()["untracked"] == 0
+
+
+def test_d11_record_known_to_the_catalog_without_any_version_is_damaged(
+    filled: tuple[Repository, list[str]],
+) -> None:
+    repo, ids = filled
+    prefix = layout.record_prefix(ids[0])
+    for info in list(repo.store.list_keys(prefix)):
+        if info.key.startswith(prefix + "versions/") or info.key.endswith("record.json"):
+            repo.store.delete(info.key)
+    leftover = layout.record_prefix("kho-00000000000000000000") + "document.pdf"
+    repo.store.put_bytes(leftover, b"left over from a crash")
+    report = verify_store(repo.store, known={ids[0]}.__contains__)
+    kinds = {(p.record_id, p.kind) for p in report.problems}
+    assert kinds == {(ids[0], "damaged"), ("kho-00000000000000000000", "untracked")}
+    damaged = next(p for p in report.problems if p.kind == "damaged")
+    assert "known to the catalog" in damaged.detail and "restore the folder from a backup" in damaged.detail
+    stray = next(p for p in report.problems if p.kind == "untracked")
+    assert "interrupted write" in stray.detail and "delete" not in stray.detail
+
+
+def test_d11_docs_never_advise_deleting_a_record_folder() -> None:
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "repository.md").read_text("utf-8")
+    assert "delete a\nleft-over" not in doc and "delete a left-over" not in doc.replace("\n", " ")
+    assert "damaged" in doc
+
+
+def test_item7_interrupted_edit_is_reported_as_damaged(filled: tuple[Repository, list[str]]) -> None:
+    """An edit that wrote version n+1 but not record.json blocks later edits: verify says so and how to fix it."""
+    repo, ids = filled
+    record = repo.get(next(i for i in ids if repo.get(i).version == 1))
+    orphan = record.model_copy(update={"version": 2})
+    repo.store.put_bytes(layout.version_key(record.record_id, 2), orphan.to_json_bytes())
+    (problem,) = verify_store(repo.store).problems
+    assert (problem.key, problem.kind) == (layout.version_key(record.record_id, 2), "damaged")
+    assert "edits are refused until record.json is restored" in problem.detail
