@@ -17,6 +17,7 @@ from typing import Any
 
 from pypdf import PdfReader, PdfWriter
 
+from ingest.engine import EngineIdentity
 from ingest.plan import DocumentEntry
 from ingest.quality import QualityVerdict
 from ingest.worker import IngestPage, PageFiles
@@ -178,9 +179,13 @@ def build_metadata(
 
 
 def build_provenance(
-    batch_name: str, sources: Sequence[SourceFile], options: OcrOptions, at: dt.datetime
+    batch_name: str,
+    sources: Sequence[SourceFile],
+    options: OcrOptions,
+    at: dt.datetime,
+    engine: EngineIdentity | None = None,
 ) -> Provenance:
-    """Where the record came from: the batch, file names, time, software and OCR settings."""
+    """Where the record came from: the batch, file names, time, software, OCR engine and settings."""
     return Provenance(
         batch_id=batch_name,
         source_names=tuple(s.name for s in sources),
@@ -190,6 +195,8 @@ def build_provenance(
         software_version=__version__,
         ocr=OcrSettings(
             engine="tesseract",
+            engine_version=engine.version if engine else None,
+            language_data=dict(engine.language_data) if engine else {},
             lang=options.lang,
             dpi=options.dpi,
             options={"force_ocr": options.force_ocr, "osd": options.osd},

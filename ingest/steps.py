@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from ingest.engine import engine_identity
 from ingest.indexing import IndexBuffer
 from ingest.plan import PlannedDocument
 from ingest.progress import ProgressCallback, ProgressEvent, estimate_eta
@@ -204,7 +205,8 @@ class BatchRun:
         fields = extract_fields(texts, [p.words for p in pages])
         verdict = assess(pages, fields, doc.entry, "\n".join(texts), self.rules)
         metadata = build_metadata(fields, doc.entry, pages, verdict)
-        provenance = build_provenance(self.batch.name, ready.sources, self.options, datetime.now(UTC))
+        engine = engine_identity(self.options.lang, self.options.timeout)  # asked once per process, cached
+        provenance = build_provenance(self.batch.name, ready.sources, self.options, datetime.now(UTC), engine)
         work = self.work_dir(ready)
         try:
             outcome = self.backends.repository.create(record_files(files, fields, work), metadata, provenance)

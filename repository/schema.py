@@ -122,7 +122,11 @@ class OcrSettings(_Model):
     """How the text was recognised."""
 
     engine: str = "tesseract"
-    engine_version: str | None = None
+    engine_version: str | None = Field(default=None, description="`tesseract --version`, e.g. 5.3.0.")
+    language_data: dict[str, str] = Field(
+        default_factory=dict,
+        description="SHA-256 of each Tesseract traineddata file used, by language code (e.g. vie).",
+    )
     lang: str = "vie"
     dpi: int | None = Field(default=None, ge=1)
     options: dict[str, ScalarValue] = Field(default_factory=dict)
