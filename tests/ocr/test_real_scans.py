@@ -42,7 +42,7 @@ def good_words(words: tuple[Word, ...]) -> int:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", FILES)
+@pytest.mark.parametrize("name", FILES or ["(none)"])  # no scans: the fixture skips, or fails under CI=true
 def test_real_scan_reads_and_is_not_worse_than_plain_tesseract(real_scans: Path, name: str) -> None:
     path = real_scans / name
     doc = ocr_document(path, OcrOptions(timeout=180), SerialExecutor())
