@@ -25,13 +25,13 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from itertools import groupby
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from pydantic import ValidationError
 
 from kho.errors import NotFoundError
 from repository import layout
-from repository.catalog_types import FixityRunSummary
+from repository.catalog_types import Batch, BatchItem, FixityRunSummary
 from repository.objectstore import ObjectInfo, ObjectStore
 from repository.schema import Record
 
@@ -155,6 +155,38 @@ def _groups(store: ObjectStore) -> Iterator[tuple[str, dict[str, ObjectInfo]]]:
 
 def _never_known(_record_id: str) -> bool:
     return False
+
+
+class BatchItemSource(Protocol):
+    """What :func:`catalog_knows` needs of the catalog: batches and their items."""
+
+    def list_batches(self, limit: int = 100, offset: int = 0) -> list[Batch]: ...
+
+    def list_batch_items(
+        self, batch_id: int, status: str | None = None, *, limit: int | None = None, offset: int = 0
+    ) -> list[BatchItem]: ...
+
+
+def catalog_knows(catalog: BatchItemSource, page: int = 500) -> Callable[[str], bool]:
+    """``known`` for :func:`verify_store`: whether a batch item of the catalog names this record ID.
+
+    The IDs are gathered on the first question only (most runs never ask: every folder has its
+    ``record.json``).
+    """
+    ids: set[str] | None = None
+
+    def known(record_id: str) -> bool:
+        nonlocal ids
+        if ids is None:
+            ids = set()
+            offset = 0
+            while batches := catalog.list_batches(limit=page, offset=offset):
+                for batch in batches:
+                    ids.update(i.record_id for i in catalog.list_batch_items(batch.id) if i.record_id)
+                offset += len(batches)
+        return record_id in ids
+
+    return known
 
 
 def without_record_json(record_id: str, listed: dict[str, ObjectInfo], known: bool) -> list[FixityProblem]:

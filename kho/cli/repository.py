@@ -168,10 +168,10 @@ def verify_command(obj: CliContext, sample: int | None, as_json: bool) -> None:
     """Kiểm tra toàn vẹn kho / Re-read objects, check SHA-256 and completeness; store the result."""
     from rich.console import Console
 
-    from repository.fixity import verify_store
+    from repository.fixity import catalog_knows, verify_store
 
     backends = obj.backends()
-    report = verify_store(backends.store, sample=sample)
+    report = verify_store(backends.store, sample=sample, known=catalog_knows(backends.catalog))
     run = backends.catalog.record_fixity_run(report.summary())
     if as_json:
         click.echo(json.dumps({"run_id": run.id, **report.to_json()}, ensure_ascii=False, indent=2))
@@ -181,6 +181,7 @@ def verify_command(obj: CliContext, sample: int | None, as_json: bool) -> None:
         records = len({p.record_id for p in report.problems})
         raise IntegrityError(
             f"{len(report.problems)} problem(s) in {records} record folder(s) or stray objects; "
-            "restore the objects from a backup or the bucket's previous versions",
+            "restore the objects from a backup or the bucket's previous versions, and a damaged record's "
+            "record.json from its last version (docs/repository.md); never delete a record folder",
             subject="kho verify",
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
@@ -168,3 +169,28 @@ def test_item7_interrupted_edit_is_reported_as_damaged(filled: tuple[Repository,
     (problem,) = verify_store(repo.store).problems
     assert (problem.key, problem.kind) == (layout.version_key(record.record_id, 2), "damaged")
     assert "edits are refused until record.json is restored" in problem.detail
+
+
+def test_d11_catalog_knows_the_records_its_batches_stored(
+    filled: tuple[Repository, list[str]], tmp_path: Path
+) -> None:
+    """The catalog (real SQLite) tells verify which record IDs were stored, even with nothing else left."""
+    from repository.catalog import Catalog, NewBatchItem
+    from repository.fixity import catalog_knows
+
+    repo, ids = filled
+    catalog = Catalog.open(f"sqlite:///{tmp_path / 'catalog.sqlite3'}")
+    try:
+        batch = catalog.create_batch("lô 1", ["/in"])
+        catalog.upsert_batch_items(batch.id, [NewBatchItem("a.pdf"), NewBatchItem("b.pdf")])
+        catalog.update_batch_item(batch.id, "a.pdf", status="stored", record_id=ids[2])
+        catalog.update_batch_item(batch.id, "b.pdf", status="quarantined", reason="ZIP bomb")
+        known = catalog_knows(catalog)
+        assert known(ids[2]) and not known(ids[0]) and not known("kho-00000000000000000000")
+        for info in list(repo.store.list_keys(layout.record_prefix(ids[2]))):
+            if "/versions/" in info.key or info.key.endswith("record.json"):
+                repo.store.delete(info.key)
+        report = verify_store(repo.store, known=catalog_knows(catalog))
+        assert [(p.record_id, p.kind) for p in report.problems] == [(ids[2], "damaged")]
+    finally:
+        catalog.close()

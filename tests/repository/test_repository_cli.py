@@ -133,3 +133,20 @@ def test_command_line_errors_are_one_line(
     assert result.returncode == IntegrityError.exit_code
     assert result.stderr.strip().splitlines()[-1].startswith("kho: error: kho verify: 1 problem(s)")
     assert "records/stray.txt" in result.stdout
+
+
+def test_d11_kho_verify_reports_a_deleted_record_json_as_a_damaged_record(
+    stored: tuple[Repository, str, RecordFiles], env: dict[str, str], tmp_path: Path
+) -> None:
+    """D11 through the entry point: a record whose record.json was deleted is damaged, never 'delete it'."""
+    repo, record_id, _ = stored
+    repo.store.delete(f"records/{record_id}/record.json")
+    result = run(env, tmp_path, "verify", "--json")
+    assert result.returncode == IntegrityError.exit_code, result.stderr
+    report = json.loads(result.stdout)
+    assert report["counts"]["damaged"] == 1 and report["counts"]["untracked"] == 0
+    (problem,) = report["problems"]
+    assert problem["kind"] == "damaged" and "copy versions/2.json to record.json" in problem["detail"]
+    output = (result.stdout + result.stderr).lower()
+    assert "interrupted write" not in output
+    assert "never delete a record" in result.stderr and "delete the" not in output
