@@ -26,6 +26,7 @@ from web.openapi_components import (
     ref,
     text_param,
 )
+from web.openapi_reuse import CERTIFY_PATHS
 from web.uploads import MAX_FILES
 
 
@@ -237,6 +238,8 @@ PATHS: dict[str, Schema] = {
         }
     },
 }
+
+PATHS.update(CERTIFY_PATHS)
 
 
 @functools.cache
