@@ -95,16 +95,17 @@ def get_command(obj: CliContext, record_id: str, choice: str, index: int, out: P
 
     The read is written to the audit trail (actor ``cli:<system user>``, with ``--purpose``).
     """
-    from web.audit import ReadContext, record_object_read
+    from access.context import AccessContext
+    from access.reads import read_object
+    from access.scopes import ScopePolicy
+    from search.places import load_places
 
     backends = obj.backends()
-    repository = backends.repository
-    record = repository.get(record_id)
-    role = CHOICES[choice]
-    info, stream = repository.open_object(record_id, role, index - 1)
+    ctx = AccessContext.command_line(purpose)
+    found = read_object(backends, ScopePolicy(load_places()), ctx, record_id, CHOICES[choice], index - 1)
+    record, info, stream = found.record, found.info, found.stream  # audited before any byte is read
     key, sha256 = info.key, cast(str, info.sha256)
     with stream:
-        record_object_read(backends, ReadContext.command_line(purpose), record, role, key)  # before any byte
         if out is not None and str(out) == "-":
             _copy_verified(stream, sys.stdout.buffer, info.size, sha256, key)
             sys.stdout.buffer.flush()
@@ -126,12 +127,13 @@ def show_command(obj: CliContext, record_id: str, history: bool, purpose: str | 
 
     The read is written to the audit trail (actor ``cli:<system user>``, with ``--purpose``).
     """
+    from access.context import AccessContext
+    from access.reads import read_document
+    from access.scopes import ScopePolicy
     from search.places import load_places
-    from web.audit import ReadContext, read_document
-    from web.auth import ScopePolicy
 
     backends = obj.backends()
-    record = read_document(backends, ScopePolicy(load_places()), ReadContext.command_line(purpose), record_id)
+    record = read_document(backends, ScopePolicy(load_places()), AccessContext.command_line(purpose), record_id)
     if history:
         payload: object = [r.model_dump(mode="json") for r in backends.repository.history(record_id)]
     else:

@@ -114,11 +114,12 @@ def search_command(
     """
     from rich.console import Console
 
+    from access.context import AccessContext
+    from access.reads import search_documents
+    from access.scopes import ScopePolicy
     from search.index import SearchQuery
     from search.places import load_places
     from search.shapes import result_json
-    from web.audit import ReadContext, search_documents
-    from web.auth import ScopePolicy
 
     search_query = SearchQuery(
         text=" ".join(query), citizen_id=citizen, document_type=document_type, issuer=issuer,
@@ -126,7 +127,7 @@ def search_command(
         date_to=_day(date_to), sort="date" if sort == "date" else "relevance", limit=limit, offset=offset,
     )
     backends = obj.backends()
-    ctx = ReadContext.command_line(purpose)
+    ctx = AccessContext.command_line(purpose)
     result = search_documents(backends, ScopePolicy(load_places()), ctx, search_query)
     if as_json:
         click.echo(json.dumps(result_json(result), ensure_ascii=False, indent=2))

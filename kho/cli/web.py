@@ -1,6 +1,6 @@
 """``kho serve``, ``kho keys`` and ``kho audit``: the web app and its keys and audit trail from the shell.
 
-The commands call the same functions as the API (:mod:`web.audit`, the catalog's key methods) and
+The commands call the same functions as the API (:mod:`access`, the catalog's key methods) and
 print the same JSON shapes (:mod:`web.shapes`) with ``--json``.
 """
 
@@ -51,15 +51,18 @@ def keys() -> None:
     "scopes",
     multiple=True,
     metavar="type=NAME|locality=NAME",
-    help="Limit the key to a document type or locality (repeat; same kind = any of them).",
+    help="Limit the key to a document type of ocr/data/document_types.csv or a place of search/data/places.csv "
+    "(repeat; same kind = any of them). Unknown values are refused.",
 )
 @click.option("--json", "as_json", is_flag=True, help='Print {"id": ..., "key": ...} as JSON.')
 @click.pass_obj
 def keys_create(obj: CliContext, role: str, name: str, scopes: tuple[str, ...], as_json: bool) -> None:
     """Create a key and print it ONCE (only its hash is stored)."""
-    from web.auth import parse_scopes
+    from access.scopes import parse_scopes
+    from search.places import load_places
 
-    key, secret = obj.backends().catalog.create_api_key(name, role, parse_scopes(scopes))
+    checked = parse_scopes(scopes, load_places())  # before anything is opened or stored
+    key, secret = obj.backends().catalog.create_api_key(name, role, checked)
     if as_json:
         _echo_json({"id": key.id, "key": secret, "role": key.role, "name": key.name, "scopes": key.scopes.to_json()})
         return
@@ -110,18 +113,20 @@ def keys_revoke(obj: CliContext, key_id: str) -> None:
 @click.option("--actor", help="Only this actor (key:<id> or a username).")
 @click.option("--record", "record_id", help="Only reads of this record.")
 @click.option("--limit", default=100, show_default=True, type=click.IntRange(1, 1000))
+@click.option("--purpose", required=True, metavar="TEXT",
+              help="Mục đích / why you read the trail (required; kept in the audit trail itself).")
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
 @click.pass_obj
 def audit(
     obj: CliContext, citizen_id: str | None, since: str | None, until: str | None, actor: str | None,
-    record_id: str | None, limit: int, as_json: bool,
+    record_id: str | None, limit: int, purpose: str, as_json: bool,
 ) -> None:
-    """Show the audit trail of personal-data reads, newest first."""
-    from web.audit import parse_when, query_audit_events
+    """Show the audit trail of personal-data reads, newest first (the query is audited: ``audit.query``)."""
+    from access.audit import AuditFilters, parse_when, query_audit_events
+    from access.context import AccessContext
     from web.shapes import audit_event_json
 
-    events = query_audit_events(
-        obj.backends().catalog,
+    filters = AuditFilters(
         citizen_id=citizen_id,
         since=parse_when(since, "--since") if since else None,
         until=parse_when(until, "--until") if until else None,
@@ -129,6 +134,8 @@ def audit(
         record_id=record_id,
         limit=limit,
     )
+    ctx = AccessContext.command_line(purpose, required=True)
+    events = query_audit_events(obj.backends().catalog, ctx, filters)
     if as_json:
         _echo_json([audit_event_json(e) for e in events])
         return

@@ -16,8 +16,10 @@ from click.testing import CliRunner, Result
 
 from kho.backends import open_backends
 from kho.cli import cli
-from kho.errors import UsageError
+from kho.errors import ExitCode, UsageError
 from kho.settings import load_settings
+
+PURPOSE = "Thanh tra định kỳ"
 
 
 def run(data_dir: Path, *args: str) -> Result:
@@ -57,6 +59,27 @@ def test_keys_create_rejects_bad_role_and_scope(tmp_path: Path) -> None:
         run(tmp_path, "keys", "create", "--role", "portal", "--name", "x", "--scope", "colour=blue")
 
 
+@pytest.mark.parametrize("scope", ["locality=%", "locality=Atlantis", "type=Giấy phép lái tàu vũ trụ", "type= "])
+def test_d3_keys_create_validates_scopes_against_known_values(tmp_path: Path, scope: str) -> None:
+    with pytest.raises(UsageError):
+        run(tmp_path, "keys", "create", "--role", "portal", "--name", "x", "--scope", scope)
+    listed = run(tmp_path, "keys", "list", "--json")
+    assert json.loads(listed.stdout) == []  # nothing was stored
+
+
+def test_d4_kho_audit_requires_and_records_its_purpose(tmp_path: Path) -> None:
+    missing = run(tmp_path, "audit")
+    assert missing.exit_code == 2 and "--purpose" in missing.output
+    with pytest.raises(UsageError):
+        run(tmp_path, "audit", "--purpose", "   ")
+    assert run(tmp_path, "audit", "--purpose", PURPOSE, "--citizen", "079085001234").exit_code == 0
+    out = run(tmp_path, "audit", "--purpose", PURPOSE, "--json")
+    recorded = [e for e in json.loads(out.stdout) if e["action"] == "audit.query"]
+    assert len(recorded) == 1  # the first query is recorded before the second one reads the trail
+    assert recorded[0]["purpose"] == PURPOSE and recorded[0]["actor"].startswith("cli:")
+    assert recorded[0]["citizen_id"] == "079085001234" and recorded[0]["client_address"] == "cli"
+
+
 def test_audit_lists_events_filtered_by_citizen_and_date(tmp_path: Path) -> None:
     settings = load_settings(environ={}, overrides={"data_dir": tmp_path})
     backends = open_backends(settings)
@@ -69,14 +92,15 @@ def test_audit_lists_events_filtered_by_citizen_and_date(tmp_path: Path) -> None
     finally:
         backends.close()
     with pytest.raises(UsageError, match="not a date"):
-        run(tmp_path, "audit", "--since", "yesterday")
-    out = run(tmp_path, "audit", "--citizen", "79085001234", "--since", "2000-01-01", "--json")
+        run(tmp_path, "audit", "--purpose", PURPOSE, "--since", "yesterday")
+    out = run(tmp_path, "audit", "--purpose", PURPOSE, "--citizen", "79085001234", "--since", "2000-01-01",
+              "--actor", "key:abc", "--json")
     assert out.exit_code == 0, out.output
     events = json.loads(out.stdout)
     assert len(events) == 2 and {e["citizen_id"] for e in events} == {"079085001234"}
     assert events[0]["purpose"] == "kiểm tra" and events[0]["client_address"] == "10.0.0.1"
-    assert json.loads(run(tmp_path, "audit", "--since", "2999-01-01", "--json").stdout) == []
-    assert "citizen.documents" in run(tmp_path, "audit").stdout
+    assert json.loads(run(tmp_path, "audit", "--purpose", PURPOSE, "--since", "2999-01-01", "--json").stdout) == []
+    assert "citizen.documents" in run(tmp_path, "audit", "--purpose", PURPOSE).stdout
 
 
 def last_line(text: str) -> str:
@@ -97,9 +121,31 @@ def test_keys_and_audit_errors_through_the_real_entry_point(tmp_path: Path) -> N
     missing = kho("keys", "revoke", "000000000000")
     assert missing.returncode == 4
     assert last_line(missing.stderr).startswith("kho: error: 000000000000: ") and "Traceback" not in missing.stderr
-    bad = kho("audit", "--citizen", "12ab")
+    bad = kho("audit", "--purpose", PURPOSE, "--citizen", "12ab")
     assert bad.returncode == 2
     assert last_line(bad.stderr) == "kho: error: citizen ID: not a citizen ID (12 digits, or a 9-digit CMND)"
+
+
+def test_exit_codes_through_the_real_entry_point(tmp_path: Path) -> None:
+    """Item 5: scripts tell the kinds apart (not found ≠ conflict ≠ usage), never a traceback."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KHO_")}
+    env["KHO_DATA_DIR"] = str(tmp_path)
+
+    def kho(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "kho", *args], capture_output=True, text=True, env=env,
+                              timeout=120, input=stdin)
+
+    user = ("users", "create", "lan", "--role", "official", "--password-stdin")
+    assert kho(*user, stdin="mật-khẩu-đủ-dài\n").returncode == ExitCode.OK
+    results = {
+        ExitCode.CONFLICT: kho(*user, stdin="mật-khẩu-đủ-dài\n"),
+        ExitCode.NOT_FOUND: kho("users", "disable", "nobody"),
+        ExitCode.USAGE: kho("keys", "create", "--role", "portal", "--name", "x", "--scope", "locality=%"),
+    }
+    for expected, result in results.items():
+        assert result.returncode == expected, (expected, result.stderr)
+        assert last_line(result.stderr).startswith("kho: error: ") and "Traceback" not in result.stderr
+    assert len({ExitCode.CONFLICT, ExitCode.NOT_FOUND, ExitCode.USAGE}) == 3
 
 
 def test_kho_serve_answers_on_a_loopback_port(tmp_path: Path) -> None:
