@@ -23,7 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Protocol
 
-from kho.errors import ServiceUnavailableError, UnsupportedTypeError, UsageError
+from ingest.manifest import MAX_MANIFEST_BYTES
+from kho.errors import ServiceUnavailableError, TooLargeError, UnsupportedTypeError, UsageError
 from ocr.rasterize import detect_kind
 
 MAX_FILES = 200
@@ -116,9 +117,19 @@ def _head(stream: IO[bytes]) -> bytes:
     return head
 
 
-def _copy(stream: IO[bytes], target: Path) -> None:
+def _copy(stream: IO[bytes], target: Path, limit: int | None = None) -> None:
+    """Stream ``stream`` to a new file; :class:`TooLargeError` (the caller removes the folder) past ``limit`` bytes."""
+    if limit is None:
+        with open(target, "xb") as out:
+            shutil.copyfileobj(stream, out, 1024 * 1024)
+        return
+    written = 0
     with open(target, "xb") as out:
-        shutil.copyfileobj(stream, out, 1024 * 1024)
+        while chunk := stream.read(1024 * 1024):
+            written += len(chunk)
+            if written > limit:
+                raise TooLargeError(f"the manifest is larger than {limit // (1024 * 1024)} MiB", subject=target.name)
+            out.write(chunk)
 
 
 def save_upload(data_dir: Path, files: Sequence[UploadedFile], manifest: UploadedFile | None) -> SavedUpload:
@@ -146,7 +157,7 @@ def save_upload(data_dir: Path, files: Sequence[UploadedFile], manifest: Uploade
         manifest_path = None
         if manifest is not None and manifest_name is not None:
             manifest_path = root / manifest_name
-            _copy(manifest.stream, manifest_path)
+            _copy(manifest.stream, manifest_path, MAX_MANIFEST_BYTES)  # its rows are bounded by ingest
     except OSError as e:
         shutil.rmtree(root, ignore_errors=True)
         raise ServiceUnavailableError(f"cannot save the upload: {e.strerror or e}", subject=str(root)) from e
