@@ -26,6 +26,17 @@ def red_ink_share(bgr: np.ndarray) -> float:
     return float(reddish.mean())
 
 
+def without_red_ink(grey: np.ndarray, bgr: np.ndarray) -> np.ndarray:
+    """``grey`` with the pixels that are clearly red in ``bgr`` (scaled to ``grey``'s size) painted white."""
+    if bgr.shape[:2] != grey.shape:
+        bgr = cv2.resize(bgr, (grey.shape[1], grey.shape[0]), interpolation=cv2.INTER_AREA)
+    sample = bgr.astype(np.int16)
+    reddish = (sample[..., 2] - np.maximum(sample[..., 1], sample[..., 0]) > 50) & (sample[..., 2] > 120)
+    out = grey.copy()
+    out[reddish] = 255
+    return out
+
+
 def grey_for_recognition(image: np.ndarray, drop_red: bool) -> np.ndarray:
     """A grey page for the recogniser; with ``drop_red`` the red channel is used so red stamps fade.
 

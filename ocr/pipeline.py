@@ -35,9 +35,10 @@ PROBE_TIMEOUT = 6.0
 # A strip read both ways decides the turn when its confidences differ by at least this.
 PROBE_MARGIN = 8.0
 # A page reading may take BUDGET_FACTOR times its expected cost (at least BUDGET_FLOOR seconds)
-# before it is stopped and the page read the other way up.
-BUDGET_FLOOR = 15.0
-BUDGET_FACTOR = 3.0
+# before it is stopped and the page read the other way up. Generous: wall-clock time on a loaded
+# machine runs several times the CPU time, and a stopped upright reading is a wasted one.
+BUDGET_FLOOR = 20.0
+BUDGET_FACTOR = 5.0
 # The plain grey page is read too when the cleaned page lost this share of its letter blobs,
 # or when the cleaned reading found fewer words than this share of the blobs' estimate.
 LOST_SHARE = 0.05
@@ -329,6 +330,9 @@ def text_may_be_lost(prepared: PreparedPage, rec: Recognition) -> bool:
     if not cleaned:
         return False
     plain, _ = geometry.probe(plain_grey(prepared))
+    if plan.channel == "red" and prepared.archive.ndim == 3:
+        # Red seals are dropped on purpose: their letters are not text the cleaning lost.
+        plain = clean.without_red_ink(plain, geometry.probe_colour(prepared.archive))
     ours, _ = geometry.probe(geometry.to_grey(prepared.recognition))
     if clean.lost_text_share(plain, ours) >= LOST_SHARE:
         return True
