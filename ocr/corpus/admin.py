@@ -365,7 +365,7 @@ def build_admin(ctx: DocContext, kind: AdminKind) -> tuple[Document, TruthFields
     blocks.append(issuer_signature(ctx, issuer, ["- Như trên;", "- Lưu: VT."]))
     if kind.style == "decision" and kind.key == "quyet-dinh" and ctx.long:
         blocks += _attached(ctx, number, issuer, topic)
-    elif ctx.long and kind.style in ("plan", "report", "letter", "notice") and ctx.chance(0.5):
+    elif ctx.long and kind.style not in ("regulation", "normative", "law", "paper", "slip", "leave"):
         blocks += _appendix(ctx, number, kind, issuer)
     holder = ctx.holder if kind.style == "leave" else None
     alt: dict[str, tuple[str, ...]] = {}
