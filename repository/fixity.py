@@ -305,7 +305,8 @@ def check_record(store: ObjectStore, record_id: str, listed: dict[str, ObjectInf
                 path,
                 "damaged",
                 f"an edit was interrupted: version {later.group(1)} exists but record.json is at version "
-                f"{record.version}; edits are refused until record.json is restored from {path}",
+                f"{record.version}; the next edit of the record completes it (once it is 5 minutes old), "
+                f"or copy {path} to record.json",
             )
         else:
             problem(path, "untracked", "in the record folder but not named by record.json")

@@ -16,7 +16,7 @@ import mimetypes
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, BinaryIO, Literal
 
@@ -107,6 +107,9 @@ def _jsonable(value: Any) -> Any:
 
 class Repository:
     """Records stored in an :class:`~repository.objectstore.ObjectStore`."""
+
+    #: How old a version ahead of ``record.json`` must be to count as left by an interrupted edit.
+    stale_edit: timedelta = timedelta(minutes=5)
 
     def __init__(self, store: ObjectStore, *, clock: Callable[[], datetime] = _utcnow):
         self.store = store
@@ -356,22 +359,56 @@ class Repository:
                 "previous_version_sha256": _sha256(previous_bytes),
             }
         )
-        record = Record.model_validate(record.model_dump())
+        return self._commit_version(Record.model_validate(record.model_dump()), current)
+
+    def _commit_version(self, record: Record, current: Record) -> Record:
+        """Create ``versions/<n+1>.json`` (create-if-absent), then point ``record.json`` at it.
+
+        Of two concurrent writers exactly one creates the version; the other gets a
+        :class:`ConflictError` before anything of its change is written. A version left by an
+        edit that stopped before ``record.json`` (older than :attr:`stale_edit`) is completed
+        on the way, so the next attempt can go on.
+        """
         data = record.to_json_bytes()
+        key = layout.version_key(record.record_id, record.version)
         try:
-            # Create-if-absent: of two concurrent editors exactly one writes version n+1; the
-            # other is refused here, before anything of its edit is written.
-            self.store.put_if_absent(
-                layout.version_key(record_id, record.version), data, content_type="application/json"
-            )
+            self.store.put_if_absent(key, data, content_type="application/json")
         except ConflictError as e:
+            finished = self._finish_interrupted_edit(current, key)
             raise ConflictError(
-                f"the record was changed by someone else meanwhile (version {record.version} exists); "
-                "reload and retry",
-                subject=record_id,
+                f"the record was changed meanwhile (version {record.version} exists"
+                + ("; an interrupted edit was completed" if finished else "")
+                + "); reload and retry",
+                subject=record.record_id,
             ) from e
-        self.store.put_bytes(layout.record_json_key(record_id), data, content_type="application/json")
+        self.store.put_bytes(layout.record_json_key(record.record_id), data, content_type="application/json")
         return record
+
+    def _finish_interrupted_edit(self, current: Record, key: str) -> bool:
+        """Point ``record.json`` at the version ``key`` if an edit that stopped long ago left it there.
+
+        Only when ``record.json`` is still at ``current``, the version at ``key`` is its valid
+        successor (next number, hash chain) and was written more than :attr:`stale_edit` ago: a
+        live edit writes its ``record.json`` milliseconds after its version. ``record.json`` only
+        ever receives the bytes of an immutable version.
+        """
+        try:
+            info = self.store.stat(key)
+            data = self.store.get_bytes(key)
+        except NotFoundError:
+            return False
+        if info.modified is None or datetime.now(UTC) - info.modified < self.stale_edit:
+            return False
+        found = _parse_record(data, key)
+        previous = self._bytes_or(layout.version_key(current.record_id, current.version), b"")
+        if (found.record_id, found.version) != (current.record_id, current.version + 1) or (
+            found.previous_version_sha256 != _sha256(previous)
+        ):
+            return False
+        if self.get(current.record_id).version != current.version:
+            return False
+        self.store.put_bytes(layout.record_json_key(current.record_id), data, content_type="application/json")
+        return True
 
     def add_object(
         self,
@@ -412,13 +449,7 @@ class Repository:
                 "previous_version_sha256": _sha256(previous_bytes),
             }
         )
-        record = Record.model_validate(record.model_dump())
-        body = record.to_json_bytes()
-        self.store.put_bytes(layout.version_key(record_id, record.version), body, content_type="application/json")
-        if self.get(record_id).version != current.version:
-            raise ConflictError("the record was changed by someone else meanwhile; retry", subject=record_id)
-        self.store.put_bytes(layout.record_json_key(record_id), body, content_type="application/json")
-        return record
+        return self._commit_version(Record.model_validate(record.model_dump()), current)
 
     def _bytes_or(self, key: str, default: bytes) -> bytes:
         try:

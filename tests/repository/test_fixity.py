@@ -168,7 +168,7 @@ def test_item7_interrupted_edit_is_reported_as_damaged(filled: tuple[Repository,
     repo.store.put_bytes(layout.version_key(record.record_id, 2), orphan.to_json_bytes())
     (problem,) = verify_store(repo.store).problems
     assert (problem.key, problem.kind) == (layout.version_key(record.record_id, 2), "damaged")
-    assert "edits are refused until record.json is restored" in problem.detail
+    assert "the next edit of the record completes it" in problem.detail
 
 
 def test_d11_catalog_knows_the_records_its_batches_stored(

@@ -345,3 +345,35 @@ def test_item7_rerun_after_crash_between_version_1_and_record_json_keeps_version
     later = provenance.model_copy(update={"ingested_at": datetime(2026, 1, 1, tzinfo=UTC)})
     assert repo.create(files, metadata.model_copy(update={"summary": "lần hai"}), later).created
     assert fs_store.get_bytes(layout.version_key(rid, 1)) == v1 == fs_store.get_bytes(layout.record_json_key(rid))
+
+
+class CrashBeforeRecordJson(RecordingStore):
+    """An edit that dies after writing its version, before record.json (kill -9 between the two writes)."""
+
+    def put_bytes(self, key: str, data: bytes, *, content_type: str = "application/octet-stream") -> ObjectInfo:
+        if key.endswith("/record.json"):
+            raise ServiceUnavailableError("simulated crash", subject=key)
+        return super().put_bytes(key, data, content_type=content_type)
+
+
+def test_item7_edit_interrupted_before_record_json_is_completed_once_stale(
+    store: ObjectStore, make_files: MakeFiles, metadata: RecordMetadata, provenance: Provenance
+) -> None:
+    """A version left ahead of record.json blocks edits only until it is stale; then it is completed, not rewritten."""
+    from datetime import timedelta
+
+    repo = Repository(store)
+    rid = repo.create(make_files(), metadata, provenance).record_id
+    with pytest.raises(ServiceUnavailableError):
+        Repository(CrashBeforeRecordJson(store)).update_metadata(rid, {"summary": "A"}, actor="a", reason="sửa")
+    left = store.get_bytes(layout.version_key(rid, 2))
+    with pytest.raises(ConflictError, match="version 2 exists"):
+        repo.update_metadata(rid, {"summary": "B"}, actor="b", reason="sửa")  # fresh: maybe a live edit
+    assert repo.get(rid).version == 1
+    repo.stale_edit = timedelta(0)
+    with pytest.raises(ConflictError, match="an interrupted edit was completed"):
+        repo.update_metadata(rid, {"summary": "B"}, actor="b", reason="sửa")
+    assert repo.get(rid).version == 2 and store.get_bytes(layout.record_json_key(rid)) == left
+    v3 = repo.update_metadata(rid, {"summary": "B"}, actor="b", reason="sửa")
+    assert v3.version == 3 and [r.metadata.summary for r in repo.history(rid)] == [None, "A", "B"]
+    assert store.get_bytes(layout.version_key(rid, 2)) == left
