@@ -117,7 +117,7 @@ def special_file_problem(mode: int) -> str | None:
         what = "symbolic link"
     else:
         what = "special file"
-    return f"{what}, not a regular file; not opened (copy the scan itself into the folder)"
+    return f"{what}, not a regular file; not opened (give kho the file itself)"
 
 
 def open_regular(path: Path) -> BinaryIO:

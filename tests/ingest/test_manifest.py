@@ -208,3 +208,26 @@ def test_d7_manifest_larger_than_the_file_bound_is_refused(tmp_path: Path, monke
     path.write_text(HEADER + "".join(f"f{i}.pdf,,Nguyễn Văn An,\n" for i in range(5000)), encoding="utf-8")
     with pytest.raises(InputError, match=r"manifest is larger than 0\.0625 MiB"):
         manifest_module.read_manifest(path)
+
+
+def test_d10_a_fifo_given_as_the_manifest_is_refused_without_waiting(tmp_path: Path) -> None:
+    import os
+    import threading
+
+    from ingest.manifest import read_manifest
+
+    fifo = tmp_path / "manifest.csv"
+    os.mkfifo(fifo)
+    errors: list[InputError] = []
+
+    def read() -> None:
+        try:
+            read_manifest(fifo)
+        except InputError as e:
+            errors.append(e)
+
+    worker = threading.Thread(target=read, daemon=True)
+    worker.start()
+    worker.join(10)
+    assert errors, "reading a FIFO manifest hung"
+    assert "FIFO (named pipe), not a regular file; not opened" in errors[0].one_line()
