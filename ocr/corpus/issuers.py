@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ocr.corpus.people import pick
-from ocr.corpus.places import DISTRICTS, MERGER_DATE
+from ocr.corpus.places import DA_NANG_2025, DISTRICTS, MERGER_DATE
 
 __all__ = [
     "FAMILIES",
@@ -87,6 +87,15 @@ OFFICES: tuple[tuple[str, str, str], ...] = (
     ("Ban Quản lý dự án đầu tư xây dựng", "BQLDA", "GIÁM ĐỐC"),
     ("Trung tâm Phục vụ hành chính công", "TTPVHCC", "GIÁM ĐỐC"),
     ("Văn phòng HĐND và UBND", "VP", "CHÁNH VĂN PHÒNG"),
+)
+# Provinces of the list merged into others on 1 July 2025 (no body of theirs issues after that day).
+MERGED_AWAY = frozenset({"Quảng Nam", "Hải Dương", "Bình Định", "Kiên Giang"})
+# Offices of a commune or ward committee after the 2025 reform: (name, symbol, head's title).
+COMMUNE_OFFICES: tuple[tuple[str, str, str], ...] = (
+    ("Phòng Kinh tế", "PKT", "TRƯỞNG PHÒNG"),
+    ("Phòng Kinh tế, Hạ tầng và Đô thị", "KTHTĐT", "TRƯỞNG PHÒNG"),
+    ("Phòng Văn hóa - Xã hội", "VHXH", "TRƯỞNG PHÒNG"),
+    ("Trung tâm Phục vụ hành chính công", "TTPVHCC", "GIÁM ĐỐC"),
 )
 SCHOOL_NAMES = ("Nguyễn Trãi", "Lê Quý Đôn", "Trần Phú", "Phan Châu Trinh", "Huỳnh Thúc Kháng", "Nguyễn Du",
                 "Quang Trung", "Chu Văn An", "Lê Hồng Phong", "Nguyễn Bỉnh Khiêm")
@@ -196,9 +205,16 @@ def _committee_parent(kind: str, name: str, short: bool) -> Body:
     return Body(f"Ủy ban nhân dân {unit}", (f"UBND {unit}",), caps=f"ỦY BAN NHÂN DÂN {unit.upper()}")
 
 
-def _province(rng: np.random.Generator) -> tuple[str, str]:
-    kind, name = PROVINCES[int(rng.integers(len(PROVINCES)))]
+def _province(rng: np.random.Generator, day: dt.date) -> tuple[str, str]:
+    """A province or city that exists on ``day`` (four of the list were merged away on 1 July 2025)."""
+    choices = PROVINCES if day < MERGER_DATE else tuple(p for p in PROVINCES if p[1] not in MERGED_AWAY)
+    kind, name = choices[int(rng.integers(len(choices)))]
     return kind, name
+
+
+def _new_commune(rng: np.random.Generator) -> tuple[str, str]:
+    """A commune-level unit of Đà Nẵng formed on 1 July 2025."""
+    return DA_NANG_2025[int(rng.integers(len(DA_NANG_2025)))]
 
 
 def _district(rng: np.random.Generator) -> tuple[str, str, tuple[tuple[str, str], ...]]:
@@ -210,7 +226,7 @@ def _province_place(kind: str, name: str) -> str:
 
 
 def _provincial_committee(rng: np.random.Generator, day: dt.date) -> Issuer:
-    kind, name = _province(rng)
+    kind, name = _province(rng, day)
     return Issuer("ubnd-province", (_committee(kind, name),), "UBND", _province_place(kind, name), "CHỦ TỊCH",
                   "PHÓ CHỦ TỊCH", collective="TM. ỦY BAN NHÂN DÂN",
                   authority=f"CHỦ TỊCH ỦY BAN NHÂN DÂN {kind.upper()} {name.upper()}")
@@ -227,23 +243,29 @@ def _district_committee(rng: np.random.Generator, day: dt.date) -> Issuer:
 
 
 def _commune_committee(rng: np.random.Generator, day: dt.date) -> Issuer:
+    if day >= MERGER_DATE:  # the communes and wards of Đà Nẵng formed on 1 July 2025, no district above
+        c_kind, c_name = _new_commune(rng)
+        return Issuer("ubnd-commune", (_committee(c_kind, c_name),), "UBND", c_name, "CHỦ TỊCH", "PHÓ CHỦ TỊCH",
+                      collective="TM. ỦY BAN NHÂN DÂN",
+                      authority=f"CHỦ TỊCH ỦY BAN NHÂN DÂN {c_kind.upper()} {c_name.upper()}",
+                      locality=f"{c_kind} {c_name}, thành phố Đà Nẵng")
     d_kind, d_name, communes = _district(rng)
     c_kind, c_name = communes[int(rng.integers(len(communes)))]
     bodies: tuple[Body, ...]
-    if rng.random() < 0.5 and day < MERGER_DATE:
+    if rng.random() < 0.5:
         parent = _committee_parent(d_kind, d_name, short=True)
         bodies = (parent, Body(f"Ủy ban nhân dân {c_kind} {c_name}", (f"UBND {c_kind} {c_name}",),
                                caps=f"UBND {c_kind.upper()} {c_name.upper()}"))
     else:
         bodies = (_committee(c_kind, c_name),)
-    locality = f"{c_kind} {c_name}, {d_kind} {d_name}, tỉnh Quảng Nam" if day < MERGER_DATE else None
     return Issuer("ubnd-commune", bodies, "UBND", c_name, "CHỦ TỊCH", "PHÓ CHỦ TỊCH",
                   collective="TM. ỦY BAN NHÂN DÂN",
-                  authority=f"CHỦ TỊCH ỦY BAN NHÂN DÂN {c_kind.upper()} {c_name.upper()}", locality=locality)
+                  authority=f"CHỦ TỊCH ỦY BAN NHÂN DÂN {c_kind.upper()} {c_name.upper()}",
+                  locality=f"{c_kind} {c_name}, {d_kind} {d_name}, tỉnh Quảng Nam")
 
 
 def _people_council(rng: np.random.Generator, day: dt.date) -> Issuer:
-    kind, name = _province(rng)
+    kind, name = _province(rng, day)
     unit = f"{kind} {name}"
     body = Body(f"Hội đồng nhân dân {unit}", (f"HĐND {unit}",), caps=f"HỘI ĐỒNG NHÂN DÂN\n{unit.upper()}")
     return Issuer("hdnd", (body,), "HĐND", _province_place(kind, name), "CHỦ TỊCH", "PHÓ CHỦ TỊCH",
@@ -282,34 +304,38 @@ def _ministry_department(rng: np.random.Generator, day: dt.date) -> Issuer:
 
 def _branch_department(rng: np.random.Generator, day: dt.date) -> Issuer:
     """A Chi cục under a provincial Cục (tax), or a Cục Thuế under the Tổng cục."""
-    kind, name = _province(rng)
+    kind, name = _province(rng, day)
     if rng.random() < 0.5:
         _, d_name, _ = _district(rng)
-        bodies = (Body(f"Cục Thuế {kind} Quảng Nam"), Body(f"Chi cục Thuế khu vực {d_name}"))
+        top = "tỉnh Quảng Nam" if day < MERGER_DATE else "thành phố Đà Nẵng"
+        bodies = (Body(f"Cục Thuế {top}"), Body(f"Chi cục Thuế khu vực {d_name}"))
         return Issuer("branch-department", bodies, "CCT", d_name, "CHI CỤC TRƯỞNG", "PHÓ CHI CỤC TRƯỞNG")
     bodies = (Body("Tổng cục Thuế"), Body(f"Cục Thuế {kind} {name}", (f"Cục Thuế {name}",)))
     return Issuer("tax-department", bodies, "CT", _province_place(kind, name), "CỤC TRƯỞNG", "PHÓ CỤC TRƯỞNG")
 
 
 def _provincial_department(rng: np.random.Generator, day: dt.date) -> Issuer:
-    kind, name = _province(rng)
+    kind, name = _province(rng, day)
     dept, symbol = DEPARTMENTS[int(rng.integers(len(DEPARTMENTS)))]
     parent = _committee_parent(kind, name, short=bool(rng.random() < 0.6))
     body = Body(dept, (f"{dept} {kind} {name}", f"{dept} {name}"))
     return Issuer("department", (parent, body), symbol, _province_place(kind, name), "GIÁM ĐỐC", "PHÓ GIÁM ĐỐC")
 
 
-def department_issuer(rng: np.random.Generator, name: str) -> Issuer:
+def department_issuer(rng: np.random.Generator, name: str, day: dt.date) -> Issuer:
     """The provincial department called ``name`` (``Sở Y tế``) under a random province's committee."""
-    kind, province = _province(rng)
+    kind, province = _province(rng, day)
     symbol = dict(DEPARTMENTS)[name]
     parent = _committee_parent(kind, province, short=bool(rng.random() < 0.6))
     body = Body(name, (f"{name} {kind} {province}", f"{name} {province}"))
     return Issuer("department", (parent, body), symbol, _province_place(kind, province), "GIÁM ĐỐC", "PHÓ GIÁM ĐỐC")
 
 
-def district_office_issuer(rng: np.random.Generator, name: str | None = None) -> Issuer:
-    """A district committee's office (``Phòng Tài chính - Kế hoạch`` …), ``name`` or a random one."""
+def district_office_issuer(rng: np.random.Generator, day: dt.date, name: str | None = None) -> Issuer:
+    """A district committee's office (``Phòng Tài chính - Kế hoạch`` …), ``name`` or a random one;
+    from 1 July 2025, when districts are gone, an office of a commune or ward committee instead."""
+    if day >= MERGER_DATE:
+        return _commune_office(rng, economic=name is not None and "Tài chính" in name)
     d_kind, d_name, _ = _district(rng)
     chosen = [o for o in OFFICES if o[0] == name] if name else [OFFICES[int(rng.integers(len(OFFICES)))]]
     office, symbol, head = chosen[0]
@@ -320,11 +346,24 @@ def district_office_issuer(rng: np.random.Generator, name: str | None = None) ->
                   locality=f"{d_kind} {d_name}, tỉnh Quảng Nam")
 
 
+def _commune_office(rng: np.random.Generator, economic: bool) -> Issuer:
+    c_kind, c_name = _new_commune(rng)
+    offices = COMMUNE_OFFICES[:2] if economic else COMMUNE_OFFICES
+    office, symbol, head = offices[int(rng.integers(len(offices)))]
+    parent = _committee_parent(c_kind, c_name, short=True)
+    return Issuer("district-office", (parent, Body(office, (f"{office} {c_kind} {c_name}",))), symbol, c_name,
+                  head, "PHÓ " + head, locality=f"{c_kind} {c_name}, thành phố Đà Nẵng")
+
+
 def _district_office(rng: np.random.Generator, day: dt.date) -> Issuer:
-    return district_office_issuer(rng)
+    return district_office_issuer(rng, day)
 
 
 def _court(rng: np.random.Generator, day: dt.date) -> Issuer:
+    if day >= MERGER_DATE:  # no district courts any more: the city's court
+        body = Body("Tòa án nhân dân thành phố Đà Nẵng", ("TAND thành phố Đà Nẵng",),
+                    caps="TÒA ÁN NHÂN DÂN\nTHÀNH PHỐ ĐÀ NẴNG")
+        return Issuer("court", (body,), "TA", "Đà Nẵng", "CHÁNH ÁN", "PHÓ CHÁNH ÁN")
     d_kind, d_name, _ = _district(rng)
     unit = f"{d_kind} {d_name}"
     body = Body(f"Tòa án nhân dân {unit}", (f"Toà án nhân dân {unit}", f"TAND {unit}"),
@@ -340,7 +379,7 @@ def _court(rng: np.random.Generator, day: dt.date) -> Issuer:
 
 
 def _procuracy(rng: np.random.Generator, day: dt.date) -> Issuer:
-    kind, name = _province(rng)
+    kind, name = _province(rng, day)
     unit = f"{kind} {name}"
     bodies = (Body("Viện kiểm sát nhân dân tối cao", ("VKSND tối cao",)),
               Body(f"Viện kiểm sát nhân dân {unit}", (f"VKSND {unit}",),
@@ -350,7 +389,7 @@ def _procuracy(rng: np.random.Generator, day: dt.date) -> Issuer:
 
 
 def _police(rng: np.random.Generator, day: dt.date) -> Issuer:
-    kind, name = _province(rng)
+    kind, name = _province(rng, day)
     unit = f"{kind} {name}"
     provincial = Body(f"Công an {unit}", (f"CA {unit}",))
     if rng.random() < 0.5:
@@ -368,6 +407,11 @@ def commune_police_issuer(rng: np.random.Generator, day: dt.date) -> Issuer:
 
 
 def _commune_police(rng: np.random.Generator, day: dt.date) -> Issuer:
+    if day >= MERGER_DATE:
+        c_kind, c_name = _new_commune(rng)
+        bodies = (Body("Công an thành phố Đà Nẵng"), Body(f"Công an {c_kind} {c_name}"))
+        return Issuer("police", bodies, "CAX", c_name, "TRƯỞNG CÔNG AN", "PHÓ TRƯỞNG CÔNG AN",
+                      locality=f"{c_kind} {c_name}, thành phố Đà Nẵng")
     d_kind, d_name, communes = _district(rng)
     c_kind, c_name = communes[int(rng.integers(len(communes)))]
     bodies = (Body(f"Công an {d_kind} {d_name}"), Body(f"Công an {c_kind} {c_name}"))
@@ -376,7 +420,7 @@ def _commune_police(rng: np.random.Generator, day: dt.date) -> Issuer:
 
 
 def _school(rng: np.random.Generator, day: dt.date) -> Issuer:
-    kind, name = _province(rng)
+    kind, name = _province(rng, day)
     school = f"Trường THPT {pick(rng, SCHOOL_NAMES)}"
     parent = Body(f"Sở Giáo dục và Đào tạo {kind} {name}", (f"Sở GD&ĐT {name}",),
                   caps=f"SỞ GD&ĐT {name.upper()}" if rng.random() < 0.5 else None)
@@ -385,13 +429,19 @@ def _school(rng: np.random.Generator, day: dt.date) -> Issuer:
 
 
 def _hospital(rng: np.random.Generator, day: dt.date) -> Issuer:
-    kind, name = _province(rng)
+    kind, name = _province(rng, day)
     parent = Body(f"Sở Y tế {name}", (f"Sở Y tế {kind} {name}",))
     body = Body(f"Bệnh viện đa khoa {kind}", (f"Bệnh viện đa khoa {kind} {name}", f"Bệnh viện Đa khoa {kind} {name}"))
     return Issuer("hospital", (parent, body), "BVĐK", _province_place(kind, name), "GIÁM ĐỐC", "PHÓ GIÁM ĐỐC")
 
 
 def _party(rng: np.random.Generator, day: dt.date) -> Issuer:
+    if day >= MERGER_DATE:  # district party committees ended with the districts: a commune's
+        c_kind, c_name = _new_commune(rng)
+        name = f"Đảng ủy {c_kind} {c_name}"
+        bodies = (Body("Đảng bộ thành phố Đà Nẵng"), Body(name, (name.replace("ủy", "uỷ"),)))
+        return Issuer("party", bodies, "ĐU", c_name, "BÍ THƯ", "PHÓ BÍ THƯ", collective="T/M BAN THƯỜNG VỤ",
+                      right=PARTY, authority=f"BAN THƯỜNG VỤ {bodies[1].printed}", party_numbering=True)
     d_kind, d_name, _ = _district(rng)
     committee = "Thành ủy" if d_kind == "thành phố" else ("Thị ủy" if d_kind == "thị xã" else "Huyện ủy")
     symbol = {"Thành ủy": "TU", "Thị ủy": "TX", "Huyện ủy": "HU"}[committee]
@@ -402,7 +452,7 @@ def _party(rng: np.random.Generator, day: dt.date) -> Issuer:
 
 
 def _farmers(rng: np.random.Generator, day: dt.date) -> Issuer:
-    kind, name = _province(rng)
+    kind, name = _province(rng, day)
     bodies = (Body(f"Hội Nông dân {kind} {name}"),
               Body("Ban Thường vụ", (f"Ban Thường vụ Hội Nông dân {kind} {name}",)))
     return Issuer("mass-organisation", bodies, "HNDT", _province_place(kind, name), "CHỦ TỊCH", "PHÓ CHỦ TỊCH",
@@ -411,14 +461,17 @@ def _farmers(rng: np.random.Generator, day: dt.date) -> Issuer:
 
 def _youth(rng: np.random.Generator, day: dt.date) -> Issuer:
     d_kind, d_name, _ = _district(rng)
-    bodies = (Body("Ban Chấp hành Đoàn tỉnh Quảng Nam", ("BCH Đoàn tỉnh Quảng Nam",)),
+    top = "tỉnh Quảng Nam"
+    if day >= MERGER_DATE:
+        (d_kind, d_name), top = _new_commune(rng), "thành phố Đà Nẵng"
+    bodies = (Body(f"Ban Chấp hành Đoàn {top}", (f"BCH Đoàn {top}",)),
               Body(f"Ban Chấp hành Đoàn {d_kind} {d_name}", (f"BCH Đoàn {d_kind} {d_name}", f"Đoàn {d_kind} {d_name}")))
     return Issuer("mass-organisation", bodies, "ĐTN", d_name, "BÍ THƯ", "PHÓ BÍ THƯ",
                   collective="TM. BAN THƯỜNG VỤ", right=YOUTH, party_numbering=True)
 
 
 def _steering_board(rng: np.random.Generator, day: dt.date) -> Issuer:
-    kind, name = _province(rng)
+    kind, name = _province(rng, day)
     board, symbol = pick(rng, ("Ban Chỉ đạo 138|BCĐ138", "Ban Chỉ đạo phòng, chống thiên tai|BCĐPCTT",
                                "Ban Chỉ đạo chuyển đổi số|BCĐCĐS")).split("|")
     parent = _committee_parent(kind, name, short=True)

@@ -63,7 +63,7 @@ def _sentence(*caps: str) -> str:
 
 def build_household_business_office(ctx: DocContext) -> tuple[Document, TruthFields]:
     """Giấy chứng nhận đăng ký hộ kinh doanh of a district's Phòng Tài chính - Kế hoạch."""
-    issuer = district_office_issuer(ctx.rng, "Phòng Tài chính - Kế hoạch")
+    issuer = district_office_issuer(ctx.rng, ctx.issued_on, "Phòng Tài chính - Kế hoạch")
     value = int(ctx.rng.integers(10, 2000))
     number = f"{value}/ĐKKD" if ctx.chance(0.5) else f"{value:02d}/GCN-{issuer.symbol}"
     h = ctx.holder
@@ -83,7 +83,7 @@ def build_household_business_office(ctx: DocContext) -> tuple[Document, TruthFie
 
 def build_transport_permit(ctx: DocContext) -> tuple[Document, TruthFields]:
     """Giấy phép kinh doanh vận tải bằng xe ô tô of a Sở Giao thông vận tải."""
-    issuer = department_issuer(ctx.rng, "Sở Giao thông vận tải")
+    issuer = department_issuer(ctx.rng, "Sở Giao thông vận tải", ctx.issued_on)
     number = f"{int(ctx.rng.integers(10, 9000)):04d}/GP-{issuer.symbol}"
     h = ctx.holder
     body = [
@@ -117,7 +117,7 @@ def build_residence_confirmation(ctx: DocContext) -> tuple[Document, TruthFields
 
 def build_diploma(ctx: DocContext) -> tuple[Document, TruthFields]:
     """Bằng tốt nghiệp trung học phổ thông (văn bằng) issued by a Sở Giáo dục và Đào tạo."""
-    issuer = department_issuer(ctx.rng, "Sở Giáo dục và Đào tạo")
+    issuer = department_issuer(ctx.rng, "Sở Giáo dục và Đào tạo", ctx.issued_on)
     number = f"{int(ctx.rng.integers(100, 99999)):05d}/VB-{issuer.symbol}"
     young = ctx.person(ctx.issued_on.year - 19, ctx.issued_on.year - 17)
     body = [
@@ -134,7 +134,7 @@ def build_diploma(ctx: DocContext) -> tuple[Document, TruthFields]:
 
 def build_practice_certificate(ctx: DocContext) -> tuple[Document, TruthFields]:
     """Chứng chỉ hành nghề khám bệnh, chữa bệnh of a Sở Y tế (a ``000123/QNA-CCHN`` number)."""
-    issuer = department_issuer(ctx.rng, "Sở Y tế")
+    issuer = department_issuer(ctx.rng, "Sở Y tế", ctx.issued_on)
     number = f"{int(ctx.rng.integers(1, 20000)):06d}/{pick(ctx.rng, ('QNA', 'HD', 'BN', 'TH'))}-CCHN"
     h = ctx.holder
     body = [
@@ -153,8 +153,8 @@ def build_beneficiary_decision(ctx: DocContext) -> tuple[Document, TruthFields]:
     """A decision naming a beneficiary (salary step, retirement), with a cited decree and the proposal
     of an office whose head is another person; the signer is not the holder."""
     issuer = pick(ctx.rng, ("office", "department"))
-    body_issuer = (district_office_issuer(ctx.rng, "Phòng Nội vụ") if issuer == "office"
-                   else department_issuer(ctx.rng, "Sở Nội vụ"))
+    body_issuer = (district_office_issuer(ctx.rng, ctx.issued_on, "Phòng Nội vụ") if issuer == "office"
+                   else department_issuer(ctx.rng, "Sở Nội vụ", ctx.issued_on))
     value = int(ctx.rng.integers(10, 2000))
     number = f"{value:02d}/QĐ-{body_issuer.symbol}"
     h = ctx.holder

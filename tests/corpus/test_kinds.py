@@ -165,3 +165,13 @@ def test_admin_kind_names_are_sentence_case_titles() -> None:
         if kind.caps:
             assert kind.name.upper() == " ".join(kind.caps)
             assert kind.name[0].isupper() and kind.name[1:] == kind.name[1:].lower()
+
+
+def test_after_the_2025_reform_no_district_body_or_merged_province_issues() -> None:
+    rng = np.random.default_rng(12)
+    for family, make in FAMILIES.items():
+        for _ in range(25):
+            issuer = make(rng, dt.date(2025, 9, 1))
+            text = " ".join(body.name for body in issuer.bodies)
+            assert not any(word in text for word in ("huyện", "Huyện ủy", "thị xã", "Quảng Nam", "Hải Dương",
+                                                      "Bình Định", "Kiên Giang")), (family, text)
