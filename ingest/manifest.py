@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import IO, Any
 
 from ingest.sources import open_regular, safe_member_name
+from kho.core.citizen_id import InvalidCitizenId, parse_citizen_id
 from kho.errors import InputError, TooLargeError
-from ocr.fields.ids import is_valid_citizen_id, normalize_digits, repair_citizen_id
 
 #: The columns a manifest may have, in the documented order. ``file`` is required.
 COLUMNS: tuple[str, ...] = (
@@ -162,9 +162,9 @@ def parse_date(text: str) -> dt.date | None:
 def parse_citizen_ids(text: str) -> tuple[tuple[str, ...], list[str], list[str]]:
     """IDs from a ``citizen_id`` cell (several separated by ``;``), with problems and warnings.
 
-    A 12-digit personal ID must validate; a 9-digit value is taken as a CMND; an 11-digit value
-    that lost its leading zero is repaired with :func:`repair_citizen_id` and flagged. Messages
-    never contain the ID itself.
+    Each ID follows the one rule of :func:`kho.core.citizen_id.parse_citizen_id` (strict, as in the
+    record form): a 12-digit personal ID must validate; a 9-digit value is a CMND; an 11-digit value
+    that lost its leading zero is repaired and flagged. Messages never contain the ID itself.
     """
     ids: list[str] = []
     problems: list[str] = []
@@ -172,21 +172,14 @@ def parse_citizen_ids(text: str) -> tuple[tuple[str, ...], list[str], list[str]]
     for part in (p.strip() for p in _ID_SPLIT.split(text)):
         if not part:
             continue
-        digits = normalize_digits(part)
-        if len(digits) == 11 and digits.isascii() and digits.isdigit():
-            repaired = repair_citizen_id(digits)
-            if repaired is not None:
-                ids.append(repaired)
-                warnings.append(REPAIRED_ID_WARNING)
-                continue
-        if digits.isascii() and digits.isdigit() and (
-            len(digits) == 9 or (len(digits) == 12 and is_valid_citizen_id(digits))
-        ):
-            ids.append(digits)
+        try:
+            parsed = parse_citizen_id(part)
+        except InvalidCitizenId as e:
+            problems.append(f"citizen_id: {e.message}")
             continue
-        problems.append(
-            f"citizen_id is not a valid personal ID (12 digits) or CMND (9 digits) ({len(digits)} characters)"
-        )
+        ids.append(parsed.digits)
+        if parsed.repaired:
+            warnings.append(REPAIRED_ID_WARNING)
     return tuple(dict.fromkeys(ids)), problems, warnings
 
 

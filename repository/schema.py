@@ -15,6 +15,8 @@ from typing import Any, Final, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from kho.core.citizen_id import InvalidCitizenId, parse_citizen_id
+
 RECORD_FORMAT: Final = "kho.record/1"
 SHA256_PATTERN = r"^[0-9a-f]{64}$"
 
@@ -106,8 +108,12 @@ class RecordMetadata(_Model):
     @field_validator("citizen_ids")
     @classmethod
     def _check_ids(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        for cid in value:
-            if not (cid.isascii() and cid.isdigit() and len(cid) in (9, 12)):
+        for cid in value:  # the stored form of parse_citizen_id (lenient: records written before it)
+            try:
+                canonical = parse_citizen_id(cid, strict=False).digits == cid
+            except InvalidCitizenId:
+                canonical = False
+            if not canonical:
                 raise ValueError("each citizen ID must be a string of 9 or 12 digits")
         return tuple(dict.fromkeys(value))
 

@@ -169,10 +169,10 @@ def _check_window(query: SearchQuery) -> None:
 def plan_filters(query: SearchQuery) -> Filters:
     """Validate and normalise the filters of ``query``; :class:`UsageError` for bad values.
 
-    A citizen ID goes through ``ocr.fields.ids.citizen_id_lookup_forms`` (12-digit ID or CMND,
+    A citizen ID goes through ``kho.core.citizen_id.citizen_id_lookup_forms`` (12-digit ID or CMND,
     9-digit CMND, 11-digit ID that lost its leading zero); the message never repeats the ID.
     """
-    from ocr.fields.ids import citizen_id_lookup_forms
+    from kho.core.citizen_id import citizen_id_lookup_forms
 
     _check_window(query)
     citizen = _nonblank(query.citizen_id)

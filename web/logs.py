@@ -14,6 +14,8 @@ import re
 import traceback
 from collections.abc import Iterable
 
+from kho.core.citizen_id import MAX_DIGITS, MIN_DIGITS
+
 REDACTED = "***"
 
 # Loggers that print request lines: werkzeug's server, gunicorn's access and error logs, ours.
@@ -27,7 +29,7 @@ _ID_PARAMETER = re.compile(
 )
 # A free-standing run of 9-12 digits (CMND, personal ID, or one that lost its leading zero),
 # optionally split by URL-encoded spaces; digits inside longer alphanumeric tokens are kept.
-_DIGIT_RUN = re.compile(r"(?<![0-9A-Za-z])\d(?:(?:%20|\+)?\d){8,11}(?![0-9A-Za-z])")
+_DIGIT_RUN = re.compile(rf"(?<![0-9A-Za-z])\d(?:(?:%20|\+)?\d){{{MIN_DIGITS - 1},{MAX_DIGITS - 1}}}(?![0-9A-Za-z])")
 
 
 def redact_citizen_ids(text: str) -> str:

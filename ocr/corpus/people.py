@@ -27,7 +27,7 @@ __all__ = [
     "tax_check_digit",
 ]
 
-PROVINCE_CODES_CSV = Path(__file__).resolve().parent.parent / "data" / "province_codes.csv"
+PROVINCE_CODES_CSV = Path(__file__).resolve().parents[2] / "kho" / "core" / "province_codes.csv"  # kho.core.citizen_id
 
 SURNAMES: tuple[tuple[str, float], ...] = (
     ("Nguyễn", 30), ("Trần", 11), ("Lê", 9), ("Phạm", 6), ("Huỳnh", 5), ("Hoàng", 2), ("Phan", 4),
@@ -81,7 +81,7 @@ def _weighted(rng: np.random.Generator, options: tuple[tuple[str, float], ...]) 
 
 
 def load_province_codes(path: Path = PROVINCE_CODES_CSV) -> dict[str, str]:
-    """The province codes of personal IDs (``"049" -> "Quảng Nam"``) from ``ocr/data/province_codes.csv``."""
+    """The province codes of personal IDs (``"049" -> "Quảng Nam"``) from ``kho/core/province_codes.csv``."""
     with path.open(encoding="utf-8", newline="") as handle:
         return {row["code"]: row["province"] for row in csv.DictReader(handle)}
 

@@ -129,7 +129,7 @@ def test_cli_reindex_then_search_json(repo: Repository, settings: Settings) -> N
     bad = subprocess.run([str(BIN), "search", "--citizen", "12345"], env=env, capture_output=True, text=True,
                          timeout=120)
     assert bad.returncode == 2
-    assert bad.stderr.strip() == "kho: error: citizen ID: not a citizen ID (12 digits, or a 9-digit CMND)"
+    assert bad.stderr.strip() == "kho: error: citizen ID: not a citizen ID (12 digits, or a 9-digit CMND): 5 digits"
 
 
 def test_cli_search_table_and_filters(repo: Repository, settings: Settings) -> None:

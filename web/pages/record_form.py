@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from kho.core.citizen_id import parse_citizen_id
 from kho.errors import UsageError
-from ocr.fields.ids import citizen_id_lookup_forms
 from repository.schema import RecordMetadata
 
 TEXT_FIELDS: tuple[str, ...] = (
@@ -77,11 +77,12 @@ def parse_date(raw: str) -> date | None:
 
 
 def parse_citizen_ids(raw: str) -> tuple[str, ...]:
-    """IDs from one-per-line or comma-separated text, normalised; :class:`UsageError` for a bad one."""
+    """IDs from one-per-line or comma-separated text, by the manifest's rule (strict
+    :func:`~kho.core.citizen_id.parse_citizen_id`); :class:`UsageError` for a bad one."""
     found: list[str] = []
     for n, part in enumerate(p for p in _ID_SPLIT.split(raw) if p.strip()):
         try:
-            found.append(citizen_id_lookup_forms(part)[0])
+            found.append(parse_citizen_id(part).digits)
         except UsageError as e:
             raise UsageError(f"entry {n + 1} is not a citizen ID (12 digits, or a 9-digit CMND)",
                              subject="citizen_ids", details={"code": "bad_citizen_id"}) from e

@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
+from kho.core.citizen_id import looks_like_citizen_id
 from search.index import SearchQuery
 from search.query import STATUSES
 
@@ -24,7 +25,6 @@ MAX_PAGE = 500
 MAX_BOX = 300
 MAX_FILTER = 200
 
-_ID_LIKE = re.compile(r"\d(?:[ .\-]?\d){8,11}")
 _YEAR = re.compile(r"\d{4}")
 
 
@@ -99,10 +99,9 @@ def parse_search_args(args: Mapping[str, str]) -> SearchForm:
 
 def citizen_id_in(box: str) -> str | None:
     """The digits of ``box`` if it is only a citizen-ID-like number (9–12 digits), else ``None``."""
-    text = box.strip()
-    if not _ID_LIKE.fullmatch(text):
+    if not looks_like_citizen_id(box):
         return None
-    return re.sub(r"\D", "", text)
+    return re.sub(r"\D", "", box)
 
 
 def to_query(form: SearchForm, citizen_id: str | None) -> SearchQuery:

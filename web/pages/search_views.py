@@ -15,8 +15,8 @@ from flask.typing import ResponseReturnValue
 
 from access.permissions import Permission
 from access.reads import search_documents
+from kho.core.citizen_id import citizen_id_lookup_forms
 from kho.errors import UsageError
-from ocr.fields.ids import citizen_id_lookup_forms
 from search.index import FacetCount, SearchResult
 from search.query import FACET_FIELDS
 from web.context import state
