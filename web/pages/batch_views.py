@@ -15,7 +15,7 @@ from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
-from access.batches import create_uploaded_batch
+from access.batches import batch_report, create_uploaded_batch
 from access.permissions import Permission
 from ingest.progress import estimate_eta, format_seconds
 from kho.errors import ConflictError, InputError, ServiceUnavailableError, UsageError
@@ -100,10 +100,10 @@ def batch_new() -> ResponseReturnValue:
 @require_page(Permission.BATCH_READ)
 def batch(batch_id: int) -> ResponseReturnValue:
     """A batch's live progress and report: items, quarantined files and their reasons."""
-    catalog = state().backends.catalog
-    found = catalog.get_batch(batch_id)
-    progress = catalog.batch_progress(batch_id)
-    items = catalog.list_batch_items(batch_id, limit=ITEMS_SHOWN)
+    backends = state().backends
+    catalog = backends.catalog
+    report = batch_report(backends, access_context(), batch_id, limit=ITEMS_SHOWN)
+    found, progress, items = report.batch, report.progress, report.items
     problems = [i for status in ("quarantined", "failed") for i in catalog.list_batch_items(batch_id, status)]
     review = [i for i in items if (i.fields or {}).get("review_state") == "needs_review"]
     return render_template(
