@@ -1,8 +1,8 @@
 """Text clean-up for recognised and extracted text: NFC, homoglyph fixes, Vietnamese checks.
 
 Pure functions only. Tesseract's ``vie`` model sometimes emits letters from other alphabets that
-look like Vietnamese ones (``Ð`` U+00D0 for ``Đ`` U+0110); they are mapped back here so that
-search and field extraction see one spelling.
+look like Vietnamese ones (``Ð`` U+00D0 for ``Đ`` U+0110); they are mapped back by
+:func:`kho.core.vntext.fix_homoglyphs` (the one table, shared with search and field extraction).
 """
 
 from __future__ import annotations
@@ -10,16 +10,11 @@ from __future__ import annotations
 import re
 import unicodedata
 
-# Look-alike characters Tesseract emits for Vietnamese letters.
-HOMOGLYPHS: dict[str, str] = {
-    "\u00d0": "\u0110",  # Ð (Icelandic eth) -> Đ
-    "\u00f0": "\u0111",  # ð -> đ
-    "\u0189": "\u0110",  # Ɖ (African D) -> Đ
-    "\u0256": "\u0111",  # ɖ -> đ
-    "\ufb01": "fi",
-    "\ufb02": "fl",
-}
-_HOMOGLYPH_TABLE = str.maketrans(HOMOGLYPHS)
+from kho.core import vntext
+
+# Look-alike characters Tesseract emits for Vietnamese letters, and the ligatures it emits.
+HOMOGLYPHS: dict[str, str] = {**vntext.HOMOGLYPHS, "\ufb01": "fi", "\ufb02": "fl"}
+_LIGATURE_TABLE = str.maketrans({"\ufb01": "fi", "\ufb02": "fl"})
 
 # Real Vietnamese prose has ~28% of its letters outside ASCII; junk scanner layers a few percent.
 VIETNAMESE_MIN_NON_ASCII = 0.12
@@ -31,8 +26,7 @@ _BLANK_LINES = re.compile(r"\n{3,}")
 
 def normalize_text(text: str) -> str:
     """NFC-normalise ``text``, fix homoglyphs, strip trailing spaces and form feeds of each line."""
-    fixed = unicodedata.normalize("NFC", text).translate(_HOMOGLYPH_TABLE)
-    fixed = unicodedata.normalize("NFC", fixed)
+    fixed = vntext.to_nfc(vntext.fix_homoglyphs(text).translate(_LIGATURE_TABLE))
     lines = [line.rstrip() for line in fixed.replace("\f", "\n").replace("\r\n", "\n").split("\n")]
     return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip("\n")
 

@@ -5,7 +5,8 @@ Elasticsearch here has no ``asciifolding`` and no custom analyzers, and SQLite F
 the *tokens* produced here (joined by spaces, analysed only by whitespace splitting / ``unicode61``).
 That makes matching identical in both backends.
 
-Forms:
+The rules themselves live in :mod:`kho.core.vntext` (shared with OCR and field extraction); this
+module adds the index's tokens and keys. Forms:
 
 * :func:`nfc` — Unicode NFC, nothing else.
 * :func:`canonical` — NFC, OCR look-alikes (``Ð``/``ð`` → ``Đ``/``đ``) repaired, tone placement
@@ -22,8 +23,9 @@ Decree 30 templates) or on the second (``hoà``, ``khoẻ``, ``thuỷ``). kho ke
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable, Iterator
+
+from kho.core.vntext import canonical_spelling, fold_accents_lower, strip_marks, to_nfc, unify_tone_placement
 
 __all__ = [
     "canonical",
@@ -39,32 +41,6 @@ __all__ = [
     "unify_tone_placement",
 ]
 
-# The five tone marks (grave, acute, hook above, tilde, dot below).
-_TONES = ("\u0300", "\u0301", "\u0309", "\u0303", "\u0323")
-
-
-def _toned(base: str) -> str:
-    return "".join(unicodedata.normalize("NFC", base + tone) for tone in _TONES)
-
-
-def _move_tone_table(second_vowels: str, first: str) -> dict[tuple[str, str], tuple[str, str]]:
-    """(first vowel, toned second vowel) -> (toned first vowel, bare second vowel), both cases."""
-    table: dict[tuple[str, str], tuple[str, str]] = {}
-    for vowel in second_vowels:
-        for tone in _TONES:
-            for f, v in ((first, vowel), (first.upper(), vowel), (first, vowel.upper()),
-                         (first.upper(), vowel.upper())):
-                toned_second = unicodedata.normalize("NFC", v + tone)
-                table[(f, toned_second)] = (unicodedata.normalize("NFC", f + tone), v)
-    return table
-
-
-_MOVES = {**_move_tone_table("ae", "o"), **_move_tone_table("y", "u")}
-# A toned a/e after o, or a toned y after u, at the end of a word; "uy" after q is "qu"+"y".
-_TONE_RE = re.compile(
-    "(?:([oO])([" + _toned("a") + _toned("A") + _toned("e") + _toned("E") + "])"
-    "|(?<![qQ])([uU])([" + _toned("y") + _toned("Y") + "]))(?!\\w)"
-)
 _WORD_RE = re.compile(r"[^\W_]+")
 _SPACES_RE = re.compile(r"\s+")
 _DASHES = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-",
@@ -75,41 +51,17 @@ _LEADING_ZEROS_RE = re.compile(r"^0+(?=\d)")
 
 def nfc(text: str) -> str:
     """``text`` in Unicode NFC (decomposed input never matches composed text otherwise)."""
-    return unicodedata.normalize("NFC", text)
-
-
-def _move(match: re.Match[str]) -> str:
-    first = match.group(1) or match.group(3)
-    second = match.group(2) or match.group(4)
-    new_first, new_second = _MOVES[(first, second)]
-    return new_first + new_second
-
-
-def unify_tone_placement(text: str) -> str:
-    """Move the tone of word-final ``oa``/``oe``/``uy`` to the first vowel (``hoà`` → ``hòa``).
-
-    ``text`` must already be NFC. Case is preserved (``HOÀ`` → ``HÒA``); ``quý``/``quỳ`` are untouched.
-    """
-    return _TONE_RE.sub(_move, text)
+    return to_nfc(text)
 
 
 def canonical(text: str) -> str:
-    """NFC, ``Ð``/``ð`` (OCR look-alikes) → ``Đ``/``đ``, tone placement unified; case kept."""
-    text = nfc(text)
-    if "\u00d0" in text or "\u00f0" in text:
-        text = text.replace("\u00d0", "Đ").replace("\u00f0", "đ")
-    return unify_tone_placement(text)
+    """NFC, OCR look-alikes (``Ð``/``ð``) → ``Đ``/``đ``, tone placement unified; case kept."""
+    return canonical_spelling(text)
 
 
 def normalize_exact(text: str) -> str:
     """The accent-sensitive comparison form: :func:`canonical`, lower-cased."""
     return nfc(canonical(text).lower())
-
-
-def _strip_marks(exact: str) -> str:
-    decomposed = unicodedata.normalize("NFD", exact)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return nfc(stripped.replace("đ", "d"))
 
 
 class _TokenCache(dict[str, str]):
@@ -132,7 +84,7 @@ class _TokenCache(dict[str, str]):
 
 
 _EXACT = _TokenCache(lambda word: normalize_exact(word))
-_FOLDED = _TokenCache(lambda token: _strip_marks(token))
+_FOLDED = _TokenCache(strip_marks)
 
 
 def _exact_token(word: str) -> str:
@@ -144,7 +96,7 @@ def fold(text: str) -> str:
 
     ``fold("Đà Nẵng") == "da nang"``; ``fold("HOÀ") == fold("hòa") == "hoa"``.
     """
-    return _strip_marks(normalize_exact(text))
+    return fold_accents_lower(text)
 
 
 def token_spans(text: str) -> Iterator[tuple[int, int, str]]:

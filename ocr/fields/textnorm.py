@@ -1,14 +1,15 @@
 """Text normalisation for field extraction: NFC, OCR look-alikes, accent folding, Vietnamese casing.
 
+NFC, the look-alike letters, tone placement and folding are the rules of :mod:`kho.core.vntext`
+(one copy, shared with OCR and search); this module adds the extraction's punctuation and casing.
+
 Every function here keeps character offsets meaningful: :func:`clean_page` and :func:`fold` return
 strings of the same length as their input, so a span found in the folded text is a span of the page.
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
-from functools import lru_cache
+from kho.core.vntext import fix_homoglyphs, fold_accents_keep_length, unify_tone_placement
 
 __all__ = [
     "clean_page",
@@ -20,8 +21,9 @@ __all__ = [
     "unify_tone_placement",
 ]
 
-# Stray letters Tesseract's `vie` model emits for Vietnamese ones (same length replacements).
-_LOOKALIKES = str.maketrans({"Ð": "Đ", "ð": "đ", "Ɖ": "Đ", "\u00a0": " ", "\u2010": "-", "\u2011": "-",
+# Odd spaces, dashes, quotes and Cyrillic capitals (same length replacements); the Đ look-alikes
+# are kho.core.vntext's.
+_LOOKALIKES = str.maketrans({"\u00a0": " ", "\u2010": "-", "\u2011": "-",
                              "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2212": "-", "\t": " ",
                              "\u201c": '"', "\u201d": '"', "\u2018": "'", "\u2019": "'",
                              # Cyrillic capitals drawn like Latin ones (broken PDF font maps)
@@ -38,22 +40,12 @@ def clean_page(text: str) -> str:
     Spans reported by the extractors index this string; it equals the pipeline's NFC text except
     for same-length character substitutions.
     """
-    return unicodedata.normalize("NFC", text).translate(_LOOKALIKES)
-
-
-@lru_cache(maxsize=4096)
-def _fold_char(ch: str) -> str:
-    if ch in "đĐ":
-        return "d" if ch == "đ" else "D"
-    if ch.isascii():
-        return ch
-    base = unicodedata.normalize("NFD", ch)[0]
-    return base if len(base) == 1 and base.isascii() else ch
+    return fix_homoglyphs(text).translate(_LOOKALIKES)
 
 
 def fold(text: str) -> str:
     """Accent-fold ``text`` character by character (``Đ``→``D``, ``ệ``→``e``), keeping its length."""
-    return "".join(_fold_char(ch) for ch in text)
+    return fold_accents_keep_length(text)
 
 
 def collapse_spaces(text: str) -> str:
@@ -79,43 +71,8 @@ def title_case_vi(text: str) -> str:
     return " ".join(out)
 
 
-
-
 def line_bounds(text: str, pos: int) -> tuple[int, int]:
     """Start and end offsets of the line of ``text`` that contains offset ``pos``."""
     start = text.rfind("\n", 0, pos) + 1
     end = text.find("\n", pos)
     return start, (len(text) if end < 0 else end)
-
-
-_TONES = ("\u0300", "\u0301", "\u0309", "\u0303", "\u0323")
-
-
-def _toned(base: str) -> str:
-    return "".join(unicodedata.normalize("NFC", base + tone) for tone in _TONES)
-
-
-def _tone_moves() -> dict[str, str]:
-    moves: dict[str, str] = {}
-    for first, seconds in (("o", "ae"), ("u", "y")):
-        for second in seconds:
-            for tone in _TONES:
-                for f, v in ((first, second), (first.upper(), second), (first, second.upper()),
-                             (first.upper(), second.upper())):
-                    moves[f + unicodedata.normalize("NFC", v + tone)] = unicodedata.normalize("NFC", f + tone) + v
-    return moves
-
-
-_TONE_MOVES = _tone_moves()
-_TONE_RE = re.compile(
-    "(?:[oO][" + _toned("a") + _toned("A") + _toned("e") + _toned("E") + "]"
-    "|(?<![qQ])[uU][" + _toned("y") + _toned("Y") + "])(?!\\w)"
-)
-
-
-def unify_tone_placement(text: str) -> str:
-    """Word-final ``oa``/``oe``/``uy`` with the tone on the first vowel (``hoà`` → ``hòa``, ``Uỷ`` → ``Ủy``).
-
-    The spelling of the Decree 30 templates; ``quý`` is untouched. ``text`` must be NFC.
-    """
-    return _TONE_RE.sub(lambda m: _TONE_MOVES[m.group()], text)
