@@ -29,6 +29,8 @@ SCHEDULER_PORT = 58786
 DASHBOARD_PORT = 58787
 ALLOWED_FAILURES = "1"
 START_TIMEOUT = 90.0
+# Imported by every worker at start, so that the first page does not pay for OpenCV and Tesseract set-up.
+PRELOAD = ("ingest.worker",)
 
 
 @dataclass(frozen=True)
@@ -84,11 +86,15 @@ def scheduler_argv(port: int, dashboard_port: int, tls: TlsFiles | None) -> list
     return argv
 
 
-def worker_argv(address: str, name: str, local_dir: Path, nthreads: int, tls: TlsFiles | None) -> list[str]:
+def worker_argv(
+    address: str, name: str, local_dir: Path, nthreads: int, tls: TlsFiles | None,
+    preload: tuple[str, ...] = PRELOAD,
+) -> list[str]:
     """The command line of one worker (a nanny restarts its process if it dies)."""
     argv = [_dask(), "worker", address, "--name", name, "--nthreads", str(nthreads), "--nworkers", "1",
-            "--host", "127.0.0.1", "--local-directory", str(local_dir), "--preload", "ingest.worker",
-            "--no-dashboard"]
+            "--host", "127.0.0.1", "--local-directory", str(local_dir), "--no-dashboard"]
+    for module in preload:
+        argv += ["--preload", module]
     if tls is not None:
         argv += tls.scheduler_args()
     return argv
@@ -101,9 +107,10 @@ def _dask() -> str:
 class LocalCluster:
     """The scheduler and workers that ``kho workers up`` started (state under ``root``)."""
 
-    def __init__(self, root: Path | None = None, tls: TlsFiles | None = None):
+    def __init__(self, root: Path | None = None, tls: TlsFiles | None = None, preload: tuple[str, ...] = PRELOAD):
         self.root = root or cache_dir() / "workers"
         self.tls = tls
+        self.preload = preload
         self.state_file = self.root / "cluster.json"
 
     # Starting ----------------------------------------------------------------------------------
@@ -157,7 +164,7 @@ class LocalCluster:
                 os.chown(path, account.uid, account.gid)
         env = {k: v for k, v in os.environ.items() if not k.startswith("KHO_")}  # no store/catalog secrets
         env.update(TMPDIR=str(tmp), OMP_THREAD_LIMIT="1", HOME=str(local))
-        spawn(worker_argv(address, f"kho-worker-{index}", local, nthreads, self.tls),
+        spawn(worker_argv(address, f"kho-worker-{index}", local, nthreads, self.tls, self.preload),
               log=self.root / f"worker-{index}.log", pid_file=pid_file, env=env, account=account, cwd=local)
 
     def _wait_for_workers(self, address: str, n: int) -> None:
