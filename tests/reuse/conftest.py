@@ -11,14 +11,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import OFFICE, PASSPHRASE, Doc, create_record, env_for, settings_for
+from reuse_helpers import OFFICE, PASSPHRASE, Doc, RunKho, create_record, env_for, settings_for
 
 from kho.backends import Backends, open_backends
 from kho.reuse.signing import OfficeKeys, new_office_keys, signing_key_row
 from kho.settings import Settings
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-RunKho = Callable[..., subprocess.CompletedProcess[str]]
 
 
 @pytest.fixture(scope="session")

@@ -10,8 +10,7 @@ from pathlib import Path
 
 import bagit
 import pytest
-from conftest import RunKho
-from helpers import Doc
+from reuse_helpers import Doc, RunKho
 
 from access.context import AccessContext
 from access.principals import Principal

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from helpers import Doc
+from reuse_helpers import Doc
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 

@@ -10,8 +10,7 @@ from pathlib import Path
 
 import pikepdf
 import pytest
-from conftest import RunKho
-from helpers import CITIZEN, OFFICE, PASSPHRASE, Doc
+from reuse_helpers import CITIZEN, OFFICE, PASSPHRASE, Doc, RunKho
 
 from access.context import AccessContext
 from access.principals import Principal

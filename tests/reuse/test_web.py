@@ -10,10 +10,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import RunKho
 from flask import Flask
 from flask.testing import FlaskClient
-from helpers import CITIZEN, Doc, settings_for
+from reuse_helpers import CITIZEN, Doc, RunKho, settings_for
 
 from access.context import AccessContext
 from access.principals import Principal
@@ -176,3 +175,37 @@ def test_portal_fetches_are_reuse_per_locality(backends: Backends, client: Flask
     page = admin.get("/statistics").get_data(as_text=True)
     table = page[page.index('id="reuse-by-area"'):]
     assert re.search(r"huyện Bắc Trà My</th><td>3</td><td>2</td><td>3</td><td>66[.,]7%", table)
+
+
+#            none inside other_type other_locality   (A allowed, D denied 403)
+CERTIFY_MATRIX: dict[str, dict[str, str]] = {
+    "certify": {"portal": "D D D D", "official": "A A D D", "archivist": "D D D D", "admin": "A A D D"},
+    "copy_file": {"portal": "A A D D", "official": "A A D D", "archivist": "A A D D", "admin": "A A D D"},
+}
+SCOPES: dict[str, dict[str, list[str]]] = {
+    "none": {},
+    "inside": {"document_types": ["Giấy phép xây dựng"], "localities": ["Quảng Nam"]},
+    "other_type": {"document_types": ["Quyết định"]},
+    "other_locality": {"localities": ["Hà Nội"]},
+}
+
+
+def test_certified_copies_authorization_matrix(backends: Backends, client: FlaskClient,
+                                               make_doc: Callable[..., Doc]) -> None:
+    from repository.catalog import Scopes
+
+    doc = make_doc()
+    code, _ = _copy(backends, doc.record_id)
+    calls = {
+        "certify": lambda h: client.post(f"/api/v1/documents/{doc.record_id}/certified-copies", headers=h,
+                                         json={"purpose": "ma trận quyền"}),
+        "copy_file": lambda h: client.get(f"/api/v1/documents/{doc.record_id}/certified-copies/{code}/file",
+                                          headers=h),
+    }
+    for endpoint, by_role in CERTIFY_MATRIX.items():
+        for role, row in by_role.items():
+            for scope, outcome in zip(SCOPES, row.split(), strict=True):
+                key = backends.catalog.create_api_key(f"{role} {scope}", role, Scopes.of(**SCOPES[scope]))[1]
+                answer = calls[endpoint]({"Authorization": f"Bearer {key}", **PURPOSE_HEADER})
+                expected = (201 if endpoint == "certify" else 200) if outcome == "A" else 403
+                assert answer.status_code == expected, (endpoint, role, scope, answer.get_data(as_text=True)[:200])

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import io
+import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -18,6 +20,7 @@ from repository.records import RecordFiles, SourceFile
 from repository.schema import Provenance, RecordMetadata
 from search.documents import index_document_from_record
 
+RunKho = Callable[..., subprocess.CompletedProcess[str]]
 PASSPHRASE = "mật-khẩu-ký-số-2026"
 OFFICE = "UBND huyện Bắc Trà My"
 CITIZEN = "049085001234"
