@@ -178,9 +178,9 @@ def run_batch(
         run.documents_done = run.done_before = len(planned) - len(todo)
         run.known_records = {k: i.record_id for k, i in state.items() if i.status in ("processing", "stored")}
         run.emit()
-        with page_pool(workers) as pool:
+        with page_pool(workers, settings) as pool:
             callbacks = Callbacks(on_done=run.finish, on_error=run.fail, on_tick=run.tick, on_page=run.keep_page)
-            window = max(2, WINDOW_PER_WORKER * workers)
+            window = max(2, WINDOW_PER_WORKER * pool.slots)
             run_pipeline(run.prepared(todo), pool, window, callbacks, recognise_page)
         run.buffer.flush(refresh=True)
     except BaseException:
