@@ -5,22 +5,26 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import secrets
 from collections.abc import Callable
 from pathlib import Path
 
 import pikepdf
 import pytest
-from reuse_helpers import CITIZEN, OFFICE, PASSPHRASE, Doc, RunKho
+from reuse_helpers import CITIZEN, OFFICE, PASSPHRASE, Doc, RunKho, create_record, settings_for
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 from access.context import AccessContext
 from access.principals import Principal
 from access.scopes import ScopePolicy
-from kho.backends import Backends
+from kho.backends import Backends, open_backends
 from kho.errors import ConfigError, ConflictError, NotFoundError, PermissionDeniedError
 from kho.reuse.certify import certify_record, new_code, verification_url
 from kho.reuse.pdfcopy import CertificationBlock, prepare_copy, sign_copy
-from kho.reuse.signing import load_signer, new_office_keys, signing_key_row
-from kho.reuse.verify import EXIT_CODES, Outcome, verify_copy
+from kho.reuse.signing import OfficeKeys, load_signer, new_office_keys, signing_key_row
+from kho.reuse.verify import EXIT_CODES, Outcome, public_verification, verify_copy
+from kho.services.endpoints import Endpoints
 from search.places import load_places
 
 PURPOSE = "Cấp bản sao cho Sở Xây dựng"
@@ -159,3 +163,35 @@ def test_a_wrong_passphrase_names_the_setting(backends: Backends, make_doc: Call
     assert raised.value.one_line().startswith("KHO_SIGNING_PASSPHRASE: does not decrypt")
     with pytest.raises(ConfigError):
         load_signer(key, "short")
+
+
+@pytest.mark.integration
+def test_certify_and_verify_on_minio_and_postgresql(minio_endpoints: Endpoints, postgres_url: str, tmp_path: Path,
+                                                    office_keys: OfficeKeys) -> None:
+    """The production backends: the copy in a MinIO bucket, its registration in PostgreSQL."""
+    bucket, schema = f"kho-certify-{secrets.token_hex(4)}", f"kho_certify_{secrets.token_hex(4)}"
+    engine = create_engine(postgres_url)
+    with engine.begin() as conn:
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+    catalog_url = make_url(postgres_url).update_query_dict({"options": f"-csearch_path={schema}"})
+    settings = settings_for(tmp_path / "kho-data", store_url=f"s3://{bucket}",
+                            s3_endpoint=minio_endpoints.s3_endpoint, s3_access_key=minio_endpoints.s3_access_key,
+                            s3_secret_key=minio_endpoints.s3_secret_key,
+                            catalog_url=catalog_url.render_as_string(hide_password=False))
+    backends = open_backends(settings)
+    try:
+        backends.index.ensure_ready()
+        backends.catalog.reuse.add_signing_key(signing_key_row("office-pg", OFFICE, office_keys))
+        doc = create_record(backends, tmp_path, 0)
+        pdf = _certify(backends, doc.record_id)
+        assert verify_copy(backends, pdf).outcome == Outcome.VALID
+        entry = backends.repository.get(doc.record_id).objects_with_role("certified")[0]
+        assert backends.store.get_bytes(entry.key) == pdf
+        assert public_verification(backends, entry.key.rsplit("/", 1)[1][:-4]).status == "valid"
+    finally:
+        store = backends.store
+        backends.close()
+        store.remove_all(remove_bucket=True)  # type: ignore[attr-defined]
+        with engine.begin() as conn:
+            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        engine.dispose()
