@@ -19,6 +19,7 @@ import shutil
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import bagit
 from pydantic import ValidationError
@@ -49,11 +50,11 @@ class ImportReport:
     files: int
 
 
-def _copy_checked(stream: object, target: Path, sha256: str | None, key: str) -> int:
+def _copy_checked(stream: BinaryIO, target: Path, sha256: str | None, key: str) -> int:
     digest = hashlib.sha256()
     size = 0
     target.parent.mkdir(parents=True, exist_ok=True)
-    with stream as source, open(target, "xb") as out:  # type: ignore[attr-defined]
+    with stream as source, open(target, "xb") as out:
         for chunk in iter(lambda: source.read(CHUNK), b""):
             digest.update(chunk)
             size += len(chunk)

@@ -7,6 +7,7 @@ import io
 import json
 import secrets
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pikepdf
@@ -93,7 +94,7 @@ def test_superseded_untrusted_and_unknown_copies(backends: Backends, make_doc: C
 
     other = make_doc()
     code = new_code()
-    block = CertificationBlock(OFFICE, "X", check.certified_at or check.signature.signed_at, other.record_id,  # type: ignore[arg-type]
+    block = CertificationBlock(OFFICE, "X", datetime.now(UTC), other.record_id,
                                "Giấy phép", "1", code, verification_url("https://kho.example.vn", code), "p")
     stranger = new_office_keys("UBND xã Khác", PASSPHRASE)
     foreign = load_signer(signing_key_row("stranger", "UBND xã Khác", stranger), PASSPHRASE)
