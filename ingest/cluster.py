@@ -117,16 +117,31 @@ def connect(settings: Settings) -> Any:
     """A ``distributed.Client`` of ``KHO_WORKERS``; a scheduler that does not answer is a clear error."""
     from distributed import Client
 
+    _quiet_dask_logs(settings)
     secure = security(settings)
     try:
-        return Client(settings.workers, security=secure, timeout=settings.workers_timeout,
-                      set_as_default=False)
+        client = Client(settings.workers, security=secure, timeout=settings.workers_timeout,
+                        set_as_default=False)
     except (OSError, TimeoutError, ValueError) as e:
         raise ServiceUnavailableError(
             f"cannot reach the Dask scheduler {settings.workers} ({type(e).__name__}: {e}); start it "
             "(`kho workers up`, or the scheduler's systemd unit) or leave KHO_WORKERS empty for local processes",
             subject=SUBJECT,
         ) from e
+    _quiet_dask_logs(settings)  # again: connecting created more of Dask's loggers
+    return client
+
+
+def _quiet_dask_logs(settings: Settings) -> None:
+    """Keep Dask's own reconnect tracebacks off the terminal: kho's one-line errors say what happened.
+
+    With ``KHO_LOG_LEVEL=DEBUG`` they are shown.
+    """
+    if settings.log_level == "DEBUG":
+        return
+    names = ["distributed", *(n for n in logging.root.manager.loggerDict if n.startswith("distributed."))]
+    for name in names:  # Dask's logging config gives some of them a level of their own
+        logging.getLogger(name).setLevel(logging.CRITICAL)
 
 
 class ClusterPool:
