@@ -113,6 +113,7 @@ class PageOcr:
     thumbnail: images.EncodedImage | None = field(default=None, repr=False)
     text_pdf: bytes | None = field(default=None, repr=False)
     from_text_layer: bool = False
+    id_readings: tuple[recognize.IdReading, ...] = field(default=(), repr=False)
 
     def to_json(self) -> dict[str, Any]:
         """The page as in ``kho ocr --json``."""
@@ -390,6 +391,9 @@ def run_page(task: PageTask) -> PageOcr:
         number, rec.text, rec.confidence, rotation=prepared.plan.rotation, skew=prepared.plan.skew,
         dpi=page.dpi, warnings=warnings, words=rec.words,
         steps=[*prepared.plan.steps(), *([S_PLAIN_GREY] if plain else [])],
+        id_readings=recognize.read_id_regions(  # the digit-only second reading of citizen-ID regions
+            prepared.archive, rec.words, to_image=1 / prepared.plan.scale, page=number, dpi=page.dpi,
+            lang=task.options.lang, timeout=task.options.timeout, subject=str(task.source.path)),
     )
     return _finish(result, prepared, task, rec, page)
 

@@ -13,6 +13,7 @@ from ocr.fields.consensus import reconcile_issuer_and_place
 from ocr.fields.doctype import find_document_type, find_summary
 from ocr.fields.header import DateLine, find_date_line, find_document_number, find_issuer
 from ocr.fields.header_layout import HeaderFields, latest_cited_date, read_header
+from ocr.fields.idcheck import IdConflict, IdReading, check_ids
 from ocr.fields.idscan import scan_ids
 from ocr.fields.layout import BoxedWord, find_header_blocks, page_layout
 from ocr.fields.model import CONFIDENCE_THRESHOLDS, Evidence, ExtractedFields, FieldValue, needs_review
@@ -78,7 +79,8 @@ def _place_date_line(texts: Sequence[str]) -> DateLine | None:
 
 
 def extract_fields(
-    pages: Sequence[str], page_words: Sequence[Sequence[BoxedWord]] | None = None
+    pages: Sequence[str], page_words: Sequence[Sequence[BoxedWord]] | None = None, *,
+    id_readings: Sequence[IdReading] = (),
 ) -> ExtractedFields:
     """Every field of one document from its pages' recognised text (page 1 first).
 
@@ -86,19 +88,24 @@ def extract_fields(
     the header fields come from the page's layout (:mod:`ocr.fields.layout`): issuer and parent from
     the top-left block, number from the ``Số:`` line, date and place from the right column, type from
     the centred title. Without words, or on a page without a recognisable header, the text patterns
-    of :mod:`ocr.fields.header` are used. ID lists are gathered from every page without duplicates.
+    of :mod:`ocr.fields.header` are used. ID lists are gathered from every page without duplicates;
+    with ``id_readings`` (the pages' ``PageOcr.id_readings``) each citizen ID is reconciled with its
+    digit-only second reading (:mod:`ocr.fields.idcheck`).
     """
     texts = [clean_page(p) for p in pages]
     citizen: list[FieldValue] = []
     cmnd: list[FieldValue] = []
     tax: list[FieldValue] = []
     notes: list[str] = []
+    conflicts: list[IdConflict] = []
     for number, text in enumerate(texts, start=1):
         scan = scan_ids(text, number)
-        citizen.extend(scan.citizen_ids)
+        check = check_ids(scan, [r for r in id_readings if r.page == number], text, number)
+        citizen.extend(check.citizen_ids)
         cmnd.extend(scan.cmnd_ids)
         tax.extend(scan.tax_codes)
-        notes.extend(scan.notes)
+        notes.extend((*scan.notes, *check.notes))
+        conflicts.extend(check.conflicts)
     summary = _first(texts, find_summary)
     header = _header(texts, page_words or ())
     if header is not None:
@@ -145,4 +152,5 @@ def extract_fields(
         holder_name=holder,
         locality=locality,
         notes=tuple(notes),
+        id_conflicts=tuple(conflicts),
     )

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ocr.fields.idcheck import IdConflict
 
 __all__ = [
     "CONFIDENCE_THRESHOLDS",
@@ -86,6 +89,7 @@ class ExtractedFields:
     ``cmnd_ids`` holds 9-digit CMND numbers read next to a CMND label; ``tax_codes`` organisation tax
     codes. ``notes`` are reasons for review found while extracting (e.g. an ID next to its label that
     did not validate and could not be repaired unambiguously); they never contain the ID itself.
+    ``id_conflicts`` holds citizen IDs read two valid, different ways (see :mod:`ocr.fields.idcheck`).
     """
 
     citizen_ids: tuple[FieldValue, ...] = ()
@@ -101,6 +105,7 @@ class ExtractedFields:
     holder_name: FieldValue | None = None
     locality: FieldValue | None = None
     notes: tuple[str, ...] = ()
+    id_conflicts: tuple[IdConflict, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         """The ``"fields"`` object of ``kho ocr --json`` (shape documented in docs/fields.md)."""
@@ -112,6 +117,7 @@ class ExtractedFields:
         for name in SINGLE_FIELDS:
             value: FieldValue | None = getattr(self, name)
             out[name] = None if value is None else value.to_json()
+        out["id_conflicts"] = [c.to_json() for c in self.id_conflicts]
         return out
 
     def values(self) -> dict[str, Any]:
@@ -119,7 +125,7 @@ class ExtractedFields:
         out: dict[str, Any] = {}
         for f in fields(self):
             item = getattr(self, f.name)
-            if f.name == "notes":
+            if f.name in ("notes", "id_conflicts"):
                 continue
             if isinstance(item, tuple):
                 out[f.name] = [v.value for v in item]
