@@ -18,8 +18,10 @@ from access.scopes import ScopePolicy
 from kho.backends import Backends
 from kho.errors import IntegrityError, UsageError
 from kho.reuse.certify import certify_record
+from kho.reuse.transfer import select_record_ids
 from kho.services.endpoints import Endpoints
 from repository.bagit import export_bag, import_bag
+from repository.catalog import NewBatchItem
 from repository.fsstore import FilesystemStore
 from repository.objectstore import ObjectStore
 from repository.records import Repository
@@ -110,3 +112,21 @@ def test_round_trip_filesystem_to_minio_and_back(backends: Backends, three_recor
     back = Repository(FilesystemStore(tmp_path / "back"))
     import_bag(back, tmp_path / "from-minio")
     assert _fixity(back) == _fixity(backends.repository)
+
+
+def test_export_selects_one_batch_or_what_a_search_finds(backends: Backends, three_records: list[str],
+                                                         run_kho: RunKho, tmp_path: Path) -> None:
+    first = three_records[0]
+    batch = backends.catalog.create_batch("lô chuyển giao", ["scans"])
+    backends.catalog.upsert_batch_items(batch.id, [NewBatchItem("a.pdf")])
+    backends.catalog.update_batch_item(batch.id, "a.pdf", status="stored", record_id=first)
+    assert select_record_ids(backends, batch="lô chuyển giao") == [first]
+    assert select_record_ids(backends, batch=str(batch.id)) == [first]
+    number = backends.repository.get(three_records[1]).metadata.document_number
+    assert number and select_record_ids(backends, query=number) == [three_records[1]]
+    assert select_record_ids(backends) == three_records
+    exported = run_kho("export", "--bagit", "lo", "--batch", "lô chuyển giao")
+    assert exported.returncode == 0, exported.stderr
+    assert bagit.Bag(str(tmp_path / "lo")).info["Kho-Record-Count"] == "1"
+    missing = run_kho("export", "--bagit", "x", "--batch", "không có")
+    assert missing.returncode == 4 and not (tmp_path / "x").exists()
