@@ -10,7 +10,6 @@ from ``ctx.obj`` (settings read on first use) and call the same service function
 
 from __future__ import annotations
 
-import logging
 import sys
 from typing import TYPE_CHECKING, Any
 
@@ -108,7 +107,8 @@ COMMANDS: tuple[LazyCommand, ...] = (
     LazyCommand("serve", "Serve the API and pages on one machine (threaded; use gunicorn in production, "
                 "see docs/api.md).", _serve),
     LazyCommand("keys", "Create, list and revoke API keys (roles: portal, official, archivist, admin).", _keys),
-    LazyCommand("audit", "Show the audit trail of personal-data reads, newest first.", _audit),
+    LazyCommand("audit", "Show the audit trail of personal-data reads, newest first (the query is audited: "
+                "``audit.query``).", _audit),
     LazyCommand("users", "Tài khoản đăng nhập / Web sign-in accounts (roles: official, archivist, admin).",
                 _users),
     LazyCommand("ocr", "Nhận dạng chữ (OCR) một tệp quét / Recognise the text of a scanned FILE (PDF, TIFF, "
@@ -174,6 +174,8 @@ def main(argv: list[str] | None = None) -> Any:
         click.echo("kho: interrupted", err=True)
         sys.exit(130)
     except Exception as e:  # the outermost handler: a user never sees a traceback
+        import logging  # only here: start-up does not pay for it
+
         logging.getLogger("kho").debug("internal error", exc_info=True)
         click.echo(
             f"kho: error: internal error ({type(e).__name__}: {e}); rerun with KHO_LOG_LEVEL=DEBUG for details",

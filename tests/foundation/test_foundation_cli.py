@@ -46,10 +46,10 @@ def test_services_status_prints_one_line_per_server() -> None:
     out = run_kho("services", "status")
     assert out.returncode == 0, out.stderr
     names = [line.split()[0] for line in out.stdout.strip().splitlines()]
-    assert names == ["postgresql", "minio", "elasticsearch"]
+    assert names == ["postgresql", "minio", "elasticsearch", "redis"]
 
 
 def test_unknown_service_is_a_usage_error() -> None:
-    out = run_kho("services", "status", "redis")
+    out = run_kho("services", "status", "mysql")
     assert out.returncode == 2
-    assert "unknown service 'redis'" in out.stderr
+    assert "unknown service 'mysql'" in out.stderr
