@@ -5,8 +5,10 @@ Pure functions; the reading itself (crop, enlarge, Tesseract with a digit whitel
 
 1. :func:`find_id_regions` picks the candidate regions from Tesseract's word boxes: runs of
    digit-like words on one line holding 9–13 digits (``049085001234``, ``049 085 001 234``), and
-   the digit-like words right after an ID label (``CCCD``, ``CMND``, ``Số định danh``,
-   ``Mã số thuế`` …) whatever their length, so an ID the first reading garbled is still looked at.
+   the digit-like words right after an ID label (``CCCD``, ``CMND``, ``Số định danh`` …) whatever
+   their length, so an ID the first reading garbled is still looked at; after ``Mã số thuế``
+   only 11 digits or more (a personal ID serves as personal tax code since July 2025; an
+   organisation's code has 10).
 2. The worker reads each region again (``--psm 7``, ``tessedit_char_whitelist=0123456789``) and
    keeps both readings as an :class:`IdReading`.
 3. :func:`check_ids` reconciles the readings with the IDs that :func:`ocr.fields.idscan.scan_ids`
@@ -58,6 +60,7 @@ CONFLICT_NOTE = ("hai lần đọc số định danh khác nhau / two readings o
                  "(trang/page {page})")
 
 MIN_DIGITS, MAX_DIGITS = 9, 13
+ID_UNDER_TAX_LABEL = 11
 # A word that may be (part of) a number: digit look-alikes, at least one real digit, light punctuation.
 _DIGITISH = re.compile(r"^[(\[]?[0-9OolI|.\-]*[0-9][0-9OolI|.\-]*[).,;:]?$")
 _EDGE = ".,;:()[]-"
@@ -193,10 +196,10 @@ def find_id_regions(words: Sequence[WordBox]) -> tuple[IdRegion, ...]:
     for line in _lines(words):
         for start, end in _runs(line):
             label = _label_of(line, start)
-            if label == "tax":
-                continue
             run = line[start:end][:MAX_LABELLED_WORDS]
             count = len(_digits("".join(w.text for w in run)))
+            if label == "tax" and count < ID_UNDER_TAX_LABEL:
+                continue  # an organisation's 10-digit code; a 12-digit personal ID also serves as tax code
             if label is not None or MIN_DIGITS <= count <= MAX_DIGITS:
                 regions.append(_region(run, label))
     return tuple(sorted(regions, key=lambda r: (r.top, r.left)))
