@@ -145,17 +145,19 @@ def prepare_copy(pdf: bytes, block: CertificationBlock) -> bytes:
             OutputConditionIdentifier="sRGB IEC61966-2.1", Info="sRGB IEC61966-2.1", DestOutputProfile=icc,
         )])
         title = f"Bản sao chứng thực {block.record_id}"
-        with doc.open_metadata(set_pikepdf_as_editor=False) as meta:
+        for name in (pikepdf.Name.Producer, pikepdf.Name.ModDate):  # pyHanko sets them, in both places alike
+            if name in doc.docinfo:
+                del doc.docinfo[name]
+        doc.docinfo[pikepdf.Name.Title] = title
+        doc.docinfo[pikepdf.Name.Author] = block.office
+        doc.docinfo[pikepdf.Name.Creator] = "kho"
+        with doc.open_metadata(set_pikepdf_as_editor=False) as meta:  # XMP and the document info agree
+            meta.load_from_docinfo(doc.docinfo)
             meta["pdfaid:part"] = "2"
             meta["pdfaid:conformance"] = "B"
             meta["dc:title"] = title
             meta["dc:creator"] = [block.office]
             meta["xmp:CreatorTool"] = "kho"
-            meta["pdf:Producer"] = "kho (pikepdf, pyHanko)"
-        doc.docinfo[pikepdf.Name.Title] = title
-        doc.docinfo[pikepdf.Name.Author] = block.office
-        doc.docinfo[pikepdf.Name.Creator] = "kho"
-        doc.docinfo[pikepdf.Name.Producer] = "kho (pikepdf, pyHanko)"
         doc.docinfo[pikepdf.Name(CODE_KEY)] = block.code
         doc.docinfo[pikepdf.Name(URL_KEY)] = block.url
         out = io.BytesIO()

@@ -137,6 +137,9 @@ def test_the_copy_is_pdfa_2b_with_the_certification_page(backends: Backends, mak
         intent = pdf.Root.OutputIntents[0]
         assert str(intent.S) == "/GTS_PDFA1" and len(intent.DestOutputProfile.read_bytes()) > 100
         assert str(pdf.docinfo["/KhoVerificationCode"]) == made.copy.code
+        info = pdf.docinfo  # PDF/A: the document information agrees with the XMP metadata
+        assert str(info["/Producer"]) == meta["pdf:Producer"] and str(info["/Title"]) == meta["dc:title"]
+        assert [str(info["/Author"])] == meta["dc:creator"] and "/ModDate" not in info
 
 
 def test_certify_is_refused_when_it_cannot_be_right(backends: Backends, make_doc: Callable[..., Doc],
