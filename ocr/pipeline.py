@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
@@ -21,6 +21,7 @@ from kho.errors import ProcessingTimeoutError
 from kho.settings import Settings
 from ocr import clean, geometry, images, orientation, recognize, textlayer
 from ocr.prepare import PreparedPage, prepare_page
+from ocr.qr import QrCode, read_qr_codes
 from ocr.rasterize import Limits, PageImage, SourceInfo, inspect_source, load_page, trusted_text
 from ocr.recognize import Recognition, Word
 
@@ -114,6 +115,7 @@ class PageOcr:
     text_pdf: bytes | None = field(default=None, repr=False)
     from_text_layer: bool = False
     id_readings: tuple[recognize.IdReading, ...] = field(default=(), repr=False)
+    qr_codes: tuple[QrCode, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         """The page as in ``kho ocr --json``."""
@@ -121,6 +123,7 @@ class PageOcr:
             "number": self.number, "text": self.text, "confidence": self.confidence,
             "rotation": self.rotation, "skew": self.skew, "dpi": self.dpi, "blank": self.blank,
             "warnings": list(self.warnings),
+            **({"qr_codes": [asdict(q) for q in self.qr_codes]} if self.qr_codes else {}),
         }
 
 
@@ -362,6 +365,7 @@ def run_page(task: PageTask) -> PageOcr:
     cv2.setNumThreads(1)
     page = load_page(task.source, task.index, task.options.limits)
     number = task.index + 1
+    qr_codes = read_qr_codes(page.pixels, number)  # Circular 01/2023 results carry one (ocr/qr.py)
     warnings = [] if page.dpi_known else [W_DPI_UNKNOWN]
     if page.dpi < 200:
         warnings.append(W_LOW_DPI)
@@ -369,7 +373,7 @@ def run_page(task: PageTask) -> PageOcr:
         layer_words = textlayer.page_words(task.source.path, task.index, page.dpi, task.options.timeout)
         if textlayer.ink_coverage(page.pixels, layer_words) >= textlayer.MIN_INK_COVERAGE:
             result = PageOcr(number, task.existing_text, 100.0, dpi=page.dpi, warnings=[*warnings, W_TEXT_LAYER],
-                             words=layer_words, from_text_layer=True)
+                             words=layer_words, from_text_layer=True, qr_codes=qr_codes)
             return attach_images(result, page.pixels, page.dpi, task.options.images)
         warnings.append(W_PARTIAL_TEXT_LAYER)  # e.g. only a signature stamp's text: read the page
     elif task.source.text_layer and task.source.text_layer[task.index].strip():
@@ -394,6 +398,7 @@ def run_page(task: PageTask) -> PageOcr:
         id_readings=recognize.read_id_regions(  # the digit-only second reading of citizen-ID regions
             prepared.archive, rec.words, to_image=1 / prepared.plan.scale, page=number, dpi=page.dpi,
             lang=task.options.lang, timeout=task.options.timeout, subject=str(task.source.path)),
+        qr_codes=qr_codes,
     )
     return _finish(result, prepared, task, rec, page)
 

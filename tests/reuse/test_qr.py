@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import io
 from datetime import UTC, datetime
+from pathlib import Path
 
 import numpy as np
 import pytest
 import qrcode
-from PIL import Image
+from PIL import Image, ImageDraw
 
 from kho.reuse.pdfcopy import CertificationBlock, render_page
+from ocr.pipeline import OcrOptions, PageTask, run_page
 from ocr.qr import read_qr_codes
+from ocr.rasterize import inspect_source
 
 URL = "https://kho.example.vn/verify/abcdefghijklmnop"
 
@@ -36,3 +39,20 @@ def test_several_codes_in_reading_order_on_a_colour_scan_and_none_on_a_blank_pag
     assert read_qr_codes(np.full((400, 300), 255, np.uint8), page=1) == ()
     with pytest.raises(ValueError):
         read_qr_codes(np.zeros((0,), np.uint8), page=1)
+
+
+def test_the_page_worker_keeps_a_scan_s_qr_code_with_its_page_and_position(tmp_path: Path) -> None:
+    """A Circular 01/2023 result: its QR code reaches the page's OCR JSON (what ingest stores in ocr.json)."""
+    scan = Image.new("L", (2480, 3508), 255)
+    draw = ImageDraw.Draw(scan)
+    draw.text((300, 400), "QUYET DINH so 07/QD-UBND", fill=0, font_size=60)
+    scan.paste(qrcode.make("https://dichvucong.gov.vn/tra-cuu?so=07/QĐ-UBND", box_size=10).get_image(),
+               (1900, 200))
+    path = tmp_path / "scan.png"
+    scan.save(path, dpi=(300, 300))
+    options = OcrOptions(timeout=120)
+    page = run_page(PageTask(inspect_source(path, options.limits), 0, options))
+    assert [(q.text, q.page) for q in page.qr_codes] == [("https://dichvucong.gov.vn/tra-cuu?so=07/QĐ-UBND", 1)]
+    assert page.qr_codes[0].relative_box[0] > 0.7
+    stored = page.to_json()["qr_codes"][0]
+    assert stored["page"] == 1 and len(stored["box"]) == 4
