@@ -150,3 +150,15 @@ def test_lost_text_is_measured_per_tile(page: np.ndarray) -> None:
     assert clean.lost_text_share(plain, plain) == 0.0
     assert clean.lost_text_share(plain, lost) > 0.3
     assert clean.lost_text_share(plain, 255 - plain) == 0.0  # polarity alone loses nothing
+
+
+def test_red_seal_letters_dropped_on_purpose_are_not_lost_text(page: np.ndarray) -> None:
+    stamped = cv2.cvtColor(page, cv2.COLOR_GRAY2BGR)
+    for x, y in ((1800, 900), (1000, 500), (600, 400)):
+        cv2.circle(stamped, (x, y), 200, (40, 40, 210), 18)
+        cv2.putText(stamped, "UBND", (x - 150, y + 30), cv2.FONT_HERSHEY_SIMPLEX, 3, (40, 40, 210), 12)
+    plain, _ = geometry.probe(cv2.cvtColor(stamped, cv2.COLOR_BGR2GRAY))
+    dropped, _ = geometry.probe(clean.grey_for_recognition(stamped, drop_red=True))
+    assert clean.lost_text_share(plain, dropped) > 0.01          # the seals' letters vanish ...
+    plain_without_seals = clean.without_red_ink(plain, stamped)   # (the colour page is scaled to the probe)
+    assert clean.lost_text_share(plain_without_seals, dropped) == 0.0   # ... but no text was lost
