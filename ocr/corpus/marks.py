@@ -12,6 +12,7 @@ paper before it is scanned:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import cv2
@@ -117,10 +118,25 @@ def speckle(image: np.ndarray, rng: np.random.Generator, density: float) -> np.n
     return out
 
 
+def _digits_box(text: str, box: Box) -> tuple[int, Box]:
+    """The number of digits of ``text``'s longest digit run and that run's part of ``box``.
+
+    A label glued to its value (``Số CCCD: 049085001234``) is drawn as one word: the run's box is
+    cut out of the word's box in proportion to character positions.
+    """
+    runs = [(m.end() - m.start(), m.start(), m.end()) for m in re.finditer(r"\d+", text)]
+    if not runs:
+        return 0, box
+    length, start, end = max(runs)
+    left, top, right, bottom = box
+    width = right - left
+    return length, (left + width * start // len(text), top, left + width * end // len(text), bottom)
+
+
 def digit_boxes(words: Sequence[tuple[str, Box]], min_digits: int = 2) -> list[Box]:
-    """Boxes of drawn words holding at least ``min_digits`` digits: IDs (9 digits or more) first,
-    then other numbers (a document number, a date)."""
-    scored = [(sum(c.isdigit() for c in text), box) for text, box in words]
-    ids = [box for digits, box in scored if digits >= 9]
-    others = [box for digits, box in scored if min_digits <= digits < 9]
+    """Boxes of the digit runs in drawn words: IDs (9 digits or more) first, then other numbers of at
+    least ``min_digits`` digits (a document number, a year)."""
+    runs = [_digits_box(text, box) for text, box in words]
+    ids = [box for digits, box in runs if digits >= 9]
+    others = [box for digits, box in runs if min_digits <= digits < 9]
     return ids + others

@@ -59,9 +59,9 @@ def test_speckle_adds_dark_and_light_specks(page: np.ndarray) -> None:
     assert 0.001 < changed.mean() < 0.2
 
 
-def test_digit_boxes_put_ids_first() -> None:
-    words = [("Số:", (0, 0, 1, 1)), ("07/QĐ-UBND", (1, 1, 2, 2)), ("049085001234", (3, 3, 4, 4))]
-    assert digit_boxes(words) == [(3, 3, 4, 4), (1, 1, 2, 2)]
+def test_digit_boxes_put_ids_first_and_cut_out_the_digits() -> None:
+    words = [("Số:", (0, 0, 30, 10)), ("07/QĐ-UBND", (100, 0, 200, 10)), ("Số CCCD: 049085001234", (300, 0, 510, 10))]
+    assert digit_boxes(words) == [(390, 0, 510, 10), (100, 0, 120, 10)]
 
 
 @pytest.mark.parametrize("mark", ["inverse", "stamp"])
