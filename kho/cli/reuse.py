@@ -70,8 +70,8 @@ def certify_command(obj: CliContext, record_id: str, purpose: str, out: Path | N
 def verify_copy_command(obj: CliContext, file: Path, as_json: bool) -> None:
     """Kiểm tra bản sao chứng thực / Check a certified copy: signature, hash in the repository, status now.
 
-    Exit codes: 0 valid, 10 changed after signing, 11 not signed, 12 signed by someone else,
-    13 not issued by this repository, 14 result revoked, 15 result superseded.
+    Exit codes: 0 valid, 20 changed after signing, 21 not signed, 22 signed by someone else,
+    23 not issued by this repository, 24 result revoked, 25 result superseded.
     """
     from kho.reuse.verify import verify_copy
 

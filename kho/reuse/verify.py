@@ -44,14 +44,16 @@ class Outcome(StrEnum):
     UNKNOWN = "unknown"
 
 
+# Exit codes of ``kho verify-copy``: 0 for a valid copy, 20-25 for the other verdicts (above every
+# kho.errors.ExitCode, so a verdict is never mistaken for an error such as a timeout).
 EXIT_CODES: Final = {
     Outcome.VALID: 0,
-    Outcome.TAMPERED: 10,
-    Outcome.UNSIGNED: 11,
-    Outcome.UNTRUSTED: 12,
-    Outcome.UNKNOWN: 13,
-    Outcome.REVOKED: 14,
-    Outcome.SUPERSEDED: 15,
+    Outcome.TAMPERED: 20,
+    Outcome.UNSIGNED: 21,
+    Outcome.UNTRUSTED: 22,
+    Outcome.UNKNOWN: 23,
+    Outcome.REVOKED: 24,
+    Outcome.SUPERSEDED: 25,
 }
 
 MESSAGES: Final = {

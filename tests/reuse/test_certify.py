@@ -90,7 +90,7 @@ def test_superseded_untrusted_and_unknown_copies(backends: Backends, make_doc: C
     pdf = _certify(backends, doc.record_id)
     backends.repository.update_metadata(doc.record_id, {"status": "superseded"}, actor="t", reason="thay thế")
     check = verify_copy(backends, pdf)
-    assert check.outcome == Outcome.SUPERSEDED and check.exit_code == 15
+    assert check.outcome == Outcome.SUPERSEDED and check.exit_code == EXIT_CODES[Outcome.SUPERSEDED] == 25
 
     other = make_doc()
     code = new_code()
@@ -104,7 +104,7 @@ def test_superseded_untrusted_and_unknown_copies(backends: Backends, make_doc: C
     ours = load_signer(backends.catalog.reuse.active_signing_key(), PASSPHRASE)
     unregistered = sign_copy(prepare_copy(other.pdf, block), block, ours.signer, ours.timestamper)
     unknown = verify_copy(backends, unregistered)
-    assert unknown.outcome == Outcome.UNKNOWN and unknown.exit_code == 13 and not unknown.hash_known
+    assert unknown.outcome == Outcome.UNKNOWN and unknown.exit_code == 23 and not unknown.hash_known
 
 
 def test_the_copy_is_a_new_file_of_the_record_audited_and_counted(backends: Backends,
