@@ -66,8 +66,9 @@ class Doc:
     pdf: bytes
 
 
-def create_record(backends: Backends, folder: Path, n: int, **fields: Any) -> Doc:
-    """Create record ``n`` (a source file and a real searchable PDF) and index it."""
+def create_record(backends: Backends, folder: Path, n: int, ocr_json: dict[str, Any] | None = None,
+                  **fields: Any) -> Doc:
+    """Create record ``n`` (a source file, a real searchable PDF, optionally an OCR JSON) and index it."""
     values: dict[str, Any] = {
         "citizen_ids": (CITIZEN,),
         "document_type": "Giấy phép xây dựng",
@@ -91,7 +92,8 @@ def create_record(backends: Backends, folder: Path, n: int, **fields: Any) -> Do
     pdf_path.write_bytes(pdf)
     provenance = Provenance(ingested_at=datetime(2025, 1, 2, tzinfo=UTC), software_version="test")
     outcome = backends.repository.create(
-        RecordFiles(sources=(source,), pdf=pdf_path, ocr_text="GIẤY PHÉP XÂY DỰNG"), meta, provenance
+        RecordFiles(sources=(source,), pdf=pdf_path, ocr_text="GIẤY PHÉP XÂY DỰNG", ocr_json=ocr_json), meta,
+        provenance
     )
     record = backends.repository.get(outcome.record_id)
     result = backends.index.index_documents([index_document_from_record(record, ["GIẤY PHÉP XÂY DỰNG"])],

@@ -19,6 +19,7 @@ from access.principals import Principal
 from access.scopes import ScopePolicy
 from kho.backends import Backends
 from kho.reuse.certify import certify_record
+from kho.reuse.evidence import recorded_qr_codes
 from kho.reuse.verify import verify_copy
 from repository.catalog import NewBatchItem
 from search.places import load_places
@@ -210,3 +211,18 @@ def test_certified_copies_authorization_matrix(backends: Backends, client: Flask
                 answer = calls[endpoint]({"Authorization": f"Bearer {key}", **PURPOSE_HEADER})
                 expected = (201 if endpoint == "certify" else 200) if outcome == "A" else 403
                 assert answer.status_code == expected, (endpoint, role, scope, answer.get_data(as_text=True)[:200])
+
+
+def test_review_shows_the_qr_codes_read_from_the_pages(backends: Backends, app: Flask,
+                                                       make_doc: Callable[..., Doc]) -> None:
+    qr = {"text": "https://dichvucong.gov.vn/tra-cuu?so=07/QĐ-UBND", "page": 1, "box": [1900, 200, 370, 370],
+          "relative_box": [0.766, 0.057, 0.149, 0.105]}
+    doc = make_doc(ocr_json={"pages": [{"number": 1, "text": "QUYẾT ĐỊNH", "qr_codes": [qr]}]})
+    assert [q.text for q in recorded_qr_codes(backends.repository, backends.repository.get(doc.record_id))] == [
+        qr["text"]]
+    task = backends.catalog.open_review_task(doc.record_id, ["low_confidence"])
+    backends.catalog.create_user("luu.tru", PASSWORD, "archivist")
+    client = app.test_client()
+    _sign_in(client, "luu.tru")
+    page = client.get(f"/review/{task.id}").get_data(as_text=True)
+    assert "Mã QR trên văn bản" in page and "https://dichvucong.gov.vn/tra-cuu?so=07/QĐ-UBND" in page

@@ -16,6 +16,7 @@ from access.changes import resolve_review
 from access.permissions import Permission
 from access.reads import read_document
 from kho.errors import ConflictError
+from kho.reuse.evidence import recorded_qr_codes
 from repository.catalog import ReviewTask
 from repository.schema import Record
 from web.context import state
@@ -72,6 +73,7 @@ def _task_page(task: ReviewTask, current: Record, result: FormResult | None, sta
         "review_task.html", task=task, record=current, meta=meta, fields=REVIEW_FIELDS, long_fields=LONG_FIELDS,
         values=values, errors=result.errors if result is not None else {},
         page_images=current.objects_with_role("page"), evidence=meta.evidence,
+        qr_codes=recorded_qr_codes(state().backends.repository, current),
         backlog=state().backends.catalog.review_backlog(),
     )
     return page, status
