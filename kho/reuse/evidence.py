@@ -37,5 +37,6 @@ def recorded_qr_codes(repo: Repository, record: Record) -> list[QrEvidence]:
         for code in page.get("qr_codes", []) if isinstance(page, dict) else []:
             if isinstance(code, dict) and isinstance(code.get("text"), str):
                 box = tuple(float(v) for v in code.get("relative_box", ()) if isinstance(v, int | float))
-                found.append(QrEvidence(unicodedata.normalize("NFC", code["text"]), int(code.get("page") or 0), box))
+                number = page.get("number") or code.get("page") or 0  # the record's page (files merged)
+                found.append(QrEvidence(unicodedata.normalize("NFC", code["text"]), int(number), box))
     return found
