@@ -18,6 +18,7 @@ from search.normalize import (
     tokens,
 )
 from search.places import PlaceTable, locality_keys
+from search.query import holder_tokens
 
 __all__ = ["AnalysedDocument", "analyse", "digits_only"]
 
@@ -43,6 +44,8 @@ class AnalysedDocument:
     pages: tuple[str, ...]
     text_exact: tuple[str, ...]
     text_folded: tuple[str, ...]
+    holder_exact: str | None = None
+    holder_folded: str | None = None
 
 
 def digits_only(value: str) -> str:
@@ -73,6 +76,7 @@ def analyse(doc: IndexDocument, places: PlaceTable) -> AnalysedDocument:
     pages = tuple(nfc(p) for p in doc.pages)
     exact_blocks = [tokens(_meta_text(doc))] + [tokens(p) for p in pages]
     number_key = normalize_document_number(doc.document_number) if doc.document_number else None
+    holder_exact, holder_folded = holder_tokens(doc.holder_name)
     return AnalysedDocument(
         doc=doc,
         citizen_ids=ids,
@@ -87,4 +91,6 @@ def analyse(doc: IndexDocument, places: PlaceTable) -> AnalysedDocument:
         pages=pages,
         text_exact=tuple(" ".join(block) for block in exact_blocks),
         text_folded=tuple(" ".join(fold_tokens(block)) for block in exact_blocks),
+        holder_exact=holder_exact,
+        holder_folded=holder_folded,
     )

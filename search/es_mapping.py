@@ -19,7 +19,7 @@ from search.analysis import AnalysedDocument
 
 __all__ = ["MAPPING_VERSION", "index_body", "index_name", "source_document"]
 
-MAPPING_VERSION = 2
+MAPPING_VERSION = 3  # 3: holder_exact/holder_folded (the name-phrase boost)
 
 _KEYWORD = {"type": "keyword"}
 _STORED_ONLY_KEYWORD = {"type": "keyword", "index": False, "doc_values": False}
@@ -41,6 +41,8 @@ PROPERTIES: dict[str, Any] = {
     "locality": _KEYWORD,
     "locality_keys": _KEYWORD,
     "holder_name": _STORED_ONLY_KEYWORD,
+    "holder_exact": {"type": "text", "analyzer": "whitespace", "norms": False},
+    "holder_folded": {"type": "text", "analyzer": "whitespace", "norms": False},
     "summary": {"type": "text", "index": False},
     "status": _KEYWORD,
     "review_state": _KEYWORD,
@@ -63,7 +65,7 @@ def index_body(*, bulk_load: bool = False) -> dict[str, Any]:
         "mappings": {
             "dynamic": "strict",
             "_meta": {"kho_mapping_version": MAPPING_VERSION},
-            "_source": {"excludes": ["text_exact", "text_folded", "issuer_folded"]},
+            "_source": {"excludes": ["text_exact", "text_folded", "issuer_folded", "holder_exact", "holder_folded"]},
             "properties": PROPERTIES,
         },
     }
@@ -94,6 +96,8 @@ def source_document(a: AnalysedDocument) -> dict[str, Any]:
         "locality": a.locality,
         "locality_keys": list(a.locality_keys),
         "holder_name": doc.holder_name,
+        "holder_exact": a.holder_exact,
+        "holder_folded": a.holder_folded,
         "summary": doc.summary,
         "status": doc.status,
         "review_state": doc.review_state,

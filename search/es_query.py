@@ -13,12 +13,17 @@ from typing import Any, Literal
 from search.query import FACET_FIELDS, FACET_SIZE, Filters, Phrase, Term, TextPlan
 
 __all__ = [
-    "EXACT_BOOST", "adjacency_query", "aggregations", "build_query", "exact_boost_query", "has_exact_terms",
+    "EXACT_BOOST", "NAME_BOOST", "NAME_EXACT_BOOST",
+    "adjacency_query", "aggregations", "build_query", "exact_boost_query", "has_exact_terms",
     "sort_clause",
 ]
 
 EXACT_BOOST = 2.0
 DOCNUM_BOOST = 50.0
+NAME_BOOST = 500.0
+"""Constant score of a holder-name phrase match (the SQLite backend's ``NAME_BONUS``)."""
+NAME_EXACT_BOOST = 250.0
+"""Constant score added when the accented query words are the holder name's exact spelling."""
 
 
 def _clause(field: str, item: Term | Phrase, boost: float = 1.0) -> dict[str, Any]:
@@ -34,18 +39,33 @@ def has_exact_terms(plan: TextPlan) -> bool:
     return any(item.exact for item in plan.required())
 
 
+def _name_clause(field: str, phrase: tuple[str, ...], boost: float) -> dict[str, Any]:
+    """A constant ``boost`` when the holder-name tokens ``field`` hold ``phrase`` (so bm25 never outweighs it)."""
+    return {"constant_score": {"filter": {"match_phrase": {field: " ".join(phrase)}}, "boost": boost}}
+
+
 def _folded_clauses(plan: TextPlan) -> list[dict[str, Any]]:
     return [_clause("text_folded", item) for item in plan.required()]
 
 
+def _name_folded_clauses(plan: TextPlan) -> list[dict[str, Any]]:
+    return [] if plan.name is None else [_name_clause("holder_folded", plan.name.folded, NAME_BOOST)]
+
+
 def _exact_clauses(plan: TextPlan) -> list[dict[str, Any]]:
-    return [_clause("text_exact", item, EXACT_BOOST) for item in plan.required() if item.exact]
+    clauses = [_clause("text_exact", item, EXACT_BOOST) for item in plan.required() if item.exact]
+    if plan.name is not None and plan.name.exact:
+        clauses.append(_name_clause("holder_exact", plan.name.exact, NAME_EXACT_BOOST))
+    return clauses
 
 
 def text_query(plan: TextPlan, *, exact: bool = True) -> dict[str, Any] | None:
-    """The scoring part of the query, or ``None`` for no text; ``exact=False`` leaves the exact-accent boost out."""
+    """The scoring part of the query, or ``None`` for no text; ``exact=False`` leaves the exact-accent boost out.
+
+    The holder-name phrase (:attr:`TextPlan.name`) scores in both passes; its exact spelling only with ``exact``.
+    """
     must = _folded_clauses(plan)
-    should = _exact_clauses(plan) if exact else []
+    should = _name_folded_clauses(plan) + (_exact_clauses(plan) if exact else [])
     text: dict[str, Any] | None = {"bool": {"must": must, "should": should}} if must else None
     if plan.document_number is None:
         return text

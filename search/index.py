@@ -64,9 +64,22 @@ class Highlight:
     text: str
 
 
+MASK = "•••"
+"""What stands for the hidden digits of a masked citizen ID (``•••1440``)."""
+
+
+def mask_citizen_id(digits: str) -> str:
+    """``•••`` and the last 4 digits of a citizen ID: enough to tell two holders of one name apart."""
+    return MASK + digits[-4:]
+
+
 @dataclass(frozen=True)
 class SearchHit:
-    """One matching record."""
+    """One matching record.
+
+    ``citizen_ids`` are the full IDs (for the access layer and the CLI); what a results list shows
+    of the holder is :attr:`masked_citizen_id` and :attr:`birth_year`, never the full ID.
+    """
 
     record_id: str
     score: float
@@ -82,6 +95,21 @@ class SearchHit:
     review_state: str = "none"
     page_count: int = 0
     valid_until: date | None = None
+
+    @property
+    def masked_citizen_id(self) -> str | None:
+        """The first citizen ID masked (``•••1440``), or ``None`` when the record names none."""
+        return mask_citizen_id(self.citizen_ids[0]) if self.citizen_ids else None
+
+    @property
+    def birth_year(self) -> int | None:
+        """The birth year encoded by the first 12-digit personal ID (century + year digits), else ``None``."""
+        from kho.core.citizen_id import birth_year, is_personal_id
+
+        for digits in self.citizen_ids:
+            if is_personal_id(digits):
+                return birth_year(digits)
+        return None
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,11 @@ records. Query text syntax:
   window rather than a phrase clause on every match: a phrase over every match of common
   syllables costs 3× the whole query.)
 * a query that is a document number (``Số: 7/QĐ-UBND``) also matches that document number exactly,
-  whatever the leading zeros.
+  whatever the leading zeros;
+* a query of :data:`NAME_MIN_WORDS`–:data:`NAME_MAX_WORDS` bare words (no quotes) is also tried as
+  a holder's name: records whose holder name holds those words adjacent and in order (folded) rank
+  above every other match, and among them, when the words were typed with accents, those spelt
+  exactly so (``Nguyễn Văn Ân`` before ``Nguyễn Văn An`` for ``nguyễn văn ân``).
 """
 
 from __future__ import annotations
@@ -33,6 +37,8 @@ __all__ = [
     "FACET_FIELDS",
     "FACET_SIZE",
     "MAX_LIMIT",
+    "NAME_MAX_WORDS",
+    "NAME_MIN_WORDS",
     "RESCORE_WINDOW",
     "REVIEW_STATES",
     "STATUSES",
@@ -41,6 +47,7 @@ __all__ = [
     "Term",
     "TextPlan",
     "contains_phrase",
+    "holder_tokens",
     "plan_filters",
     "plan_text",
     "proximity_order",
@@ -51,6 +58,8 @@ FACET_FIELDS = ("document_type", "issuer", "locality", "year", "status", "review
 FACET_SIZE = 20
 RESCORE_WINDOW = 100
 MAX_LIMIT = 1000
+NAME_MIN_WORDS = 2
+NAME_MAX_WORDS = 4
 STATUSES = ("valid", "superseded", "revoked")
 REVIEW_STATES = ("none", "needs_review", "reviewed")
 
@@ -83,6 +92,8 @@ class TextPlan:
     phrases: tuple[Phrase, ...] = ()
     proximity: Phrase | None = None
     document_number: str | None = None
+    name: Phrase | None = None
+    """The bare words tried as a holder's name (2–4 words, no quoted phrase), else ``None``."""
 
     @property
     def empty(self) -> bool:
@@ -126,7 +137,8 @@ def plan_text(text: str) -> TextPlan:
     proximity = _phrase(bare) if len(bare) > 1 else None
     stripped = text.strip()
     number = normalize_document_number(stripped) if _DOCNUM_RE.fullmatch(stripped) else None
-    return TextPlan(tuple(terms.values()), tuple(phrases.values()), proximity, number or None)
+    name = proximity if not phrases and NAME_MIN_WORDS <= len(bare) <= NAME_MAX_WORDS else None
+    return TextPlan(tuple(terms.values()), tuple(phrases.values()), proximity, number or None, name)
 
 
 @dataclass(frozen=True)
@@ -208,6 +220,14 @@ def proximity_order(ranked: Sequence[T], adjacent: Container[T], window: int = R
     """``ranked`` with, among its first ``window``, those in ``adjacent`` moved first (order kept in each group)."""
     head = list(ranked[:window])
     return [x for x in head if x in adjacent] + [x for x in head if x not in adjacent] + list(ranked[window:])
+
+
+def holder_tokens(holder_name: str | None) -> tuple[str | None, str | None]:
+    """The holder name as space-joined exact and folded tokens (``None`` when it has none)."""
+    exact = tokens(holder_name or "")
+    if not exact:
+        return None, None
+    return " ".join(exact), " ".join(fold_tokens(exact))
 
 
 def contains_phrase(folded_tokens: str, phrase: Sequence[str]) -> bool:

@@ -1,4 +1,8 @@
-"""JSON shapes of search results, shared by ``kho search --json`` and ``GET /api/v1/search``."""
+"""JSON shapes of search results, shared by ``kho search --json`` and ``GET /api/v1/search``.
+
+A hit never carries a full citizen ID: the holder is told apart by ``citizen_id_masked``
+(``•••1440``) and ``birth_year``; the full ID is a lookup (``--citizen``), not a search result.
+"""
 
 from __future__ import annotations
 
@@ -20,7 +24,8 @@ def result_json(result: SearchResult) -> dict[str, Any]:
                 "issued_on": h.issued_on.isoformat() if h.issued_on else None,
                 "issuer": h.issuer,
                 "holder_name": h.holder_name,
-                "citizen_ids": list(h.citizen_ids),
+                "citizen_id_masked": h.masked_citizen_id,
+                "birth_year": h.birth_year,
                 "highlights": [{"page": x.page, "text": x.text} for x in h.highlights],
             }
             for h in result.hits

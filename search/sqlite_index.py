@@ -47,12 +47,15 @@ from search.sqlite_sql import (
     DOCNUM_BONUS,
     EXACT_WEIGHT,
     META_DDL,
+    NAME_BONUS,
+    NAME_EXACT_BONUS,
     PAGE_BREAK,
     SCHEMA_VERSION,
     Tables,
     create_statements,
     filter_clause,
     fts_expression,
+    name_bonus_statement,
 )
 
 __all__ = ["SqliteIndex"]
@@ -318,6 +321,11 @@ class SqliteIndex:
                          "WHERE document_number_key = ? AND true "
                          "ON CONFLICT(rid) DO UPDATE SET score = score + excluded.score",
                          (plan.document_number,))
+        if plan.name is not None:
+            conn.execute(name_bonus_statement(t, "holder_folded", NAME_BONUS), (f" {' '.join(plan.name.folded)} ",))
+            if plan.name.exact:
+                conn.execute(name_bonus_statement(t, "holder_exact", NAME_EXACT_BONUS),
+                             (f" {' '.join(plan.name.exact)} ",))
 
     def _page(
         self, conn: sqlite3.Connection, t: Tables, source: str, scored: bool, query: SearchQuery, plan: TextPlan,
@@ -447,6 +455,8 @@ def _record_values(a: AnalysedDocument) -> dict[str, Any]:
         "place": doc.place,
         "locality": a.locality,
         "holder_name": doc.holder_name,
+        "holder_exact": a.holder_exact,
+        "holder_folded": a.holder_folded,
         "summary": doc.summary,
         "status": doc.status,
         "review_state": doc.review_state,

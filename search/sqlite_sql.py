@@ -15,21 +15,28 @@ from search.query import FACET_FIELDS, Filters, Phrase, Term, TextPlan
 __all__ = [
     "DOCNUM_BONUS",
     "EXACT_WEIGHT",
+    "NAME_BONUS",
+    "NAME_EXACT_BONUS",
     "PAGE_BREAK",
     "SCHEMA_VERSION",
     "Tables",
     "create_statements",
     "filter_clause",
     "fts_expression",
+    "name_bonus_statement",
 ]
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3  # 3: holder_exact/holder_folded (the name-phrase bonus)
 # Tokens are produced by search.normalize and joined by spaces; unicode61 only splits them again.
 # "_" is a token character so PAGE_BREAK occupies a position: phrases never span two pages.
 TOKENIZE = "unicode61 remove_diacritics 0 tokenchars '_'"
 PAGE_BREAK = " _ "
 EXACT_WEIGHT = 2.0
 DOCNUM_BONUS = 1000.0
+NAME_BONUS = 500.0
+"""Added to a match whose holder name holds the query words as a phrase (bm25 scores stay far below)."""
+NAME_EXACT_BONUS = 250.0
+"""Added on top when the accented query words are the holder name's exact spelling."""
 
 META_DDL = "CREATE TABLE IF NOT EXISTS kho_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)"
 
@@ -85,7 +92,7 @@ def create_statements(t: Tables) -> list[str]:
             document_number TEXT, document_number_key TEXT,
             issued_on TEXT, year INTEGER, sort_date TEXT NOT NULL,
             issuer TEXT, issuer_folded TEXT,
-            place TEXT, locality TEXT, holder_name TEXT, summary TEXT,
+            place TEXT, locality TEXT, holder_name TEXT, holder_exact TEXT, holder_folded TEXT, summary TEXT,
             status TEXT NOT NULL, review_state TEXT NOT NULL,
             page_count INTEGER NOT NULL, valid_until TEXT, ingested_at TEXT, citizen_ids TEXT NOT NULL)""",
         f"CREATE INDEX ix_sort_g{g} ON {t.records} (sort_date DESC, record_id)",
@@ -126,6 +133,14 @@ def fts_expression(plan: TextPlan) -> str | None:
     if not parts:
         return None
     return " AND ".join(parts)
+
+
+def name_bonus_statement(t: Tables, column: str, bonus: float) -> str:
+    """``UPDATE`` adding ``bonus`` to the text hits whose ``column`` (holder tokens) holds the phrase ``?``."""
+    if column not in ("holder_exact", "holder_folded"):
+        raise ValueError(column)
+    return (f"UPDATE temp.hits SET score = score + {float(bonus)} WHERE rid IN (SELECT rid FROM {t.records} "
+            f"WHERE instr(' ' || {column} || ' ', ?) > 0)")
 
 
 def filter_clause(f: Filters, t: Tables) -> tuple[str, list[Any]]:

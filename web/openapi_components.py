@@ -223,7 +223,7 @@ SEARCH_RESULT: Schema = {
             "items": {
                 "type": "object",
                 "required": ["record_id", "score", "document_type", "document_number", "issued_on", "issuer",
-                             "holder_name", "citizen_ids", "highlights", "links"],
+                             "holder_name", "citizen_id_masked", "birth_year", "highlights", "links"],
                 "properties": {
                     "record_id": {"type": "string", "pattern": RECORD_ID_PATTERN},
                     "score": {"type": "number"},
@@ -232,7 +232,11 @@ SEARCH_RESULT: Schema = {
                     "issued_on": NULLABLE_DATE,
                     "issuer": NULLABLE_STRING,
                     "holder_name": NULLABLE_STRING,
-                    "citizen_ids": {"type": "array", "items": {"type": "string"}},
+                    "citizen_id_masked": {"type": ["string", "null"], "pattern": "^•••[0-9]{4}$",
+                                          "description": "The holder's citizen ID masked: ••• and its last 4 digits "
+                                                         "(a hit never carries a full ID)."},
+                    "birth_year": {"type": ["integer", "null"],
+                                   "description": "The birth year the holder's 12-digit personal ID encodes."},
                     "highlights": {
                         "type": "array",
                         "items": {

@@ -121,8 +121,9 @@ def test_cli_reindex_then_search_json(repo: Repository, settings: Settings) -> N
     assert payload["total"] == 1
     hit = payload["hits"][0]
     assert set(hit) == {"record_id", "score", "document_type", "document_number", "issued_on", "issuer",
-                        "holder_name", "citizen_ids", "highlights"}
-    assert hit["citizen_ids"] == [ID_AN] and hit["issued_on"] == "2022-02-09"
+                        "holder_name", "citizen_id_masked", "birth_year", "highlights"}
+    assert hit["citizen_id_masked"] == "•••1234" and hit["birth_year"] == 1985 and hit["issued_on"] == "2022-02-09"
+    assert ID_AN not in found.stdout  # a hit never carries the full ID
     assert hit["highlights"] == [{"page": 2, "text": "Điều 1. ông <mark>Nguyễn Văn An</mark>"}]
     assert payload["facets"]["document_type"] == [{"value": "Quyết định", "count": 1}]
     assert ID_AN not in found.stderr
