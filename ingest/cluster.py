@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 import tempfile
 import time
+import warnings
 from collections.abc import Callable
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass, replace
@@ -139,6 +140,8 @@ def _quiet_dask_logs(settings: Settings) -> None:
     """
     if settings.log_level == "DEBUG":
         return
+    # A page carries its whole file: Dask warns about every task over 10 MB (a big multi-page TIFF).
+    warnings.filterwarnings("ignore", message="Sending large graph", category=UserWarning)
     names = ["distributed", *(n for n in logging.root.manager.loggerDict if n.startswith("distributed."))]
     for name in names:  # Dask's logging config gives some of them a level of their own
         logging.getLogger(name).setLevel(logging.CRITICAL)
