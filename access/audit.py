@@ -15,8 +15,8 @@ from typing import Any
 from access.context import AccessContext
 from access.permissions import Permission, require
 from access.purpose import require_purpose
+from kho.core.citizen_id import citizen_id_lookup_forms
 from kho.errors import UsageError
-from ocr.fields.ids import citizen_id_lookup_forms
 from repository.catalog import AuditEvent, Catalog
 from repository.layout import RECORD_ID_RE
 

@@ -21,8 +21,8 @@ from access.permissions import Permission, require
 from access.purpose import require_purpose
 from access.scopes import ScopePolicy
 from kho.backends import Backends
+from kho.core.citizen_id import citizen_id_lookup_forms
 from kho.errors import NotFoundError, UsageError
-from ocr.fields.ids import citizen_id_lookup_forms
 from repository.layout import check_record_id
 from repository.objectstore import ObjectInfo
 from repository.records import FileRole
