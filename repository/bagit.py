@@ -155,38 +155,47 @@ def _put_checked(repo: Repository, key: str, path: Path, sha256: str, content_ty
         raise IntegrityError("the object store kept other bytes than the bag's", subject=key)
 
 
-def _import_record(repo: Repository, data_dir: Path, record_id: str) -> int | None:
-    """Write one record; the number of files written, or ``None`` if an identical record is here."""
+def _plan_record(repo: Repository, data_dir: Path, record_id: str) -> tuple[Record, bytes] | None:
+    """The checked record to write, ``None`` if an identical one is here; :class:`ConflictError` if another is."""
     record, raw = _checked_record(data_dir, record_id)
     key = layout.record_json_key(record_id)
     if repo.store.exists(key):
         if repo.store.get_bytes(key) == raw:
             return None
         raise ConflictError("a different version of this record is already in the repository", subject=record_id)
+    for n in range(1, record.version + 1):
+        if not (data_dir / layout.version_key(record_id, n)).is_file():
+            raise IntegrityError("the bag lacks a version of the record", subject=layout.version_key(record_id, n))
+    return record, raw
+
+
+def _write_record(repo: Repository, data_dir: Path, record: Record, raw: bytes) -> int:
+    """Write one record: its objects, its versions, ``record.json`` last; the number of files written."""
+    record_id = record.record_id
     for entry in record.objects:
         _put_checked(repo, entry.key, data_dir / entry.key, entry.sha256, entry.content_type)
     for n in range(1, record.version + 1):
         vkey = layout.version_key(record_id, n)
-        vpath = data_dir / vkey
-        if not vpath.is_file():
-            raise IntegrityError("the bag lacks a version of the record", subject=vkey)
-        _put_checked(repo, vkey, vpath, _sha256_file(vpath), "application/json")
-    repo.store.put_bytes(key, raw, content_type="application/json")
+        _put_checked(repo, vkey, data_dir / vkey, _sha256_file(data_dir / vkey), "application/json")
+    repo.store.put_bytes(layout.record_json_key(record_id), raw, content_type="application/json")
     return len(record.objects) + record.version + 1
 
 
 def import_bag(repo: Repository, bag_dir: Path) -> ImportReport:
-    """Bring every record of a valid bag into the repository (see the module docstring)."""
+    """Bring every record of a valid bag into the repository (see the module docstring).
+
+    The whole bag is validated and every record checked against its ``record.json`` and against
+    what the repository holds before the first object is written.
+    """
     open_valid_bag(bag_dir)
     data_dir = bag_dir / "data"
     records_dir = data_dir / RECORDS_DIR
     ids = sorted(p.name for p in records_dir.iterdir() if p.is_dir()) if records_dir.is_dir() else []
-    imported = existing = files = 0
-    for record_id in ids:
-        layout.check_record_id(record_id)
-        written = _import_record(repo, data_dir, record_id)
-        if written is None:
-            existing += 1
-        else:
-            imported, files = imported + 1, files + written
+    plans = {record_id: _plan_record(repo, data_dir, layout.check_record_id(record_id)) for record_id in ids}
+    files = 0
+    for plan in plans.values():  # every record checked (and no conflict) before anything is written
+        if plan is not None:
+            files += _write_record(repo, data_dir, *plan)
+    existing = sum(1 for plan in plans.values() if plan is None)
+    imported = len(plans) - existing
     return ImportReport(imported, existing, files)

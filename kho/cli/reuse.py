@@ -7,6 +7,7 @@ Heavy modules (pyHanko, SQLAlchemy, bagit) are imported inside the command bodie
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -45,6 +46,9 @@ def certify_command(obj: CliContext, record_id: str, purpose: str, out: Path | N
     from access.context import AccessContext
     from kho.reuse.certify import certify_record
 
+    folder = (out.parent if out else Path.cwd()).resolve()
+    if not folder.is_dir() or not os.access(folder, os.W_OK):
+        raise UsageError("the folder does not exist or cannot be written; nothing was certified", subject=str(folder))
     backends = obj.backends()
     made = certify_record(backends, _policy(), AccessContext.command_line(purpose, required=True), record_id)
     target = out or Path(f"{made.record.record_id}-{made.copy.code}.pdf")

@@ -16,7 +16,7 @@ from access.context import AccessContext
 from access.principals import Principal
 from access.scopes import ScopePolicy
 from kho.backends import Backends
-from kho.errors import IntegrityError, UsageError
+from kho.errors import ConflictError, IntegrityError, UsageError
 from kho.reuse.certify import certify_record
 from kho.reuse.transfer import select_record_ids
 from kho.services.endpoints import Endpoints
@@ -130,3 +130,17 @@ def test_export_selects_one_batch_or_what_a_search_finds(backends: Backends, thr
     assert bagit.Bag(str(tmp_path / "lo")).info["Kho-Record-Count"] == "1"
     missing = run_kho("export", "--bagit", "x", "--batch", "không có")
     assert missing.returncode == 4 and not (tmp_path / "x").exists()
+
+
+def test_a_conflicting_record_stops_the_import_before_anything_is_written(
+        backends: Backends, three_records: list[str], tmp_path: Path) -> None:
+    last = three_records[-1]
+    export_bag(backends.repository, [last], tmp_path / "one", {"Source-Organization": "t"})
+    export_bag(backends.repository, three_records, tmp_path / "all", {"Source-Organization": "t"})
+    target = Repository(FilesystemStore(tmp_path / "target"))
+    import_bag(target, tmp_path / "one")
+    target.update_metadata(last, {"holder_name": "Lê Văn C"}, actor="t", reason="sửa ở nơi nhận")
+    with pytest.raises(ConflictError):
+        import_bag(target, tmp_path / "all")
+    assert list(target.iter_record_ids()) == [last]
+    assert [k.key for k in target.store.list_keys("records/") if not k.key.startswith(f"records/{last}/")] == []
