@@ -11,6 +11,7 @@ from pathlib import Path
 
 import cv2
 import numpy as np
+import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from ocr import recognize
@@ -101,3 +102,11 @@ def test_strip_words_go_back_to_their_region() -> None:
     words = [Word("123", 90, 150, 60, 40, 30, (1, 1, 2)), Word("049", 90, 10, 10, 40, 30, (1, 1, 1)),
              Word("085", 90, 60, 12, 40, 30, (1, 1, 1))]
     assert recognize.strip_texts(words, spans) == ["049085", "123"]
+
+
+def test_digit_reading_falls_back_to_the_page_language(monkeypatch: pytest.MonkeyPatch, page: np.ndarray) -> None:
+    first = recognize.recognize(page, dpi=300, lang="vie", timeout=120, subject="clean")
+    monkeypatch.setattr(recognize, "ID_LANG", "kho-no-such-lang")
+    readings = recognize.read_id_regions(page, first.words, to_image=1.0, page=1, dpi=300, lang="vie", timeout=60,
+                                         subject="clean")
+    assert [(r.first, r.second) for r in readings] == [("049085001234", "049085001234")]
