@@ -43,7 +43,7 @@ MANIFEST_WINS: tuple[str, ...] = (
     "holder_name",
 )
 #: Extracted-only single fields.
-EXTRACTED_ONLY: tuple[str, ...] = ("place", "summary")
+EXTRACTED_ONLY: tuple[str, ...] = ("place", "summary", "issuer_parent")
 SNIPPET_MAX = 200
 
 

@@ -86,6 +86,9 @@ class RecordMetadata(_Model):
     document_number: str | None = Field(default=None, description="The `Số:` line, e.g. 07/QĐ-UBND.")
     issued_on: date | None = None
     issuer: str | None = Field(default=None, description="The issuing agency, e.g. UBND huyện Bắc Trà My.")
+    issuer_parent: str | None = Field(
+        default=None, description="The body above the issuer in the header, e.g. Bộ Tài chính over Cục Thuế."
+    )
     place: str | None = Field(default=None, description="The place on the date line.")
     locality: str | None = Field(default=None, description="Commune/district/province the result concerns.")
     holder_name: str | None = Field(default=None, description="Citizen or organisation concerned.")
