@@ -34,6 +34,7 @@ class Action(StrEnum):
     DOCUMENT_CERTIFY = "document.certify"
     BATCH_CREATE = "batch.create"
     AUDIT_QUERY = "audit.query"
+    RECORDS_EXPORT = "records.export"
 
 
 def write_event(catalog: Catalog, ctx: AccessContext, action: Action, *, citizen_id: str | None = None,

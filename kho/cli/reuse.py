@@ -217,16 +217,19 @@ def _percent(value: float | None) -> str:
               help="Write a BagIt bag into this new folder.")
 @click.option("--batch", "batch", default=None, help="Only the records of this ingest batch (id or name).")
 @click.option("--query", default=None, help="Only the records a search finds.")
+@click.option("--purpose", default=None, metavar="TEXT", help="Mục đích / why (audited: the bag holds personal data).")
 @click.pass_obj
-def export_command(obj: CliContext, bag_dir: Path, batch: str | None, query: str | None) -> None:
+def export_command(obj: CliContext, bag_dir: Path, batch: str | None, query: str | None, purpose: str | None) -> None:
     """Chuyển giao lưu trữ / Export records as a BagIt (RFC 8493) bag: files, versions, SHA-256 manifests."""
+    from access.context import AccessContext
     from kho.reuse.transfer import export_records, select_record_ids
 
     if batch and query:
         raise UsageError("choose --batch or --query, not both", subject="--batch")
     backends = obj.backends()
     ids = select_record_ids(backends, batch=batch, query=query)
-    report = export_records(backends, ids, bag_dir)
+    selection = {k: v for k, v in (("batch", batch), ("query", query)) if v}
+    report = export_records(backends, AccessContext.command_line(purpose), ids, bag_dir, selection)
     click.echo(f"{bag_dir}: {report.records} hồ sơ / records, {report.files} tệp / files, "
                f"{report.bytes} bytes (BagIt, SHA-256)")
 

@@ -11,6 +11,8 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+from access.audit import Action, write_event
+from access.context import AccessContext
 from kho import __version__
 from kho.backends import Backends
 from kho.errors import NotFoundError
@@ -62,9 +64,13 @@ def bag_info(backends: Backends, description: str) -> dict[str, str]:
     }
 
 
-def export_records(backends: Backends, record_ids: list[str], bag_dir: Path,
+def export_records(backends: Backends, ctx: AccessContext, record_ids: list[str], bag_dir: Path,
+                   selection: dict[str, str] | None = None,
                    description: str = "Hồ sơ số hoá chuyển giao lưu trữ / records for transfer") -> ExportReport:
-    """Write the records into a new bag at ``bag_dir``."""
+    """Write the records into a new bag at ``bag_dir``: one ``records.export`` audit event first (the
+    bag holds personal data: citizen IDs, names), with the purpose, the count and the selection."""
+    write_event(backends.catalog, ctx, Action.RECORDS_EXPORT, details={
+        "records": len(record_ids), "bag": str(bag_dir), **(selection or {})})
     return export_bag(backends.repository, record_ids, bag_dir, bag_info(backends, description))
 
 

@@ -59,6 +59,8 @@ def test_export_validates_and_import_keeps_every_sha256(run_kho: RunKho, backend
     assert bag.info["Kho-Record-Count"] == "3"
     assert bag.info["Kho-File-Count"] == str(len(bag.payload_entries()))
     assert (tmp_path / "bag" / "data" / "records" / three_records[1] / "versions" / "2.json").is_file()
+    exports = backends.catalog.query_audit(action="records.export")
+    assert len(exports) == 1 and exports[0].details["records"] == 3 and exports[0].actor.startswith("cli:")
 
     other = tmp_path / "other-kho"
     imported = run_kho("import", "--bagit", "bag", KHO_DATA_DIR=str(other))
