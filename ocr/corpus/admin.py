@@ -13,7 +13,7 @@ a person: ``holder_name`` is null except for a leave permit (``Giấy nghỉ ph�
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ocr.corpus.blocks import Block, Document, PageBreak, Table, glue, para
 from ocr.corpus.issuers import Issuer, choose_issuer, wrap_caps
@@ -174,8 +174,8 @@ def _number(ctx: DocContext, kind: AdminKind, issuer: Issuer) -> tuple[str, str]
     """(the number as the truth holds it, the printed number line)."""
     value = int(ctx.rng.integers(1, 10)) if ctx.chance(0.2) else int(ctx.rng.integers(10, 3000))
     year = ctx.issued_on.year
-    if kind.style == "law":
-        number = f"{value:02d}/{year}/QH{(year - 2016) // 5 + 14}"
+    if kind.style == "law":  # a legislature passes a few dozen laws a year
+        number = f"{value % 80 + 1:02d}/{year}/QH{(year - 2016) // 5 + 14}"
         return number, f"Luật số: {number}"
     if kind.style == "letter":
         unit = pick(ctx.rng, LETTER_UNITS)
@@ -372,5 +372,7 @@ def build_admin(ctx: DocContext, kind: AdminKind) -> tuple[Document, TruthFields
     if kind.style == "letter" and title:
         alt["title"] = (title[4:],)
     truth = ctx.truth(number=number, document_type=kind.name, summary=title, holder=holder, title=title, alt=alt)
+    if date_text is None:  # a law prints no place-and-date line
+        truth = replace(truth, place=None)
     return Document(tuple(blocks)), truth
 

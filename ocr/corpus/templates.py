@@ -43,7 +43,8 @@ class TruthFields:
 
     ``issuer`` is the lowest body of the header's issuer block in normal case (``UBND huyện Bắc
     Trà My`` for the committees of the original eight kinds, ``Sở Tư pháp`` under ``UBND tỉnh …``),
-    ``issuer_parent`` the body or bodies above it (joined by `` / ``), ``title`` the trích yếu
+    ``issuer_parent`` the body or bodies above it (joined by `` / ``), ``place`` the place before the
+    date (None for a law, which prints no date line), ``title`` the trích yếu
     (``Về việc …``, ``V/v …``, or the line under the type), ``signer`` the name under the signature,
     ``holder_name`` only when the document is issued to a person, ``alt`` other accepted spellings
     per field (as in ``real-admin/fields.jsonl``).
@@ -55,7 +56,7 @@ class TruthFields:
     document_number: str
     issued_on: str
     issuer: str
-    place: str
+    place: str | None
     document_type: str
     summary: str | None
     holder_name: str | None

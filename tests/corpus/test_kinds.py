@@ -125,7 +125,9 @@ def test_every_kind_renders_with_truth_in_its_text(kind, book: FontBook) -> None
         assert line.startswith(printed.text)
     assert any(re.search(rf"(^|\s)(Luật s|S)ố:? {re.escape(f.document_number)}(\s|$)", line) for line in lines[:8])
     if kind.key != "luat":
-        assert date_line(f.place, dt.date.fromisoformat(f.issued_on)) in flat
+        assert f.place is not None and date_line(f.place, dt.date.fromisoformat(f.issued_on)) in flat
+    else:
+        assert f.place is None and f"thông qua ngày {int(f.issued_on[8:]):02d}" in flat
     spellings = [f.document_type, *dict(f.alt).get("document_type", ())]
     if f.document_type == "Công văn":
         assert f.title and f.title.startswith("V/v ") and f.title in flat

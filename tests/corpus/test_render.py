@@ -89,7 +89,7 @@ def test_every_type_renders_its_fields(doctype, book: FontBook) -> None:
     assert header[0] == "ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
     assert header[1].endswith("Độc lập - Tự do - Hạnh phúc")
     day = dt.date.fromisoformat(f.issued_on)
-    assert header[2] == f"Số: {f.document_number} {date_line(f.place, day)}"
+    assert f.place is not None and header[2] == f"Số: {f.document_number} {date_line(f.place, day)}"
     assert f.citizen_ids and all(cid in text for cid in f.citizen_ids)
     assert all(f"CMND số {cmnd}" in text for cmnd in f.cmnd_ids)
     assert all(f"mã số thuế: {code}" in text for code in f.tax_codes)
