@@ -17,10 +17,10 @@ from ocr.fields.textnorm import collapse_spaces, fold, is_upper_text, title_case
 __all__ = ["DateLine", "find_date_line", "find_document_number", "find_issuer"]
 
 # ---------------------------------------------------------------- document number
-_SYMBOL_PART = r"[A-ZĐ][A-Za-zĐđ]*"
+_SYMBOL_PART = r"[A-ZĐ][A-Za-zĐđ]*\d*"
 _NUMBER = re.compile(
     r"(?P<label>\b(?:Số|Sô|Sỗ|Sổ|Sồ|Só|Sớ|S6|S0|So|SỐ|SÔ)\b\s*[:;.]?)\s*"
-    r"(?P<num>[0-9Oo]{1,5}[a-z]?)(?P<slash>\s*/\s*|(?=[A-ZĐ]))(?:(?P<year>[0-9Oo]{4})\s*/\s*)?"
+    r"(?P<num>[0-9Oo]{1,7}[a-z]?)(?P<slash>\s*/\s*|(?=[A-ZĐ]))(?:(?P<year>[0-9Oo]{4})\s*/\s*)?"
     rf"(?P<sym>{_SYMBOL_PART}(?:\s?-\s?{_SYMBOL_PART})*)"
 )
 _CITED = re.compile(r"(?:định|dinh|Quyết định|Nghị định|Thông tư|Luật|công văn|Công văn)\s*$")

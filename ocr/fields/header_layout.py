@@ -69,6 +69,10 @@ _CANONICAL_WORDS = {
         "thành phố", "huyện", "quận", "thị xã", "thị trấn", "xã", "phường", "và", "nhân dân", "UBND", "HĐND",
     )
 }
+# Generic heads of procedure results: the whole title line is the result's name (the kind of a
+# Decree-30 document, by contrast, is the kind word alone: "THÔNG BÁO KẾT LUẬN …" is a Thông báo).
+_RESULT_HEADS = frozenset({"GIAY CHUNG NHAN", "GIAY XAC NHAN", "GIAY PHEP", "TRICH LUC", "BAN TRICH LUC",
+                           "CHUNG CHI", "VAN BANG", "BANG TOT NGHIEP", "GIAY DE NGHI", "TO KHAI", "DON"})
 # Marks around header lines that are not part of a name (rules, a scanner's stray bar).
 _STRAY = " _-–—.|!'\"`:;~*"
 _TITLE_STOP = re.compile(r"^(?:VE|V/V|CUA|NAM|SO|THANG|NGAY|QUY|DOT|TAI|DOI|CHO|TREN|THEO|TU)\b")
@@ -165,14 +169,20 @@ def _case_words(words: list[str]) -> list[tuple[str, bool]]:
     out: list[tuple[str, bool]] = []
     i = 0
     in_name = False
+    unit_may_follow = True  # a unit kind stands first, or right after a committee / police / council
     while i < len(words):
         for size in (5, 4, 3, 2, 1):
             phrase = " ".join(words[i:i + size])
             canonical = _CANONICAL_WORDS.get(fold(phrase).upper()) if i + size <= len(words) else None
+            if canonical is not None and size == 1 and canonical not in ("và", "UBND", "HĐND"):
+                # one ambiguous word (QUẢN/quận, SỞ/số, BAN/bàn) is canonical only where a kind stands
+                allowed = i == 0 if canonical not in _UNIT_KINDS.values() else unit_may_follow
+                canonical = canonical if allowed else None
             if canonical is not None:
                 cased = canonical if out else canonical[:1].upper() + canonical[1:]
                 out.extend((w, True) for w in cased.split(" "))
                 in_name = canonical in _UNIT_KINDS.values()
+                unit_may_follow = canonical in _UNIT_OWNERS
                 i += size
                 break
         else:
@@ -181,8 +191,14 @@ def _case_words(words: list[str]) -> list[tuple[str, bool]]:
             if in_name or not out or after in _ORG_NAMED_AFTER or after in ("VA", "-"):
                 word = word[:1].upper() + word[1:]
             out.append((word, False))
+            unit_may_follow = False
             i += 1
     return out
+
+
+# Bodies named after the unit they serve: a unit kind follows them (``Công an xã Cẩm Thanh``).
+_UNIT_OWNERS = frozenset({"Ủy ban nhân dân", "Hội đồng nhân dân", "UBND", "HĐND", "Công an", "Tòa án nhân dân",
+                          "Viện kiểm sát nhân dân", "Kho bạc", "Thanh tra"})
 
 
 # After these the next word is capitalised (``Sở Tư pháp``, ``Bộ Công Thương``).
@@ -316,8 +332,13 @@ def type_from_title(lines: Sequence[str]) -> tuple[str, bool] | None:
     if score == 0.0:
         return None
     rest = first[size:] if size <= len(first) else []
-    if 1 <= len(rest) <= 2 and not _TITLE_STOP.match(" ".join(rest)) and all(w.isalpha() for w in rest):
-        original_rest = lines[0].split()[size:]
+    original_rest = [w.strip(_STRAY) for w in lines[0].split()[size:]]
+    original_rest = [w for w in original_rest if w]
+    if rest and " ".join(kind.folded_words) in _RESULT_HEADS and 1 <= len(original_rest) <= 10:
+        # a result's title names it whole: "GIẤY XÁC NHẬN THÔNG TIN VỀ CƯ TRÚ"
+        return f"{kind.name} {' '.join(w.lower() for w in original_rest)}", score == 1.0
+    short_qualifier = 1 <= len(rest) <= 2 and size <= 2 and all(w.isalpha() for w in original_rest)
+    if short_qualifier and not _TITLE_STOP.match(" ".join(rest)):
         return f"{kind.name} {' '.join(w.lower() for w in original_rest)}", score == 1.0
     return kind.name, score == 1.0
 
@@ -351,7 +372,7 @@ def _document_type(blocks: HeaderBlocks, number: FieldValue | None, page_text: s
 #: Word confidence under which digits standing alone are taken as a handwritten fill-in not read reliably.
 MIN_DIGIT_CONFIDENCE = 80.0
 #: Digits printed together with the symbol (``1135/TB-BTP``) are typed: a lower confidence still reads them.
-MIN_PRINTED_CONFIDENCE = 50.0
+MIN_PRINTED_CONFIDENCE = 35.0
 
 
 def _digits_legible(segment: Segment, value: str) -> bool:
@@ -382,6 +403,8 @@ def _number(blocks: HeaderBlocks, page_text: str, page: int) -> FieldValue | Non
     if segment is None:
         return None
     text = re.sub(r"(\d)[.,](?=\s*/)", r"\1 ", segment.text)  # "3070. /KH-UBND": a stray stop
+    # the segment IS the number line: its label stands first ("Luật số:" is no citation here)
+    text = re.sub(r"^[^\d/]*?\b(?:S[ốốôoóồổ6]|SỐ|SÔ|SỔ|SỒ|S6)\s*[:;.,]?\s*", "Số: ", text, count=1, flags=re.IGNORECASE)
     found = find_document_number(text, page)
     if found is None or not _digits_legible(segment, found.value.split("/")[0]):
         return None

@@ -100,6 +100,8 @@ class PageLayout:
         return max(1, self.right - self.left)
 
 
+# A run of leader dots or underscores (``_.......``, ``……``) stands in a gap between two columns.
+_LEADER = re.compile(r"^[._…\-–—·]{3,}$")
 # A gap wider than this many word heights splits a line into two segments (two columns).
 _COLUMN_GAP = 2.2
 
@@ -127,14 +129,17 @@ def _segment(run: Sequence[BoxedWord]) -> Segment:
 def _segments_of_line(words: Sequence[BoxedWord]) -> list[Segment]:
     ordered = sorted(words, key=lambda w: w.left)
     height = statistics.median(w.height for w in ordered)
-    runs: list[list[BoxedWord]] = [[ordered[0]]]
-    for w in ordered[1:]:
-        last = runs[-1][-1]
-        if w.left - (last.left + last.width) > _COLUMN_GAP * height:
+    runs: list[list[BoxedWord]] = [[]]
+    for w in ordered:
+        if _LEADER.match(w.text):  # dots or underscores filling a gap: a gap
+            runs.append([])
+            continue
+        last = runs[-1][-1] if runs[-1] else None
+        if last is not None and w.left - (last.left + last.width) > _COLUMN_GAP * height:
             runs.append([w])
         else:
             runs[-1].append(w)
-    return [_segment(part) for run in runs for part in _split_at_motto(run)]
+    return [_segment(part) for run in runs if run for part in _split_at_motto(run)]
 
 
 def page_layout(words: Iterable[BoxedWord]) -> PageLayout | None:
@@ -166,7 +171,9 @@ def page_layout(words: Iterable[BoxedWord]) -> PageLayout | None:
 _MOTTO = re.compile(r"C[O0]NG\s*H[O0]A\b|X[A4]\s*H[O0]I\s*CH|CHU\s*NGHIA\s*V|D[O0]C\s*L[A4]P?\b|"
                     r"TU\s*D[O0]\b.{0,4}H[A4]NH|H[A4]NH\s*PHUC|DANG\s*C[O0]NG\s*SAN")
 _MOTTO_START = re.compile(r"^(?:C[O0]NG\s*H[O0]A\s*X[A4]\s*H[O0]I|D[O0]C\s*L[A4]P\s*-|DANG\s*C[O0]NG\s*SAN)")
-_NUMBER_LINE = re.compile(r"^(?:S[O0]|S6|SO\s*HIEU)\s*(?:[:;.,]|[0-9]|/)")
+# "Số: 07/QĐ-UBND"; a law or an order names its kind first ("Luật số: 59/2020/QH14").
+_NUMBER_LINE = re.compile(r"^(?:(?:BO\s+)?LUAT\s+|LENH\s+|PHAP\s+LENH\s+|NGHI\s+QUYET\s+)?(?:S[O0]|S6|SO\s*HIEU)\s*"
+                          r"(?:[:;.,]|[0-9]|/)")
 _DATE_LINE = re.compile(r"NG[A-Z]?Y.{0,14}TH[A-Z]?NG.{0,14}N[A-Z]?M\b")
 _SUMMARY_LINE = re.compile(r"^(?:V\s?/\s?V|VE\s+VIEC|VE)\b")
 _RULE = re.compile(r"^[\W_]*$")
@@ -203,11 +210,24 @@ def _is_centred(segment: Segment, layout: PageLayout) -> bool:
     return abs(segment.center_x - layout.center_x) < 0.12 * layout.width
 
 
+def _motto(zone: list[Segment], layout: PageLayout) -> tuple[Segment, ...]:
+    """The national title and motto: the topmost matching lines right of the issuer, and those just under it.
+
+    The words also occur in the legal bases (``… Hiến pháp nước Cộng hòa xã hội chủ nghĩa Việt Nam;``):
+    only lines within three line heights of the first one belong to the header.
+    """
+    found = [s for s in zone if _MOTTO.search(s.folded) and not _in_left_column(s, layout)]
+    if not found:
+        return ()
+    first = min(s.top for s in found)
+    return tuple(s for s in found if s.top - first <= 3 * layout.line_height)
+
+
 def _header_zone(layout: PageLayout) -> tuple[list[Segment], int]:
     """Segments of the top part of the page that can hold the header, and the motto's top (or page top)."""
     limit = layout.top + max(0.45 * (layout.bottom - layout.top), 14 * layout.line_height)
     zone = [s for s in layout.segments if s.top <= limit]
-    motto = [s for s in zone if _MOTTO.search(s.folded) and not _in_left_column(s, layout)]
+    motto = _motto(zone, layout)
     top = min((s.top for s in motto), default=layout.top)
     return zone, top
 
@@ -287,7 +307,7 @@ def _summary_line(layout: PageLayout, number: Segment | None, bottom: int) -> Se
 def find_header_blocks(layout: PageLayout) -> HeaderBlocks | None:
     """The Decree-30 header blocks of a page, or None when the page has no header (a later page)."""
     zone, top = _header_zone(layout)
-    motto = tuple(s for s in zone if _MOTTO.search(s.folded) and not _in_left_column(s, layout))
+    motto = _motto(zone, layout)
     number = next((s for s in zone if s.top >= top - layout.line_height and _NUMBER_LINE.match(s.folded)
                    and not _in_right_column(s, layout)), None)
     if number is not None:
