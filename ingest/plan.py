@@ -93,8 +93,8 @@ def _planned_group(
 ) -> PlannedDocument:
     entry, problem = merge_rows(name, rows)
     for row in rows:
-        if row.problems and problem is None:
-            problem = f"manifest row {row.line}: {row.problems[0]}"
+        if row.problems and problem is None:  # every problem of the row, so one correction fixes the row
+            problem = f"manifest row {row.line}: {'; '.join(row.problems)}"
     files: list[SourceItem] = []
     for row in rows:
         item = _match(row.file, items) if row.file else None

@@ -14,9 +14,11 @@ running the batch again. See docs/ingest.md.
 from __future__ import annotations
 
 import hashlib
+import re
 import shutil
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from ingest.manifest import Manifest, manifest_bytes, parse_manifest, read_manifest
@@ -25,7 +27,7 @@ from ingest.progress import ProgressCallback
 from ingest.report import BatchSummary, write_report
 from ingest.runner import Callbacks, page_pool, run_pipeline
 from ingest.sources import discover, nothing_to_ingest
-from ingest.steps import FINAL_STATUSES, BatchRun, RunCounters
+from ingest.steps import FINAL_STATUSES, BatchRun, RunCounters, quarantine_dir
 from ingest.worker import recognise_page
 from kho.backends import Backends
 from kho.errors import ConflictError, InputError, NotFoundError, UsageError
@@ -36,6 +38,37 @@ from repository.catalog import Batch, BatchItem, NewBatchItem
 
 WINDOW_PER_WORKER = 3
 MANIFEST_KEY = "manifest"
+_UNSAFE = re.compile(r"[^0-9A-Za-z._-]+")
+
+
+@dataclass(frozen=True)
+class SetAsideFile:
+    """A file refused before the batch ran (an upload's empty or wrong-type file): name, where it is, why."""
+
+    name: str
+    path: Path
+    reason: str
+
+
+def set_aside(backends: Backends, batch: Batch, files: Sequence[SetAsideFile]) -> None:
+    """Record ``files`` as ``quarantined`` items of ``batch`` with their reasons, moved to its quarantine folder.
+
+    They are final items: a run of the batch leaves them alone and counts them (the batch ends
+    "done with errors"). A key already in the batch is left as it is.
+    """
+    catalog = backends.catalog
+    known = {item.key for item in catalog.list_batch_items(batch.id)}
+    fresh = [f for f in files if f.name not in known]
+    if not fresh:
+        return
+    catalog.upsert_batch_items(batch.id, [NewBatchItem(f.name) for f in fresh])
+    for f in fresh:
+        target = quarantine_dir(backends.settings.data_dir, batch.id, f.name)
+        target.mkdir(parents=True, exist_ok=True)
+        kept = target / f"01-{_UNSAFE.sub('_', f.name).strip('._') or 'file'}"
+        shutil.move(str(f.path), kept)
+        catalog.update_batch_item(batch.id, f.name, status="quarantined", reason=f.reason,
+                                  fields={"files": [f.name], "origins": [f.name], "quarantine": str(target)})
 
 
 def default_batch_name(sources: Sequence[str], manifest_sha256: str | None) -> str:

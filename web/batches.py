@@ -70,4 +70,4 @@ class BackgroundBatchRunner:
 
 def uploaded_files(saved: SavedUpload) -> UploadedFiles:
     """What the access layer needs of a saved upload (:func:`access.batches.create_uploaded_batch`)."""
-    return UploadedFiles(saved.files_dir, saved.manifest, saved.names)
+    return UploadedFiles(saved.files_dir, saved.manifest, saved.names, saved.set_aside)

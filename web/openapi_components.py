@@ -275,7 +275,9 @@ BATCH: Schema = {
     "properties": {
         "id": {"type": "integer"},
         "name": {"type": "string"},
-        "status": {"type": "string", "enum": ["queued", "running", "done", "failed"]},
+        "status": {"type": "string", "enum": ["queued", "running", "done", "done_with_errors", "failed"],
+                   "description": "done_with_errors: finished, but an item failed or was set aside "
+                                  "(Hoàn tất – có lỗi)"},
         "created_at": {"type": "string", "format": "date-time"},
         "started_at": NULLABLE_DATETIME,
         "finished_at": NULLABLE_DATETIME,
@@ -307,8 +309,17 @@ BATCH: Schema = {
                     "confidence": {"type": ["number", "null"]},
                     "warnings": {"type": "array", "items": {"type": "string"}},
                     "updated_at": {"type": "string", "format": "date-time"},
+                    "advice": {**NULLABLE_STRING,
+                               "description": "What to do about a quarantined or failed item (Vietnamese)."},
                 },
             },
+        },
+        "set_aside": {
+            "type": "array",
+            "description": "Files of the upload set aside (not usable scans), with the reason and what to do; "
+                           "they are the batch's quarantined items (answer of POST only).",
+            "items": {"type": "object", "required": ["file", "reason"],
+                      "properties": {"file": {"type": "string"}, "reason": {"type": "string"}}},
         },
         "limit": {"type": "integer"},
         "offset": {"type": "integer"},

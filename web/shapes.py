@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from access.batches import batch_state
 from access.reads import CitizenDocuments, DocumentSummary
 from repository.catalog import ApiKey, AuditEvent, Batch, BatchProgress
 from repository.schema import Record
@@ -100,11 +101,12 @@ def api_key_json(key: ApiKey) -> dict[str, Any]:
 
 
 def batch_json(batch: Batch, progress: BatchProgress | None = None) -> dict[str, Any]:
-    """A batch with its progress (``GET /batches/{id}``)."""
+    """A batch with its progress (``GET /batches/{id}``); a ``done`` batch in which something failed or
+    was set aside is ``done_with_errors`` (:func:`access.batches.batch_state`)."""
     body: dict[str, Any] = {
         "id": batch.id,
         "name": batch.name,
-        "status": batch.status,
+        "status": batch_state(batch.status, progress.counts if progress is not None else batch.counts),
         "created_at": _iso(batch.created_at),
         "started_at": _iso(batch.started_at),
         "finished_at": _iso(batch.finished_at),

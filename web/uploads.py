@@ -5,8 +5,12 @@ Limits, checked before anything reaches ingest:
 * size: the whole request is capped by ``settings.max_upload_mb`` (Flask ``MAX_CONTENT_LENGTH``;
   werkzeug answers 413 while reading the body);
 * count: 1 to :data:`MAX_FILES` files (400 otherwise: zero files, or more than allowed — send a ZIP);
-* type: scans (PDF, TIFF, JPEG, PNG) and ZIPs of scans, by extension *and* first bytes (415);
-  the manifest is CSV or XLSX (415 otherwise; its content is checked by ingest, 422).
+* type: scans (PDF, TIFF, JPEG, PNG) and ZIPs of scans, by extension *and* first bytes. A file that
+  fails (empty, wrong content for its name, not a scan) is **set aside alone** with a Vietnamese
+  reason that says what to do (:class:`~ingest.service.SetAsideFile`, saved under ``set_aside/``): the batch takes the
+  other files and lists the set-aside ones as quarantined items. Only when *no* file is usable is
+  the upload refused (415). The manifest is CSV or XLSX (415 otherwise; its content is checked by
+  ingest, 422).
 
 Files keep their names (NFC, without folders) because the manifest refers to them; a name that
 cannot be a file name, or the same name twice, is refused (400). Files are streamed to
@@ -24,6 +28,7 @@ from pathlib import Path
 from typing import IO, Protocol
 
 from ingest.manifest import MAX_MANIFEST_BYTES
+from ingest.service import SetAsideFile
 from kho.errors import ServiceUnavailableError, TooLargeError, UnsupportedTypeError, UsageError
 from ocr.rasterize import detect_kind
 
@@ -51,12 +56,13 @@ class UploadedFile(Protocol):
 
 @dataclass(frozen=True)
 class SavedUpload:
-    """Where an upload was saved: the folder of scans and the manifest (if any)."""
+    """Where an upload was saved: the folder of usable scans, the manifest (if any), the files set aside."""
 
     root: Path
     files_dir: Path
     names: tuple[str, ...]
     manifest: Path | None
+    set_aside: tuple[SetAsideFile, ...] = ()
 
 
 def clean_name(raw: str | None, what: str = "file") -> str:
@@ -74,22 +80,39 @@ def _extension(name: str) -> str:
     return name[dot:].lower() if dot > 0 else ""
 
 
-def check_scan(name: str, head: bytes) -> str:
-    """The kind of an uploaded scan (``pdf`` … or ``zip``) from its extension and first bytes; 415 otherwise."""
+_KIND_NAMES = {"pdf": "PDF", "tiff": "ảnh TIFF", "jpeg": "ảnh JPEG", "png": "ảnh PNG"}
+_RESEND = "chọn lại đúng tệp (hoặc quét lại) rồi tải lên lại"
+
+
+def scan_problem(name: str, head: bytes) -> str | None:
+    """Why an uploaded file is not a scan kho reads, in Vietnamese with what to do; ``None`` if it is one.
+
+    Pure: from the file name's extension and its first bytes (``head`` empty means an empty file).
+    """
     extension = _extension(name)
+    if not head:
+        return f"tệp rỗng (0 byte), không có trang nào để đọc; {_RESEND}"
     if extension == ".zip":
-        if head[:4] in ZIP_MAGIC:
-            return "zip"
-        raise UnsupportedTypeError("named .zip but is not a ZIP archive", subject=name)
+        return None if head[:4] in ZIP_MAGIC else f"tên là .zip nhưng không phải tệp nén ZIP; {_RESEND}"
     expected = SCAN_KINDS.get(extension)
     if expected is None:
-        raise UnsupportedTypeError(
-            "not a scan kho reads; send PDF, TIFF, JPEG or PNG files, or a ZIP of them", subject=name
-        )
+        return ("không phải tệp quét kho đọc được; hãy gửi tệp PDF, TIFF, JPEG hoặc PNG (hoặc tệp ZIP chứa "
+                "các tệp đó)")
     found = detect_kind(head)
-    if found != expected:
-        raise UnsupportedTypeError(f"named {extension} but its content is {found or 'not a scan'}", subject=name)
-    return expected
+    if found == expected:
+        return None
+    if found is None:
+        return f"tên là {extension} nhưng nội dung không phải ảnh quét (tệp hỏng hoặc sai loại); {_RESEND}"
+    return f"tên là {extension} nhưng nội dung là {_KIND_NAMES[found]}; đổi đuôi tệp cho đúng rồi tải lên lại"
+
+
+def check_scan(name: str, head: bytes) -> str:
+    """The kind of an uploaded scan (``pdf`` … or ``zip``) from its extension and first bytes; 415 otherwise."""
+    problem = scan_problem(name, head)
+    if problem is not None:
+        raise UnsupportedTypeError(problem, subject=name)
+    extension = _extension(name)
+    return "zip" if extension == ".zip" else SCAN_KINDS[extension]
 
 
 def check_manifest(name: str, head: bytes) -> None:
@@ -132,28 +155,53 @@ def _copy(stream: IO[bytes], target: Path, limit: int | None = None) -> None:
             out.write(chunk)
 
 
+def sort_files(names: Sequence[str], heads: Sequence[bytes]) -> tuple[list[int], list[tuple[int, str]]]:
+    """Indexes of the usable files, and (index, reason) of those to set aside; 415 when none is usable."""
+    usable: list[int] = []
+    rejected: list[tuple[int, str]] = []
+    for index, (name, head) in enumerate(zip(names, heads, strict=True)):
+        problem = scan_problem(name, head)
+        if problem is None:
+            usable.append(index)
+        else:
+            rejected.append((index, problem))
+    if not usable:
+        index, problem = rejected[0]
+        others = f" (và {len(rejected) - 1} tệp khác cũng không dùng được)" if len(rejected) > 1 else ""
+        raise UnsupportedTypeError(f"không có tệp nào dùng được{others}: {problem}", subject=names[index])
+    return usable, rejected
+
+
 def save_upload(data_dir: Path, files: Sequence[UploadedFile], manifest: UploadedFile | None) -> SavedUpload:
     """Check every limit, then stream the files under ``data_dir/uploads/<token>/``.
 
-    Nothing is written unless every file passes; a failure while writing removes the folder.
+    Usable scans go to ``files/``; a file that is not a usable scan goes to ``set_aside/`` with its
+    reason (:class:`~ingest.service.SetAsideFile`), unless no file is usable (415). Nothing is written when a check
+    fails; a failure while writing removes the folder.
     """
     check_count(len(files))
     names = [clean_name(f.filename) for f in files]
     duplicates = sorted({n for n in names if names.count(n) > 1})
     if duplicates:
         raise UsageError("the same file name twice; rename one of them", subject=duplicates[0])
-    for name, f in zip(names, files, strict=True):
-        check_scan(name, _head(f.stream))
+    usable, rejected = sort_files(names, [_head(f.stream) for f in files])
     manifest_name = None
     if manifest is not None:
         manifest_name = clean_name(manifest.filename, "manifest")
         check_manifest(manifest_name, _head(manifest.stream))
     root = data_dir / "uploads" / secrets.token_hex(8)
     files_dir = root / "files"
+    set_aside: list[SetAsideFile] = []
     try:
         files_dir.mkdir(parents=True)
-        for name, f in zip(names, files, strict=True):
-            _copy(f.stream, files_dir / name)
+        for index in usable:
+            _copy(files[index].stream, files_dir / names[index])
+        if rejected:
+            (root / "set_aside").mkdir()
+        for index, reason in rejected:
+            target = root / "set_aside" / names[index]
+            _copy(files[index].stream, target)
+            set_aside.append(SetAsideFile(names[index], target, reason))
         manifest_path = None
         if manifest is not None and manifest_name is not None:
             manifest_path = root / manifest_name
@@ -164,4 +212,4 @@ def save_upload(data_dir: Path, files: Sequence[UploadedFile], manifest: Uploade
     except BaseException:
         shutil.rmtree(root, ignore_errors=True)
         raise
-    return SavedUpload(root, files_dir, tuple(names), manifest_path)
+    return SavedUpload(root, files_dir, tuple(names[i] for i in usable), manifest_path, tuple(set_aside))

@@ -1,4 +1,4 @@
-"""Batch uploads: limits on size (413), type (415) and count (400), creation (202) and progress."""
+"""Batch uploads: limits on size (413), type (415 when no file is usable) and count (400), creation (202), progress."""
 
 from __future__ import annotations
 
@@ -103,7 +103,8 @@ def test_oversized_upload_is_413(client: FlaskClient, keys: dict[str, str], runn
 ])
 def test_wrong_types_are_415(client: FlaskClient, keys: dict[str, str], runner: RecordingRunner,
                              body: bytes, name: str) -> None:
-    r = upload(client, keys["archivist"], [(TINY_PDF, "ok.pdf"), (body, name)])
+    """No usable file at all: refused (with a good file beside it, it is set aside: test_api_forgiving_upload)."""
+    r = upload(client, keys["archivist"], [(body, name)])
     assert r.status_code == 415, r.get_data(as_text=True)
     assert js(r)["error"]["code"] == "unsupported_type"
     assert name in js(r)["error"]["message"]

@@ -19,6 +19,13 @@ from web.shapes import batch_json
 from web.uploads import save_upload
 
 MAX_BATCH_ID = 2**31 - 1
+ADVICE = {
+    "quarantined": "Tệp được để riêng (cách ly), không lưu: sửa hoặc quét lại tệp theo lý do, rồi tải lên "
+                   "trong một lô mới.",
+    "failed": "Lỗi khi xử lý, không do tệp: chạy lại lô (tải lên lại đúng các tệp này, hoặc "
+              "kho ingest --resume <tên lô>).",
+}
+"""What to do about an item that did not end stored (Vietnamese), by its status."""
 
 
 def item_json(item: BatchItem) -> dict[str, Any]:
@@ -32,12 +39,17 @@ def item_json(item: BatchItem) -> dict[str, Any]:
         "confidence": item.confidence,
         "warnings": list(item.warnings),
         "updated_at": item.updated_at.isoformat(),
+        "advice": ADVICE.get(item.status),
     }
 
 
 @api.post("/batches")
 def create_batch() -> tuple[Response, int, dict[str, str]]:
-    """Upload scans (``files``, repeatable), an optional ``manifest`` and ``name``; the batch runs in the background."""
+    """Upload scans (``files``, repeatable), an optional ``manifest`` and ``name``; the batch runs in the background.
+
+    A file that is not a usable scan (empty, wrong content) is set aside alone: listed in ``set_aside``
+    with its reason and recorded as a quarantined item; the other files are processed.
+    """
     require(current_principal(), Permission.BATCH_CREATE)  # before anything is saved
     if request.mimetype != "multipart/form-data":
         raise UnsupportedTypeError("send the files as multipart/form-data", subject="Content-Type")
@@ -54,6 +66,7 @@ def create_batch() -> tuple[Response, int, dict[str, str]]:
     if web.batch_runner is not None:
         web.batch_runner.start(batch.id)
     body = batch_json(batch, web.backends.catalog.batch_progress(batch.id))
+    body["set_aside"] = [{"file": f.name, "reason": f.reason} for f in saved.set_aside]
     return jsonify(body), 202, {"Location": f"/api/v1/batches/{batch.id}"}
 
 
