@@ -223,3 +223,35 @@ def test_a_page_without_header_has_no_blocks() -> None:
     page = body(Page(), 200, ["Điều 3. Chánh Văn phòng UBND tỉnh chịu trách nhiệm thi hành Quyết định này."])
     layout = page_layout(page.words)
     assert layout is not None and find_header_blocks(layout) is None
+
+
+def test_a_legal_basis_quoting_the_national_title_does_not_move_the_header() -> None:
+    page = decree30(["QUỐC HỘI"], "Luật số: 59/2020/QH14", "Hà Nội, ngày 17 tháng 6 năm 2020", ["LUẬT"],
+                    body_lines=["Căn cứ Hiến pháp nước Cộng hòa xã hội chủ nghĩa Việt Nam;",
+                                "Quốc hội ban hành Luật Doanh nghiệp."])
+    second = Page().line("Chương I", top=200).line("QUY ĐỊNH CHUNG", top=270)
+    f = fields_of(page, second)
+    assert f.document_type is not None and f.document_type.value == "Luật"
+    assert f.document_number is not None and f.document_number.value == "59/2020/QH14"
+
+
+def test_leader_dots_between_number_and_date_split_the_columns() -> None:
+    page = Page()
+    page.line("CÔNG AN XÃ CẨM THANH", center=LEFT, top=200)
+    page.line("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", center=RIGHT, top=200)
+    page.line("Độc lập - Tự do - Hạnh phúc", center=RIGHT, top=265)
+    page.one_line([("Số: 184/XN-CAX", 520), ("_.......", 900), ("Cẩm Thanh, ngày 05 tháng 6 năm 2025", 1250)], top=400)
+    page.line("GIẤY XÁC NHẬN THÔNG TIN VỀ CƯ TRÚ", top=560)
+    body(page, 700, ["Công an xã Cẩm Thanh xác nhận: Họ, chữ đệm và tên: NGUYỄN ĐỨC TÂM"])
+    f = fields_of(page)
+    assert f.document_number is not None and f.document_number.value == "184/XN-CAX"
+    assert f.issued_on is not None and f.issued_on.value == "2025-06-05"
+    assert f.document_type is not None and f.document_type.value == "Giấy xác nhận thông tin về cư trú"
+    assert f.issuer is not None and f.issuer.value == "Công an xã Cẩm Thanh"
+
+
+def test_a_word_like_a_unit_kind_inside_a_name_keeps_its_reading() -> None:
+    page = decree30(["BỘ Y TẾ", "CỤC QUẢN LÝ KHÁM, CHỮA BỆNH"], "Số: 12/KCB-NV", "Hà Nội, ngày 02 tháng 3 năm 2024",
+                    ["QUYẾT ĐỊNH"])
+    f = fields_of(page)
+    assert f.issuer is not None and f.issuer.value.casefold() == "cục quản lý khám, chữa bệnh"
