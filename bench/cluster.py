@@ -24,6 +24,10 @@ Usage::
 
     .venv/bin/python bench/cluster.py --pages 36 --jobs 2 --repeat 1
     .venv/bin/python bench/cluster.py --pages 36 --production
+    .venv/bin/python bench/cluster.py --pages 36 --coordinator-only --production   # replay the kept pages
+
+The recognised pages of the last run are kept (pickled) under the kho cache dir beside the batch, so
+``--coordinator-only`` measures the coordinator again in seconds.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ import argparse
 import csv
 import io
 import os
+import pickle
 import secrets
 import shutil
 import sys
@@ -147,7 +152,7 @@ def record_pages(settings: Settings, batch: Path, pool_factory: Callable[[], obj
 
             ready_tasks: dict[int, list[PageTask]] = {}
 
-            def documents():  # type: ignore[no-untyped-def]
+            def documents():
                 for ready, tasks in run.prepared(planned):
                     ready_tasks[id(ready)] = list(tasks)
                     yield ready, tasks
@@ -201,10 +206,23 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--seed", type=int, default=SEED)
     parser.add_argument("--production", action="store_true", help="coordinator cost on MinIO + ES + PostgreSQL too")
+    parser.add_argument("--coordinator-only", action="store_true", help="replay the pages kept by the last run")
     args = parser.parse_args()
     batch = build_batch(args.pages, args.seed)
+    kept = batch.parent / "recognised-pages.pickle"
     tmp = Path(tempfile.mkdtemp(prefix="kho-bench-cluster-"))
     tmp.chmod(0o755)
+    if args.coordinator_only:
+        recorder = Recorder()
+        recorder.pages = pickle.loads(kept.read_bytes())  # written by this script from its own run
+        measure_coordinators(args, batch, recorder, tmp, per_worker=0.0)
+        return
+    recorder = compare_pools(args, batch, tmp)
+    kept.write_bytes(pickle.dumps(recorder.pages))
+
+
+def compare_pools(args: argparse.Namespace, batch: Path, tmp: Path) -> Recorder:
+    """Local pool and cluster, interleaved; then one cluster pass that keeps every recognised page."""
     cluster = LocalCluster(tmp / "workers")
     address = cluster.up(args.jobs, port=PORT, dashboard_port=PORT + 1).scheduler or ""
     timings = {"local": Timing("local"), "cluster": Timing("cluster")}
@@ -229,15 +247,6 @@ def main() -> None:
         recorder = record_pages(cluster_settings, batch, lambda: ClusterPool(cluster_settings))
     finally:
         cluster.down()
-    coordinators = {"embedded": load_settings(environ={}, overrides={"data_dir": tmp / "coord-embedded"})}
-    if args.production:
-        coordinators["MinIO+ES+PostgreSQL"] = production_settings(tmp / "coord-prod", secrets.token_hex(4))
-    ceilings = {}
-    for name, settings in coordinators.items():
-        pages, seconds = coordinator_only(settings, batch, recorder)
-        ceilings[name] = pages * 60 / seconds
-        print(f"coordinator ({name}): {pages} pages in {seconds:.2f} s = {seconds / pages * 1000:.0f} ms/page "
-              f"= {ceilings[name]:.0f} pages/min", flush=True)
     local, clustered = timings["local"], timings["cluster"]
     ratio = clustered.per_minute / local.per_minute if local.per_minute else 0.0
     per_worker = clustered.per_minute / args.jobs
@@ -247,9 +256,27 @@ def main() -> None:
           f"{clustered.runs} |")
     print(f"cluster / local = {ratio:.2f} (overhead {(1 - ratio) * 100:.1f} %); load average "
           f"{min(loads):.1f}-{max(loads):.1f} on {os.cpu_count()} cores")
-    for name, ceiling in ceilings.items():
-        print(f"coordinator ceiling ({name}): {ceiling:.0f} pages/min = {ceiling / per_worker:.0f} workers "
-              f"at {per_worker:.1f} pages/min each")
+    measure_coordinators(args, batch, recorder, tmp, per_worker)
+    return recorder
+
+
+def measure_coordinators(args: argparse.Namespace, batch: Path, recorder: Recorder, tmp: Path,
+                         per_worker: float) -> None:
+    """The coordinator's cost per page on the embedded backends (and the production ones)."""
+    coordinators = {"embedded": load_settings(environ={}, overrides={"data_dir": tmp / "coord-embedded"})}
+    if args.production:
+        coordinators["MinIO+ES+PostgreSQL"] = production_settings(tmp / "coord-prod", secrets.token_hex(4))
+    for name, settings in coordinators.items():
+        loads = os.getloadavg()[0]
+        try:
+            pages, seconds = coordinator_only(settings, batch, recorder)
+        except Exception as e:  # a backend's failure must not hide the other figures
+            print(f"coordinator ({name}): failed: {type(e).__name__}: {e}", flush=True)
+            continue
+        ceiling = pages * 60 / seconds
+        workers = f" = {ceiling / per_worker:.0f} workers at {per_worker:.1f} pages/min each" if per_worker else ""
+        print(f"coordinator ({name}): {pages} pages in {seconds:.2f} s = {seconds / pages * 1000:.0f} ms/page "
+              f"= ceiling {ceiling:.0f} pages/min{workers} (load {loads:.1f}-{os.getloadavg()[0]:.1f})", flush=True)
     shutil.rmtree(tmp, ignore_errors=True)
 
 
