@@ -100,3 +100,14 @@ def text_strip(image: np.ndarray, share: float = STRIP_SHARE) -> tuple[int, int]
     totals = np.concatenate(([0], np.cumsum(ink.sum(axis=1, dtype=np.int64))))
     top = int(np.argmax(totals[rows:] - totals[:-rows])) if rows < height else 0
     return top, top + rows
+
+
+def strip_pair(strip: np.ndarray) -> tuple[np.ndarray, int]:
+    """``strip`` above a white gap above ``strip`` turned 180°, and the first row of the turned copy's half.
+
+    Read in one Tesseract run, words above the returned row belong to the strip as it lies, the
+    others to the turned copy.
+    """
+    gap = np.full((max(16, strip.shape[0] // 2), *strip.shape[1:]), 255, dtype=strip.dtype)
+    turned = np.ascontiguousarray(strip[::-1, ::-1])
+    return np.ascontiguousarray(np.concatenate((strip, gap, turned))), strip.shape[0] + gap.shape[0] // 2

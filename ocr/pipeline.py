@@ -228,22 +228,21 @@ def reading_budget(image: np.ndarray, timeout: float) -> float:
     return min(timeout, max(BUDGET_FLOOR, BUDGET_FACTOR * expected_seconds(image)))
 
 
-def _strip_confidence(strip: np.ndarray, prepared: PreparedPage, task: PageTask) -> float:
-    """Tesseract's confidence on a strip of the page (0 when the probe runs out of time)."""
+def _probe_upside_down(prepared: PreparedPage, task: PageTask) -> tuple[bool, bool]:
+    """Read a strip of the densest text lines as it lies and turned 180° (one short run): (upside down?, sure?).
+
+    Both copies go to Tesseract in one image, one above the other, so the probe pays one start-up;
+    the words of each half give its confidence. A probe that runs out of time decides nothing.
+    """
+    top, bottom = orientation.text_strip(prepared.recognition)
+    pair, split = orientation.strip_pair(prepared.recognition[top:bottom])
     try:
-        rec = recognize.recognize(strip, dpi=prepared.recognition_dpi, lang=task.options.lang,
+        rec = recognize.recognize(pair, dpi=prepared.recognition_dpi, lang=task.options.lang,
                                   timeout=min(PROBE_TIMEOUT, task.options.timeout), subject=str(task.source.path))
     except ProcessingTimeoutError:
-        return 0.0
-    return rec.confidence if rec.words else 0.0
-
-
-def _probe_upside_down(prepared: PreparedPage, task: PageTask) -> tuple[bool, bool]:
-    """Read a strip of the densest text lines as it lies and turned 180°: (upside down?, sure?)."""
-    top, bottom = orientation.text_strip(prepared.recognition)
-    strip = np.ascontiguousarray(prepared.recognition[top:bottom])
-    as_is = _strip_confidence(strip, prepared, task)
-    turned = _strip_confidence(geometry.rotate_quarter(strip, 180), prepared, task)
+        return False, False
+    as_is = recognize.mean_confidence([w for w in rec.words if w.top + w.height / 2 < split])
+    turned = recognize.mean_confidence([w for w in rec.words if w.top + w.height / 2 >= split])
     return turned > as_is, abs(turned - as_is) >= PROBE_MARGIN
 
 

@@ -8,7 +8,14 @@ import cv2
 import numpy as np
 import pytest
 
-from ocr.orientation import EVIDENCE_THRESHOLD, evident_turn, ink_outside_core, text_strip, upright_evidence
+from ocr.orientation import (
+    EVIDENCE_THRESHOLD,
+    evident_turn,
+    ink_outside_core,
+    strip_pair,
+    text_strip,
+    upright_evidence,
+)
 
 
 def test_upright_page_has_positive_evidence(page: np.ndarray) -> None:
@@ -56,3 +63,11 @@ def test_text_strip_is_the_densest_band(page: np.ndarray) -> None:
     assert bottom - top == 750
     assert top >= 3000 and bottom <= 3000 + page.shape[0]
     assert text_strip(page[:40]) == (0, 40)
+
+
+def test_strip_pair_puts_the_turned_copy_below_the_split(page: np.ndarray) -> None:
+    strip = page[100:300]
+    pair, split = strip_pair(strip)
+    assert pair.shape == (200 + 100 + 200, page.shape[1])
+    assert np.array_equal(pair[:200], strip) and np.array_equal(pair[-200:], strip[::-1, ::-1])
+    assert 200 < split < 300 and (pair[200:300] == 255).all()
