@@ -1,22 +1,37 @@
 """Snippets with ``<mark>`` around the query's matches, one per matching page (shared by both backends).
 
 Matching is accent-insensitive, exactly as the index matches (the same tokens, folded). The text
-outside the marks is HTML-escaped, so a snippet is safe HTML.
+outside the marks is HTML-escaped, so a snippet is safe HTML. Numbers shaped like citizen IDs
+(9 or 12 digits, also in groups parted by a space or a dot) are masked to ``•••`` and their last 4
+digits (:func:`mask_ids`): a hit never shows a full ID, not even in the page text around a match.
 """
 
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Sequence
 
-from search.index import Highlight
+from search.index import Highlight, mask_citizen_id
 from search.normalize import token_spans, tokens
 from search.query import TextPlan
 
-__all__ = ["MAX_HIGHLIGHTS", "SNIPPET_CHARS", "highlight_pages", "match_ranges"]
+__all__ = ["MAX_HIGHLIGHTS", "SNIPPET_CHARS", "highlight_pages", "mask_ids", "match_ranges"]
 
 MAX_HIGHLIGHTS = 3
 SNIPPET_CHARS = 160
+_DIGIT_RUN = re.compile(r"(?<![\d.])\d(?:[ .]?\d){8,11}(?![\d])")
+_ID_LENGTHS = (9, 12)
+
+
+def _mask_run(match: re.Match[str]) -> str:
+    digits = re.sub(r"\D", "", match.group(0))
+    return mask_citizen_id(digits) if len(digits) in _ID_LENGTHS else match.group(0)
+
+
+def mask_ids(text: str) -> str:
+    """``text`` with every 9- or 12-digit number (a citizen ID or CMND, grouped or not) masked as ``•••1234``."""
+    return _DIGIT_RUN.sub(_mask_run, text)
 
 
 def match_ranges(
@@ -80,7 +95,7 @@ def _snippet(text: str, ranges: list[tuple[int, int]], width: int) -> str:
     out.append(html.escape(text[cursor:end]))
     if end < len(text):
         out.append("…")
-    return " ".join("".join(out).split())
+    return mask_ids(" ".join("".join(out).split()))
 
 
 def highlight_pages(

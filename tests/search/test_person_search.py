@@ -40,7 +40,8 @@ def _people() -> list[IndexDocument]:
              holder_name="Lê Thị Thu", document_type="Quyết định", issuer="Sở Tài nguyên và Môi trường"),
         _doc("culture", date(2025, 6, 1), (f"nguyễn văn an {noisy}",), document_type="Báo cáo",
              issuer="Trung tâm văn hóa"),
-        _doc("holder-hoa", date(2010, 3, 3), ("Trích lục khai sinh. Họ và tên: Trần Thị Hoa",),
+        _doc("holder-hoa", date(2010, 3, 3), (f"Trích lục khai sinh. Họ và tên: Trần Thị Hoa, số {ID_HOA}; "
+                                              "CMND 201 234 567, điện thoại 0905123456",),
              holder_name="Trần Thị Hoa", citizen_ids=(ID_HOA, CMND), document_type="Trích lục khai sinh"),
         _doc("hoa-signer", date(2025, 7, 7), ("Người ký: Trần Thị Hoa. Hoa văn trang trí; trần nhà; thị trấn.",),
              holder_name="Phạm Văn Minh", citizen_ids=(CMND,), document_type="Biên bản"),
@@ -102,6 +103,14 @@ def test_result_json_never_holds_a_full_id(people: SearchIndex) -> None:
     for full in (ID_AN, ID_AN_ACCENT, ID_HOA, CMND):
         assert full not in body
     assert "•••1440" in body and '"birth_year": 1985' in body
+
+
+def test_snippets_mask_id_shaped_numbers(people: SearchIndex) -> None:
+    [snippet] = next(h for h in people.search(SearchQuery(text="tran thi hoa")).hits
+                     if h.record_id == "holder-hoa").highlights
+    assert "•••3333" in snippet.text and ID_HOA not in snippet.text
+    assert "•••4567" in snippet.text and "201 234 567" not in snippet.text
+    assert "0905123456" in snippet.text  # 10 digits: a phone number, not an ID
 
 
 def test_empty_query_lists_newest_first(people: SearchIndex) -> None:
