@@ -45,7 +45,7 @@ def test_an_upload_without_files_or_of_the_wrong_type_is_refused_with_a_message(
 ) -> None:
     client = as_user("luu-tru")
     empty = _upload(client, [])
-    assert empty.status_code == 400 and "no files" in text_of(empty)  # type: ignore[attr-defined]
+    assert empty.status_code == 400 and "Chưa chọn tệp nào" in text_of(empty)  # type: ignore[attr-defined]
     wrong = _upload(client, [(b"hello", "notes.txt")])
     assert wrong.status_code == 415 and "notes.txt" in text_of(wrong)  # type: ignore[attr-defined]
     assert runner.started == []

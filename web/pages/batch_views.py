@@ -9,6 +9,7 @@ ingest runner updates item by item; the page polls ``/batches/<id>/progress`` on
 from __future__ import annotations
 
 import shutil
+from collections.abc import Mapping
 from typing import Any
 
 from flask import flash, jsonify, redirect, render_template, request, url_for
@@ -23,6 +24,7 @@ from repository.catalog import BatchProgress
 from web.batches import BatchStarter, uploaded_files
 from web.context import state
 from web.pages.base import access_context, form_text, pages, require_page
+from web.pages.labels import label
 from web.uploads import save_upload
 
 ITEMS_SHOWN = 1000
@@ -36,13 +38,28 @@ def batch_runner() -> BatchStarter:
     return runner
 
 
+DONE_WITH_ERRORS = "done_with_errors"
+_ERROR_STATUSES = ("failed", "quarantined")
+
+
+def shown_state(status: str, counts: Mapping[str, int]) -> str:
+    """The batch state the pages show: the catalog ``status``, but ``done_with_errors`` ("Hoàn tất – có
+    lỗi") for a ``done`` batch in which an item failed or was set aside (quarantined)."""
+    if status == "done" and any(counts.get(s, 0) > 0 for s in _ERROR_STATUSES):
+        return DONE_WITH_ERRORS
+    return status
+
+
 def progress_json(progress: BatchProgress) -> dict[str, Any]:
-    """What the progress poll answers: documents, pages, pages/min, ETA, counts per status."""
+    """What the progress poll answers: state (code and words), documents, pages, pages/min, ETA, counts."""
     eta = estimate_eta(progress.done, progress.total, progress.elapsed_seconds)
     finished = progress.status in ("done", "failed")
+    state_code = shown_state(progress.status, progress.counts)
     return {
         "batch_id": progress.batch_id,
         "status": progress.status,
+        "state": state_code,
+        "state_label": label(state_code, "batch_status"),
         "finished": finished,
         "documents_done": progress.done,
         "documents_total": progress.total,
@@ -68,7 +85,8 @@ def batches() -> ResponseReturnValue:
     catalog = state().backends.catalog
     found = catalog.list_batches(limit=100)
     progress = {b.id: catalog.batch_progress(b.id) for b in found[:20]}
-    return render_template("batches.html", batches=found, progress=progress)
+    states = {b.id: shown_state(b.status, progress[b.id].counts if b.id in progress else b.counts) for b in found}
+    return render_template("batches.html", batches=found, progress=progress, states=states)
 
 
 @pages.route("/batches/new", methods=["GET", "POST"])
@@ -80,6 +98,9 @@ def batch_new() -> ResponseReturnValue:
     files = [f for f in request.files.getlist("files") if f.filename]
     manifest = request.files.get("manifest")
     name = form_text("name", 120)
+    if not files:
+        flash(_("Chưa chọn tệp nào: hãy chọn (hoặc kéo thả) tệp quét hoặc tệp ZIP rồi tải lên lại."), "error")
+        return render_template("batch_new.html", name=name), 400
     web = state()
     try:
         saved = save_upload(web.settings.data_dir, files, manifest if manifest and manifest.filename else None)

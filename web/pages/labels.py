@@ -28,6 +28,7 @@ _LABELS: dict[str, dict[str, LazyString]] = {
         "queued": _l("Đang chờ"),
         "running": _l("Đang xử lý"),
         "done": _l("Hoàn tất"),
+        "done_with_errors": _l("Hoàn tất – có lỗi"),
         "failed": _l("Thất bại"),
     },
     "item_status": {
