@@ -20,7 +20,9 @@ the densest lines), ``speckle`` (salt-and-pepper specks, lowered contrast) and `
 phone photo upside down). Derived files go to ``<corpus>/derived``.
 
 Per level: median CER (NFC, whitespace folded), share of truth words missed, share of documents
-whose citizen-ID digits all appear in the text, seconds per page, and documents read as empty
+whose citizen-ID digits all appear in the text, seconds per page (wall), CPU seconds per page (the
+engine's process and its Tesseract/poppler children, user + system: on a machine shared with other
+jobs, wall time measures the load more than the engine), and documents read as empty
 (no word of two letters or more) where plain Tesseract reads text. Then throughput (pages/min) of
 kho's page worker and of plain Tesseract with 1 and 2 worker processes over the same pages
 (``--no-throughput`` skips it). Citizen IDs are never printed. Usage::
@@ -36,6 +38,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import resource
 import statistics
 import sys
 import tempfile
@@ -123,10 +126,16 @@ def ids_found(hypothesis: str, ids: Sequence[str]) -> bool:
     return all(i in squeezed for i in ids)
 
 
-# Engines: each returns the text of all pages (form feeds between pages), or (text, seconds)
-# when it measures its own time (the previous kho, run in another interpreter).
+# Engines: each returns the text of all pages (form feeds between pages), or (text, seconds, CPU
+# seconds) when it measures its own time (the previous kho, run in another interpreter).
 
-Reading = str | tuple[str, float]
+Reading = str | tuple[str, float, float]
+
+
+def cpu_seconds() -> float:
+    """CPU time of this process and of its finished children (Tesseract, poppler), user + system."""
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
 
 
 def read_kho(path: Path) -> str:
@@ -154,14 +163,17 @@ def read_tesseract(path: Path) -> str:
 
 
 _PREVIOUS_KHO = """
-import json, sys, time
+import json, resource, sys, time
 from pathlib import Path
 from kho.settings import load_settings
 from ocr.pipeline import OcrOptions, SerialExecutor, ocr_document
+def cpu():
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
 options = OcrOptions.from_settings(load_settings(environ={}))
-started = time.perf_counter()
+started, cpu_started = time.perf_counter(), cpu()
 text = ocr_document(Path(sys.argv[1]), options, SerialExecutor()).text
-print(json.dumps({"text": text, "seconds": time.perf_counter() - started}))
+print(json.dumps({"text": text, "seconds": time.perf_counter() - started, "cpu": cpu() - cpu_started}))
 """
 
 
@@ -191,7 +203,7 @@ def previous_kho_reader(tree: Path) -> Callable[[Path], Reading]:
         if not done.ok:
             raise RuntimeError(f"previous kho failed on {path.name}: {done.stderr_text()}")
         result = json.loads(done.stdout.decode("utf-8").strip().splitlines()[-1])
-        return str(result["text"]), float(result["seconds"])
+        return str(result["text"]), float(result["seconds"]), float(result["cpu"])
 
     return read
 
@@ -220,6 +232,7 @@ class Score:
     level: str
     pages: int
     seconds: float
+    cpu: float
     cer: float
     missed: float
     ids: bool | None
@@ -242,10 +255,23 @@ class BenchItem:
         return cls(item.path, item.level, len(item.pages), item.text, tuple(item.fields.citizen_ids))
 
 
-def score(item: BenchItem, text: str, seconds: float) -> Score:
-    """Score ``text`` read from ``item`` in ``seconds``."""
-    return Score(item.level, item.pages, seconds, cer(text, item.text), missed_share(text, item.text),
+def score(item: BenchItem, text: str, seconds: float, cpu: float) -> Score:
+    """Score ``text`` read from ``item`` in ``seconds`` of wall time and ``cpu`` seconds of CPU time."""
+    return Score(item.level, item.pages, seconds, cpu, cer(text, item.text), missed_share(text, item.text),
                  ids_found(text, item.ids) if item.ids else None, reads_empty(text))
+
+
+def timed(read: Callable[[Path], Reading], path: Path, name: str) -> tuple[str, float, float]:
+    """The text ``read`` gives for ``path``, with its wall and CPU seconds (its own, when it reports them)."""
+    started, cpu_started = time.perf_counter(), cpu_seconds()
+    try:
+        reading = read(path)
+    except Exception as e:  # a failing engine scores an empty reading, and says so
+        print(f"  {name} failed on {path.name}: {e}", file=sys.stderr)
+        reading = ""
+    if isinstance(reading, tuple):
+        return reading
+    return reading, time.perf_counter() - started, cpu_seconds() - cpu_started
 
 
 def run_engines(items: Sequence[BenchItem], engines: dict[str, Callable[[Path], Reading]]) -> dict[str, list[Score]]:
@@ -253,14 +279,8 @@ def run_engines(items: Sequence[BenchItem], engines: dict[str, Callable[[Path], 
     scores: dict[str, list[Score]] = defaultdict(list)
     for number, item in enumerate(items, start=1):
         for name, read in engines.items():
-            started = time.perf_counter()
-            try:
-                reading = read(item.path)
-            except Exception as e:  # a failing engine scores an empty reading, and says so
-                print(f"  {name} failed on {item.path.name}: {e}", file=sys.stderr)
-                reading = ""
-            text, seconds = reading if isinstance(reading, tuple) else (reading, time.perf_counter() - started)
-            scores[name].append(score(item, text, seconds))
+            text, seconds, cpu = timed(read, item.path, name)
+            scores[name].append(score(item, text, seconds, cpu))
         print(f"  {number}/{len(items)} documents", file=sys.stderr)
     return scores
 
@@ -352,30 +372,27 @@ def real_files(folder: Path) -> list[Path]:
 def run_real(files: Sequence[Path], engines: dict[str, Callable[[Path], Reading]]) -> str:
     """Every engine on every real scan: seconds, words of two letters or more, and empty readings."""
     names = [n for n in engines if n != "ocrmypdf"]
-    lines = ["| file | " + " | ".join(f"{n} s | {n} words" for n in names) + " |",
-             "|---|" + "---:|---:|" * len(names)]
+    lines = ["| file | " + " | ".join(f"{n} s | {n} CPU s | {n} words" for n in names) + " |",
+             "|---|" + "---:|---:|---:|" * len(names)]
     totals: dict[str, float] = defaultdict(float)
+    cpu_totals: dict[str, float] = defaultdict(float)
     empty: Counter[str] = Counter()
     for path in files:
         cells, texts = [], {}
         for name in names:
-            started = time.perf_counter()
-            try:
-                reading = engines[name](path)
-            except Exception as e:  # a failing engine reads nothing, and says so
-                print(f"  {name} failed on {path.name}: {e}", file=sys.stderr)
-                reading = ""
-            text, seconds = reading if isinstance(reading, tuple) else (reading, time.perf_counter() - started)
+            text, seconds, cpu = timed(engines[name], path, name)
             texts[name] = text
             totals[name] += seconds
-            cells.append(f"{seconds:.2f} | {sum(1 for w in text.split() if sum(c.isalpha() for c in w) >= 2)}")
+            cpu_totals[name] += cpu
+            found = sum(1 for w in text.split() if sum(c.isalpha() for c in w) >= 2)
+            cells.append(f"{seconds:.2f} | {cpu:.2f} | {found}")
         for name in names:
             if name != "tesseract" and "tesseract" in texts and reads_empty(texts[name]) \
                     and not reads_empty(texts["tesseract"]):
                 empty[name] += 1
         lines.append(f"| {path.name} | " + " | ".join(cells) + " |")
         print(f"  real: {path.name}", file=sys.stderr)
-    lines.append("| total | " + " | ".join(f"{totals[n]:.2f} | " for n in names) + " |")
+    lines.append("| total | " + " | ".join(f"{totals[n]:.2f} | {cpu_totals[n]:.2f} | " for n in names) + " |")
     lines.append("\nread as empty where plain Tesseract reads text: "
                  + ", ".join(f"{n} {empty[n]}" for n in names if n != "tesseract"))
     return "\n".join(lines)
@@ -399,6 +416,7 @@ def summarise(scores: list[Score], levels: Sequence[str]) -> list[Row]:
             "missed_words": statistics.fmean(s.missed for s in chosen),
             "id_recall": (sum(with_ids) / len(with_ids)) if with_ids else float("nan"),
             "s_per_page": sum(s.seconds for s in chosen) / pages,
+            "cpu_per_page": sum(s.cpu for s in chosen) / pages,
         })
     return rows
 
@@ -431,8 +449,8 @@ def throughput(items: Sequence[BenchItem], workers: int) -> tuple[float, float]:
 
 def markdown(rows_by_engine: dict[str, list[Row]], empties: dict[str, Counter[str]]) -> str:
     """The per-level table, one line per level and engine (``empty``: read as empty where plain Tesseract reads)."""
-    lines = ["| level | engine | docs | pages | median CER | words missed | citizen-ID recall | s/page | empty |",
-             "|---|---|---:|---:|---:|---:|---:|---:|---:|"]
+    lines = ["| level | engine | docs | pages | median CER | words missed | citizen-ID recall | s/page | CPU s/page "
+             "| empty |", "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     levels = [r["level"] for r in next(iter(rows_by_engine.values()))]
     for level in levels:
         for engine, rows in rows_by_engine.items():
@@ -442,7 +460,7 @@ def markdown(rows_by_engine: dict[str, list[Row]], empties: dict[str, Counter[st
             lines.append(
                 f"| {level} | {engine} | {row['documents']} | {row['pages']} | {float(row['median_cer']):.2%} | "
                 f"{float(row['missed_words']):.1%} | {float(row['id_recall']):.2f} | {float(row['s_per_page']):.2f} | "
-                f"{empty} |"
+                f"{float(row['cpu_per_page']):.2f} | {empty} |"
             )
     return "\n".join(lines)
 
@@ -501,8 +519,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(markdown(rows, empties))
         for name in ("kho", "kho-previous"):
             if name in rows and "tesseract" in rows:
-                ratio = rows[name][-1]["s_per_page"] / rows["tesseract"][-1]["s_per_page"]  # type: ignore[operator]
-                print(f"{name} s/page / tesseract s/page (all levels): {ratio:.2f}")
+                for key in ("s_per_page", "cpu_per_page"):
+                    ratio = rows[name][-1][key] / rows["tesseract"][-1][key]  # type: ignore[operator]
+                    print(f"{name} {key} / tesseract {key} (all levels): {ratio:.2f}")
     if args.real:
         print("\n" + run_real(real_files(args.real), engines))
     if args.no_throughput:
