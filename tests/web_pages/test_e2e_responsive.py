@@ -211,3 +211,27 @@ def test_the_documented_screenshots_exist_and_are_small() -> None:
             shot = DOCS_UI / f"{step}-{width}.png"
             assert shot.is_file(), f"{shot} is missing: run this file with KHO_UPDATE_UI_SHOTS=1"
             assert shot.stat().st_size < 250_000, f"{shot} is too large"
+
+
+def test_the_batch_badge_follows_the_batch_without_a_reload(
+    browser: object, live_url: str, backends: Backends  # noqa: F811
+) -> None:
+    catalog = backends.catalog
+    batch = catalog.create_batch("Lô đang chờ", ["/scans"])
+    catalog.upsert_batch_items(batch.id, [NewBatchItem("a.pdf"), NewBatchItem("b.pdf")])
+    context = browser.new_context(locale="vi-VN", viewport={"width": 390, "height": 844})  # type: ignore[attr-defined]
+    page = context.new_page()
+    _sign_in(page, live_url, "luu-tru")
+    page.goto(f"{live_url}/batches/{batch.id}")
+    assert page.inner_text("[data-field=status-label]") == "Đang chờ"
+    page.evaluate("document.body.dataset.marker = 'same page'")
+    catalog.set_batch_status(batch.id, "running")
+    catalog.update_batch_item(batch.id, "a.pdf", status="indexed", pages=1)
+    deadline = time.monotonic() + 15
+    while page.inner_text("[data-field=status-label]") != "Đang xử lý":
+        assert time.monotonic() < deadline, "the badge did not follow the batch"
+        time.sleep(0.2)
+    assert page.evaluate("document.body.dataset.marker") == "same page"  # updated in place, not reloaded
+    assert page.get_attribute("[data-field=status-label]", "class") == "badge badge-batch-running"
+    assert page.inner_text("[data-field=documents_done]") == "1"
+    context.close()
