@@ -266,7 +266,8 @@ def apply_mark(page: np.ndarray, mark: str, rng: np.random.Generator, layout: Re
     if mark == "stamp":
         out = page
         targets = digit_boxes([(w.text, w.box) for w in layout.words])
-        for box in targets[:1] + ([targets[int(rng.integers(1, len(targets)))]] if len(targets) > 1 else []):
+        second = len(targets) > 1 and rng.random() < 0.5  # sometimes a second stamp over another number
+        for box in targets[:1] + ([targets[int(rng.integers(1, len(targets)))]] if second else []):
             left, top, right, bottom = box
             radius = int(rng.integers(170, 240))
             centre = (int(rng.uniform(left, right)) + int(rng.choice([-1, 1])) * int(radius * rng.uniform(0.2, 0.8)),
