@@ -2,11 +2,14 @@
 
 Rate limits count across both nodes when ``KHO_RATELIMIT_URL`` points at Redis (and, as a control,
 per node with the embedded default); a key revoked through one node is refused by the other
-within the key cache's window (``web.auth.KeyCache``, 2 s).
+within the key cache's window (``web.auth.KeyCache``, 2 s); a sign-in session ended on one node
+(logout, or the user disabled) is refused by the other (server-side sessions in the catalog).
 """
 
 from __future__ import annotations
 
+import html
+import re
 import secrets
 import time
 from collections.abc import Iterator
@@ -103,3 +106,45 @@ def test_key_revoked_through_one_node_is_refused_by_the_other(nodes_factory: Any
     assert nodes.clients[0].get("/api/v1/audit", headers=_auth(key)).status_code == 401
 
 
+
+
+PASSWORD = "mật-khẩu-đủ-dài-hai-nút"
+_CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def _post_form(client: FlaskClient, page: str, action: str, data: dict[str, str]) -> Any:
+    found = _CSRF.search(client.get(page).get_data(as_text=True))
+    assert found, f"no CSRF token in {page}"
+    return client.post(action, data={"csrf_token": html.unescape(found.group(1)), **data})
+
+
+def _session_status(nodes: Nodes, node: int, cookie: str) -> int:
+    browser = nodes.clients[node].application.test_client()
+    browser.set_cookie("session", cookie)
+    return browser.get("/search").status_code
+
+
+def test_session_ended_on_one_node_is_refused_by_the_other(nodes_factory: Any, redis_url: str) -> None:
+    nodes = nodes_factory(ratelimit_url=redis_url)
+    username = "can-bo-" + secrets.token_hex(3)
+    nodes.backends[0].catalog.create_user(username, PASSWORD, "official", display_name="Cán bộ hai nút")
+
+    def signed_in() -> str:
+        browser = nodes.clients[0].application.test_client()
+        response = _post_form(browser, "/login", "/login", {"username": username, "password": PASSWORD})
+        assert response.status_code == 302
+        cookie = browser.get_cookie("session")
+        assert cookie is not None
+        return cookie.value
+
+    cookie = signed_in()
+    assert [_session_status(nodes, n, cookie) for n in (0, 1)] == [200, 200]
+    browser = nodes.clients[0].application.test_client()
+    browser.set_cookie("session", cookie)
+    assert _post_form(browser, "/search", "/logout", {}).status_code == 302
+    assert _session_status(nodes, 1, cookie) == 302  # logged out on node 0: refused on node 1
+
+    second = signed_in()
+    assert _session_status(nodes, 1, second) == 200
+    nodes.backends[1].catalog.disable_user(username)  # disabled through node 1
+    assert _session_status(nodes, 0, second) == 302
