@@ -3,7 +3,6 @@ accept; the next task opens after each decision."""
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable
 
 from flask.testing import FlaskClient
@@ -13,7 +12,7 @@ from kho.backends import Backends
 from repository.catalog import ReviewTask
 
 REASON = "độ tin cậy OCR thấp / low OCR confidence: 41 < 60"
-SHOWN = html.escape(REASON, quote=False)
+SHOWN = "Chữ nhận dạng kém: độ tin cậy trung bình 41/100, cần từ 60"  # the reason in words
 
 
 def _flagged(make_doc: Callable[..., Doc], backends: Backends, n: int) -> list[tuple[Doc, ReviewTask]]:
@@ -32,6 +31,15 @@ def test_the_queue_lists_open_tasks_with_their_reasons(
     assert "2 hồ sơ đang chờ rà soát." in page
     assert all(doc.record_id in page for doc, _ in tasks)
     assert SHOWN in page and 'href="/review/next"' in page
+    assert "low OCR confidence" not in page and "41 &lt; 60" not in page  # one language, in words
+    for doc, task in tasks:  # readable titles: type, number, holder
+        title = f"Giấy phép xây dựng số {doc.metadata.document_number} – {doc.metadata.holder_name}"
+        assert f'<a href="/review/{task.id}">{title}<br>' in page
+    english = as_user("luu-tru")
+    english.post("/language", data={"lang": "en", "csrf_token": csrf_token(text_of(english.get("/review")))})
+    page = text_of(english.get("/review"))
+    assert "Poor text recognition: average confidence 41/100, 60 needed" in page
+    assert "độ tin cậy" not in page
 
 
 def test_a_task_shows_the_page_image_beside_the_fields_with_focus_on_the_first(

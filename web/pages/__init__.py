@@ -14,6 +14,7 @@ from web.pages import (  # noqa: F401  (modules register their views)
     auth_views,
     batch_views,
     certify_views,
+    home_views,
     record_views,
     review_views,
     search_views,

@@ -94,8 +94,3 @@ def set_purpose() -> ResponseReturnValue:
     session["purpose"] = purpose or DEFAULT_PURPOSE
     return redirect(local_target(request.form.get("next")))
 
-
-@pages.get("/")
-def home() -> ResponseReturnValue:
-    """The start page: the search page for everyone (archivists also see their batches in the menu)."""
-    return redirect(url_for("pages.search"))

@@ -8,22 +8,27 @@ after a decision the next open task opens at once. Opening a task is an audited 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from access.changes import resolve_review
 from access.permissions import Permission
-from access.reads import read_document
+from access.reads import read_document, search_documents
 from kho.errors import ConflictError
 from kho.reuse.evidence import recorded_qr_codes
 from repository.catalog import ReviewTask
 from repository.schema import Record
+from search.index import SearchQuery
 from web.context import state
 from web.pages.base import REVIEW_PURPOSE, access_context, pages, remember_seen, require_page
+from web.pages.reasons import record_title
 from web.pages.record_form import LONG_FIELDS, REVIEW_FIELDS, FormResult, form_values, parse_changes
 
 QUEUE_PAGE = 50
+TITLE_LOOKUP = 100
 
 
 def _next_task(after: int | None = None) -> ReviewTask | None:
@@ -51,7 +56,22 @@ def review_queue() -> ResponseReturnValue:
     page = max(1, request.args.get("page", 1, type=int) or 1)
     tasks = catalog.list_review_tasks("open", limit=QUEUE_PAGE, offset=(page - 1) * QUEUE_PAGE)
     return render_template("review_queue.html", tasks=tasks, backlog=catalog.review_backlog(), page=page,
-                           page_size=QUEUE_PAGE)
+                           page_size=QUEUE_PAGE, titles=task_titles(tasks))
+
+
+def task_titles(tasks: Sequence[ReviewTask]) -> dict[str, str]:
+    """Readable titles (type, number, holder) of the tasks' records, from the search index.
+
+    One audited search (purpose :data:`REVIEW_PURPOSE`) of the records needing review; a record not
+    found there (e.g. not indexed yet) keeps its ID as title.
+    """
+    if not tasks:
+        return {}
+    web = state()
+    wanted = {t.record_id for t in tasks}
+    query = SearchQuery(review_state="needs_review", sort="date", limit=TITLE_LOOKUP, with_facets=False)
+    found = search_documents(web.backends, web.scope_policy, access_context(REVIEW_PURPOSE), query)
+    return {hit.record_id: record_title(hit) for hit in found.hits if hit.record_id in wanted}
 
 
 @pages.get("/review/next")

@@ -22,6 +22,7 @@ from flask_wtf.csrf import CSRFProtect
 
 from web.context import EXTENSION
 from web.pages.labels import LANGUAGES, label
+from web.pages.reasons import reason_in_words, record_title
 
 TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
 TIMEZONE = "Asia/Ho_Chi_Minh"
@@ -58,7 +59,8 @@ def init_pages(app: Flask) -> None:
     app.extensions["kho_csrf"] = CSRFProtect(app)
     set_html_error_renderer(app, render_error)
     app.jinja_env.filters.update(
-        day=format_day, when=format_when, number=format_number, label=label, filesize=format_size
+        day=format_day, when=format_when, number=format_number, label=label, filesize=format_size,
+        reason=reason_in_words, title=record_title,
     )
     app.jinja_env.globals.update(current_language=lambda: str(get_locale() or "vi"), LANGUAGES=LANGUAGES)
     app.jinja_env.policies["ext.i18n.trimmed"] = True
