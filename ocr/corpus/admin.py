@@ -34,6 +34,7 @@ class AdminKind:
     families: tuple[str, ...]
     style: str
     normative: float = 0.0
+    alt_names: tuple[str, ...] = ()
 
     @property
     def name(self) -> str:
@@ -86,7 +87,8 @@ ADMIN_KINDS: tuple[AdminKind, ...] = (
     AdminKind("nghi-dinh", ("NGHỊ ĐỊNH",), "NĐ", ("government",), "normative", 1.0),
     AdminKind("thong-tu", ("THÔNG TƯ",), "TT", ("ministry",), "normative", 1.0),
     AdminKind("huong-dan-lien-nganh", ("HƯỚNG DẪN", "LIÊN NGÀNH"), "HDLN", ("department", "ubnd-district"), "plan"),
-    AdminKind("quy-che-phoi-hop", ("QUY CHẾ PHỐI HỢP",), "QCPH", ("department", "police", "court"), "regulation"),
+    AdminKind("quy-che-phoi-hop", ("QUY CHẾ PHỐI HỢP",), "QCPH", ("department", "police", "court"), "regulation",
+              alt_names=("Quy chế",)),
 )
 
 TOPICS: tuple[str, ...] = (
@@ -368,7 +370,7 @@ def build_admin(ctx: DocContext, kind: AdminKind) -> tuple[Document, TruthFields
     elif ctx.long and kind.style not in ("regulation", "normative", "law", "paper", "slip", "leave"):
         blocks += _appendix(ctx, number, kind, issuer)
     holder = ctx.holder if kind.style == "leave" else None
-    alt: dict[str, tuple[str, ...]] = {}
+    alt: dict[str, tuple[str, ...]] = {"document_type": kind.alt_names} if kind.alt_names else {}
     if kind.style == "letter" and title:
         alt["title"] = (title[4:],)
     truth = ctx.truth(number=number, document_type=kind.name, summary=title, holder=holder, title=title, alt=alt)
