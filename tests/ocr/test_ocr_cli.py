@@ -14,6 +14,7 @@ from click.testing import CliRunner
 from PIL import Image
 
 from kho.cli import cli
+from kho.errors import ExitCode
 
 KHO = Path(sys.executable).parent / "kho"
 
@@ -98,7 +99,7 @@ def test_timeout(tmp_path: Path, page: np.ndarray) -> None:
     path = tmp_path / "big.png"
     Image.fromarray(big).save(path, dpi=(600, 600))
     done = _kho("ocr", str(path), env={"KHO_OCR_TIMEOUT": "1"})
-    assert done.returncode == 3
+    assert done.returncode == ExitCode.TIMEOUT  # transient (retry with more time), not bad input
     assert done.stderr.startswith(f"kho: error: {path}: tesseract took longer than 1 s")
     assert "Traceback" not in done.stderr
 
