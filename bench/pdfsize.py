@@ -8,7 +8,8 @@ ratio, whether the scan's own bytes are embedded (a JPEG as is), the geometry kh
 perspective), and
 whether ``pdftotext`` of the PDF gives the record's words (the normalised OCR text, whitespace
 folded) and its letters (spaces aside: ``pdftotext`` joins two words whose gap on the page is
-narrower than it expects a space to be, though the layer holds the space). Then the median and maximum ratio per format, against the target of about 1.1x.
+narrower than it expects a space to be, though the layer holds the space). Then the median and
+maximum ratio per format, against the target of about 1.1x.
 
 The baseline, in the same run from the same reading: the previous way of writing the PDF (the
 archive image re-encoded whenever kho turned or deskewed the page, Tesseract's text layer as
