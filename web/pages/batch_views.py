@@ -24,6 +24,7 @@ from repository.catalog import BatchProgress
 from web.batches import BatchStarter, uploaded_files
 from web.context import state
 from web.pages.base import access_context, form_text, pages, require_page
+from web.pages.errors import error_line
 from web.pages.labels import label
 from web.uploads import save_upload
 
@@ -110,7 +111,7 @@ def batch_new() -> ResponseReturnValue:
             shutil.rmtree(saved.root, ignore_errors=True)
             raise
     except (UsageError, InputError, ConflictError) as e:
-        flash(e.one_line(), "error")
+        flash(error_line(e), "error")
         return render_template("batch_new.html", name=name), e.http_status
     batch_runner().start(batch.id)
     flash(_("Đã nhận %(n)s tệp; lô đang được xử lý.", n=len(files)), "success")

@@ -17,6 +17,7 @@ from kho.reuse.certify import certify_record
 from repository.layout import check_record_id
 from web.context import state
 from web.pages.base import access_context, form_text, pages, require_page
+from web.pages.errors import error_line
 
 
 @pages.post("/records/<record_id>/certify")
@@ -31,7 +32,7 @@ def record_certify(record_id: str) -> ResponseReturnValue:
     try:
         made = certify_record(web.backends, web.scope_policy, access_context(purpose), check_record_id(record_id))
     except ConflictError as e:
-        flash(e.one_line(), "error")
+        flash(error_line(e), "error")
         return redirect(url_for("pages.record", record_id=record_id))
     name = f"{made.record.record_id}-{made.copy.code}.pdf"
     return Response(made.pdf, mimetype="application/pdf", headers={

@@ -8,9 +8,11 @@ that needs sign-in is sent to the sign-in page instead of a 401 page.
 from __future__ import annotations
 
 import logging
+import re
 
 from flask import Response, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from jinja2 import TemplateError
 
@@ -50,6 +52,32 @@ def error_hint(status: int) -> str:
     return hints.get(status, "")
 
 
+_VIETNAMESE = re.compile("[àáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ]", re.IGNORECASE)
+
+
+def message_language(text: str) -> str:
+    """``vi`` when ``text`` has Vietnamese letters, else ``en`` (kho's library messages are English)."""
+    return "vi" if _VIETNAMESE.search(text) else "en"
+
+
+def error_detail(error: KhoError) -> str:
+    """What a page shows of ``error`` in the page language: its one-line message when it is written in
+    that language; otherwise only what it is about (a file, an ID), which needs no translation ('' if none)."""
+    text = error.one_line()
+    if message_language(text) == str(get_locale() or "vi"):
+        return text
+    return error.subject or ""
+
+
+def error_line(error: KhoError) -> str:
+    """One line for a message box: the title of the status and :func:`error_detail` (when there is one)."""
+    detail = error_detail(error)
+    hint = error_hint(error.http_status)
+    head = error_title(error.http_status)
+    line = f"{head}: {detail}" if detail else head
+    return f"{line}. {hint}" if hint and detail != error.one_line() else line
+
+
 def render_error(error: KhoError) -> ResponseReturnValue:
     """The HTML page of ``error`` with its HTTP status (sign-in redirect for 401)."""
     if isinstance(error, AuthenticationError):
@@ -57,7 +85,7 @@ def render_error(error: KhoError) -> ResponseReturnValue:
     status = error.http_status
     try:
         body = render_template("error.html", status=status, title=error_title(status), hint=error_hint(status),
-                               message=error.one_line())
+                               message=error_detail(error))
     except TemplateError:  # never let the error page itself fail: fall back to plain text
         log.exception("the error page could not be rendered")
         body = f"{status} {error.one_line()}"

@@ -92,3 +92,32 @@ def record_title(fields: Mapping[str, Any] | object | None, fallback: str = "") 
     if number:
         head = _("%(kind)s số %(number)s", kind=head, number=number)
     return f"{head} – {holder}" if holder else head
+
+
+_REVIEW_FIXED = re.compile(r"^Rà soát: sửa (?P<fields>[\w, ]+)$")
+_SYSTEM_ACTORS = {"kho ingest", "ingest"}
+
+
+def history_reason(reason: str | None) -> str:
+    """The reason of a record version in words: the codes written by ingest and review ("ingest",
+    "Rà soát: sửa document_number") in the page language with field names; a person's own reason as typed."""
+    if not reason:
+        return "—"
+    if reason == "ingest":
+        return _("Số hóa: lưu vào kho lần đầu")
+    if reason == "Rà soát: chấp nhận":
+        return _("Rà soát: chấp nhận như đã đọc")
+    fixed = _REVIEW_FIXED.match(reason)
+    if fixed:
+        names = [label(name.strip(), "field") for name in fixed["fields"].split(",") if name.strip()]
+        return _("Rà soát: sửa %(fields)s", fields=", ".join(names))
+    return reason
+
+
+def history_actor(actor: str | None) -> str:
+    """Who made a version: a user name as stored, the ingest run in words."""
+    if not actor:
+        return "—"
+    if actor in _SYSTEM_ACTORS:
+        return _("Hệ thống số hóa (kho ingest)")
+    return actor

@@ -18,11 +18,12 @@ from pathlib import Path
 
 from flask import Flask, current_app, session
 from flask_babel import Babel, format_datetime, format_decimal, get_locale
+from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFProtect
 
 from web.context import EXTENSION
 from web.pages.labels import LANGUAGES, label
-from web.pages.reasons import reason_in_words, record_title
+from web.pages.reasons import history_actor, history_reason, reason_in_words, record_title
 
 TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
 TIMEZONE = "Asia/Ho_Chi_Minh"
@@ -60,7 +61,7 @@ def init_pages(app: Flask) -> None:
     set_html_error_renderer(app, render_error)
     app.jinja_env.filters.update(
         day=format_day, when=format_when, number=format_number, label=label, filesize=format_size,
-        reason=reason_in_words, title=record_title,
+        reason=reason_in_words, title=record_title, history_reason=history_reason, history_actor=history_actor,
     )
     app.jinja_env.globals.update(current_language=lambda: str(get_locale() or "vi"), LANGUAGES=LANGUAGES)
     app.jinja_env.policies["ext.i18n.trimmed"] = True
@@ -81,11 +82,11 @@ def format_day(value: date | str | None) -> str:
 
 
 def format_when(value: datetime | None) -> str:
-    """A timestamp in Vietnam's time zone (``dd/mm/yyyy HH:mm``); ``—`` when missing."""
+    """A timestamp in Vietnam's time zone with that said (``05/12/2026 22:35 giờ VN``); ``—`` when missing."""
     if value is None:
         return "—"
     pattern = "dd/MM/yyyy HH:mm" if str(get_locale()) == "vi" else "yyyy-MM-dd HH:mm"
-    return str(format_datetime(value, pattern))
+    return _("%(time)s giờ VN", time=str(format_datetime(value, pattern)))
 
 
 def format_number(value: float | int | None, digits: int = 0) -> str:
