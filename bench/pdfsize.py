@@ -16,6 +16,7 @@ archive image re-encoded whenever kho turned or deskewed the page, Tesseract's t
 written), printed as ``before`` beside each figure. Usage::
 
     .venv/bin/python bench/pdfsize.py --generate 8 --seed 16 --corpus /tmp/kho-bench-pdfsize
+    .venv/bin/python bench/pdfsize.py --scans /work/shared/real-scans   # real scans, read in place
 """
 
 from __future__ import annotations
@@ -114,15 +115,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpus", type=Path, default=Path("/tmp/kho-bench-pdfsize"))
     parser.add_argument("--generate", type=int, default=0, help="First generate this many documents.")
     parser.add_argument("--seed", type=int, default=16)
+    parser.add_argument("--scans", type=Path, help="Measure the JPEG and PDF files of this folder instead.")
     args = parser.parse_args(argv)
     if args.generate:
         generate_corpus(args.corpus, args.generate, args.seed, LEVELS, kinds=["results"])
     rows = []
-    for item in load_corpus(args.corpus):
-        kind = {".jpg": "jpeg", ".jpeg": "jpeg", ".pdf": "pdf"}.get(Path(item.file).suffix.lower())
+    files = sorted(args.scans.iterdir()) if args.scans else [args.corpus / i.file for i in load_corpus(args.corpus)]
+    for path in files:
+        kind = {".jpg": "jpeg", ".jpeg": "jpeg", ".pdf": "pdf"}.get(path.suffix.lower())
         if kind is None:
             continue
-        row = measure(args.corpus / item.file, kind)
+        row = measure(path, kind)
         rows.append(row)
         print(f"{row.name:16} {row.kind:5} scan {row.scan_bytes:>9,} B  pdf {row.pdf_bytes:>9,} B  "
               f"ratio {row.ratio:5.2f} (before {row.before_bytes / row.scan_bytes:4.2f})  "
