@@ -4,7 +4,9 @@ Pure functions; the reading itself (crop, enlarge, Tesseract with a digit whitel
 :func:`ocr.recognize.read_id_regions`. The flow, per page:
 
 1. :func:`find_id_regions` picks the candidate regions from Tesseract's word boxes: runs of
-   digit-like words on one line holding 9–13 digits (``049085001234``, ``049 085 001 234``), and
+   digit-like words on one line holding 11–13 digits (``049085001234``, ``049 085 001 234``; fewer
+   without a label is a phone number, an amount or a 9-digit CMND, which counts only after its
+   label), and
    the digit-like words right after an ID label (``CCCD``, ``CMND``, ``Số định danh`` …) whatever
    their length, so an ID the first reading garbled is still looked at; after ``Mã số thuế``
    only 11 digits or more (a personal ID serves as personal tax code since July 2025; an
@@ -59,8 +61,7 @@ CONFIDENCE = {"confirmed": 0.99, "one_reading": 0.9, "review": 0.86, "conflict":
 CONFLICT_NOTE = ("hai lần đọc số định danh khác nhau / two readings of a citizen ID disagree "
                  "(trang/page {page})")
 
-MIN_DIGITS, MAX_DIGITS = 9, 13
-ID_UNDER_TAX_LABEL = 11
+MIN_DIGITS, MAX_DIGITS = 11, 13
 # A word that may be (part of) a number: digit look-alikes, at least one real digit, light punctuation.
 _DIGITISH = re.compile(r"^[(\[]?[0-9OolI|.\-]*[0-9][0-9OolI|.\-]*[).,;:]?$")
 _EDGE = ".,;:()[]-"
@@ -198,7 +199,7 @@ def find_id_regions(words: Sequence[WordBox]) -> tuple[IdRegion, ...]:
             label = _label_of(line, start)
             run = line[start:end][:MAX_LABELLED_WORDS]
             count = len(_digits("".join(w.text for w in run)))
-            if label == "tax" and count < ID_UNDER_TAX_LABEL:
+            if label == "tax" and count < MIN_DIGITS:
                 continue  # an organisation's 10-digit code; a 12-digit personal ID also serves as tax code
             if label is not None or MIN_DIGITS <= count <= MAX_DIGITS:
                 regions.append(_region(run, label))
@@ -206,7 +207,7 @@ def find_id_regions(words: Sequence[WordBox]) -> tuple[IdRegion, ...]:
 
 
 def _looks_like_id(first: str) -> bool:
-    return 11 <= len(_digits(first.replace(" ", ""))) <= MAX_DIGITS
+    return MIN_DIGITS <= len(_digits(first.replace(" ", ""))) <= MAX_DIGITS
 
 
 def _span(text: str, first: str, page: int) -> Evidence:

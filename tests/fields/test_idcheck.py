@@ -27,7 +27,9 @@ def _line(texts: list[str], *, line: int = 1, top: int = 100, height: int = 40) 
 def test_regions_after_a_label_and_of_id_length() -> None:
     words = [
         *_line(["Ông", "A,", "số", "CCCD:", "049", "185", "005", "235,", "cư", "trú"], line=1, top=100),
-        *_line(["Điện", "thoại", "0905123456"], line=2, top=200),
+        *_line(["Điện", "thoại", "0905123456"], line=2, top=200),   # 10 digits, no label: a phone number
+        *_line(["Số", "tiền", "160.000.000", "đồng"], line=7, top=250),
+        *_line(["Ông", "B", "04908500", "1235"], line=8, top=270),  # 12 digits without a label
         *_line(["Mã", "số", "thuế:", "0100109106"], line=3, top=300),
         *_line(["Mã", "số", "thuế:", "048097460164"], line=6, top=350),
         *_line(["Số", "định", "danh", "cá", "nhân:", "0491850"], line=4, top=400),
@@ -36,7 +38,7 @@ def test_regions_after_a_label_and_of_id_length() -> None:
     regions = find_id_regions(words)
     assert [(r.first, r.label) for r in regions] == [
         ("049 185 005 235", "cccd"),      # split groups after a label
-        ("0905123456", None),             # 10 digits, no label: looked at, judged by the rules later
+        ("04908500 1235", None),
         ("048097460164", "tax"),          # a personal ID as personal tax code (an organisation's code is not)
         ("0491850", "cccd"),              # too short, but after a label: the first reading may have lost digits
     ]
