@@ -18,10 +18,14 @@ def _hits(page: str) -> list[str]:
     return re.findall(r'<h3><a href="/records/(kho-[0-9a-f]{20})">', page)
 
 
-def test_the_empty_search_page_shows_only_the_box(as_user: Callable[..., FlaskClient]) -> None:
+def test_the_empty_search_page_shows_the_newest_records(
+    as_user: Callable[..., FlaskClient], make_doc: Callable[..., Doc]
+) -> None:
+    older, newer = make_doc(holder_name="Lê Văn Bình"), make_doc(holder_name="Trần Thị Hoà")
     page = text_of(as_user("can-bo").get("/search"))
     assert 'role="search"' in page and '<label for="q"' in page
-    assert "Tìm thấy" not in page
+    assert "Hồ sơ mới nhất (trong 2 hồ sơ)" in page and "Tìm thấy" not in page
+    assert _hits(page) == [newer.record_id, older.record_id]
 
 
 def test_unaccented_words_find_accented_text_with_highlights_and_page_numbers(

@@ -105,10 +105,9 @@ def _lookup_id(form: SearchForm) -> str | None:
 @pages.get("/search")
 @require_page(Permission.SEARCH)
 def search() -> ResponseReturnValue:
-    """The search page (``?q=`` box, ``type``/``issuer``/``locality``/``year``/``status``/``review``, ``page``)."""
+    """The search page (``?q=`` box, ``type``/``issuer``/``locality``/``year``/``status``/``review``, ``page``);
+    with nothing asked, the newest records (like ``kho search`` without words)."""
     form = parse_search_args(request.args)
-    if form.empty:
-        return render_template("search.html", form=form, result=None)
     web = state()
     citizen_id = _lookup_id(form)
     query = to_query(form, citizen_id)
@@ -119,6 +118,7 @@ def search() -> ResponseReturnValue:
         "search.html",
         form=form,
         result=result,
+        browsing=form.empty,
         citizen_lookup=citizen_id is not None,
         facets=facet_views(form, result),
         first_shown=(form.page - 1) * PAGE_SIZE + 1,
