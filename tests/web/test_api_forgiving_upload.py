@@ -150,3 +150,19 @@ def test_batch_state() -> None:
 def test_scan_problem_accepts_real_scans() -> None:
     assert scan_problem("a.pdf", TINY_PDF) is None and scan_problem("b.PNG", PNG) is None
     assert scan_problem("c.jpeg", b"\xff\xd8\xff\xe0" + b"\x00" * 8) is None
+
+
+def test_a_set_aside_file_named_by_the_manifest_keeps_its_reason(
+    client: FlaskClient, keys: dict[str, str], runner: RecordingRunner, backends: Backends,
+    good_scan: tuple[bytes, str],
+) -> None:
+    scan, suffix = good_scan
+    manifest = (f"file,document_type,holder_name\ngood{suffix},Quyết định,Nguyễn Văn An\n"
+                "hỏng.jpg,Quyết định,Trần Thị Hoa\n").encode()
+    r = upload(client, keys["archivist"], [(scan, f"good{suffix}"), (b"%PDF-1.4 not a jpeg", "hỏng.jpg")],
+               manifest=(io.BytesIO(manifest), "manifest.csv"))
+    assert r.status_code == 202, r.get_data(as_text=True)
+    summary = run_batch(backends, js(r)["id"], jobs=1)
+    assert (summary.stored, summary.quarantined, summary.documents) == (1, 1, 2)
+    [bad] = backends.catalog.list_batch_items(js(r)["id"], "quarantined")
+    assert bad.key == "hỏng.jpg" and "nội dung là PDF" in (bad.reason or "")
