@@ -24,6 +24,7 @@ from flask_wtf.csrf import CSRFProtect
 from web.context import EXTENSION
 from web.pages.labels import LANGUAGES, label
 from web.pages.reasons import history_actor, history_reason, reason_in_words, record_title
+from web.pages.vocabulary import vocabulary
 
 TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
 TIMEZONE = "Asia/Ho_Chi_Minh"
@@ -37,6 +38,10 @@ def select_locale() -> str:
         return str(chosen)
     language: str = current_app.extensions[EXTENSION].settings.language
     return language
+
+
+PICK_LISTS = {"document_type": "dl-types", "issuer": "dl-issuers", "locality": "dl-places"}
+"""Which ``<datalist>`` (:mod:`web.pages.vocabulary`) each form box offers."""
 
 
 def init_pages(app: Flask) -> None:
@@ -63,7 +68,8 @@ def init_pages(app: Flask) -> None:
         day=format_day, when=format_when, number=format_number, label=label, filesize=format_size,
         reason=reason_in_words, title=record_title, history_reason=history_reason, history_actor=history_actor,
     )
-    app.jinja_env.globals.update(current_language=lambda: str(get_locale() or "vi"), LANGUAGES=LANGUAGES)
+    app.jinja_env.globals.update(current_language=lambda: str(get_locale() or "vi"), LANGUAGES=LANGUAGES,
+                                 vocabulary=vocabulary, PICK_LISTS=PICK_LISTS)
     app.jinja_env.policies["ext.i18n.trimmed"] = True
 
 
