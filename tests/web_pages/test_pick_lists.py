@@ -48,6 +48,6 @@ def test_the_edit_and_review_forms_offer_them_too(
 
 
 def test_place_names_come_from_both_old_and_new_units() -> None:
-    table = "# comment\nnew_unit,new_kind,old_unit,old_kind,old_district,source\nTam Kỳ,phường,An Mỹ,phường,Tam Kỳ,x\n" \
-            "Bàn Thạch,phường,Tam Thăng,xã,Tam Kỳ,y\n"
+    table = ("# comment\nnew_unit,new_kind,old_unit,old_kind,old_district,source\n"
+             "Tam Kỳ,phường,An Mỹ,phường,Tam Kỳ,x\nBàn Thạch,phường,Tam Thăng,xã,Tam Kỳ,y\n")
     assert place_names(table) == ("phường An Mỹ", "phường Bàn Thạch", "phường Tam Kỳ", "xã Tam Thăng")
