@@ -268,9 +268,18 @@ def signature(ctx: DocContext, recipients: list[str], deputy: bool | None = None
 
 def issuer_signature(ctx: DocContext, issuer: Issuer, recipients: list[str]) -> TwoColumns:
     """The signature block of any issuer: ``Nơi nhận:`` on the left; ``TM.`` line (collective bodies),
-    ``KT. <head>`` / ``<deputy>`` or ``<head>``, seal, signature and name on the right."""
+    ``KT. <head>`` / ``<deputy>``, ``TL. <head>`` / ``CHÁNH VĂN PHÒNG``, ``Q. <head>`` or ``<head>``,
+    seal, signature and name on the right."""
     right = [issuer.collective] if issuer.collective else []
-    right += [f"KT. {issuer.head}", issuer.deputy] if ctx.chance(0.45) else [issuer.head]
+    roll = float(ctx.rng.random())
+    if roll < 0.4:  # signed for the head by a deputy
+        right += [f"KT. {issuer.head}", issuer.deputy]
+    elif roll < 0.55:  # by order of the head, by the chief of office
+        right += [f"TL. {issuer.head}", "CHÁNH VĂN PHÒNG"]
+    elif roll < 0.62:  # an acting head
+        right += [f"Q. {issuer.head}"]
+    else:
+        right += [issuer.head]
     gap = 5
     left_lines = ["Nơi nhận:", *recipients][: len(right) + gap]
     signer = ctx.person(1962, 1986)

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from ocr.corpus.admin import ADMIN_KINDS
+from ocr.corpus.blocks import TwoColumns
 from ocr.corpus.compose import ComposedDocument, compose_document
 from ocr.corpus.doctypes import ALL_KINDS, GROUP_WEIGHTS, resolve_kinds
 from ocr.corpus.fonts import FontBook, find_families
@@ -104,6 +105,14 @@ def test_holders_only_for_documents_issued_to_a_person(composed: list[ComposedDo
         else:
             assert f.holder_name is None and not f.citizen_ids, c.doctype.key
         assert f.signer and f.signer != f.holder_name
+
+
+def test_signatures_vary_like_real_ones(composed: list[ComposedDocument]) -> None:
+    texts = [" ".join(cell.text for block in c.document.blocks
+                      if isinstance(block, TwoColumns) and block.seal_rows is not None
+                      for row in block.rows for cell in row if cell is not None) for c in composed]
+    for prefix in ("TM. ỦY BAN NHÂN DÂN", "KT. ", "TL. ", "Q. ", "T/M BAN THƯỜNG VỤ"):
+        assert any(prefix in text for text in texts), prefix
 
 
 @pytest.fixture(scope="module")
