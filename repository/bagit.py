@@ -16,6 +16,7 @@ import hashlib
 import os
 import secrets
 import shutil
+import stat
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +25,7 @@ from typing import BinaryIO
 import bagit
 from pydantic import ValidationError
 
-from kho.errors import ConflictError, IntegrityError, UsageError
+from kho.errors import ConflictError, InputError, IntegrityError, UsageError
 from repository import layout
 from repository.records import Record, Repository
 
@@ -108,8 +109,35 @@ def export_bag(repo: Repository, record_ids: Iterable[str], bag_dir: Path, bag_i
     return ExportReport(records, files, size)
 
 
+def _refuse_unsafe_entries(bag_dir: Path) -> None:
+    """:class:`InputError` for the first symbolic link or special file (FIFO, device, socket) in the bag.
+
+    Checked before anything is opened: ``bagit`` does not descend into a linked folder, so a record
+    folder linked from outside the bag would be imported without any checksum of the bag covering it
+    (P1), and hashing a FIFO blocks for ever (P2). A bag holds only regular files and folders.
+    """
+    pending = [bag_dir]
+    while pending:
+        with os.scandir(pending.pop()) as entries:
+            for entry in entries:
+                relative = os.path.relpath(entry.path, bag_dir)
+                mode = entry.stat(follow_symlinks=False).st_mode
+                if stat.S_ISLNK(mode):
+                    raise InputError("the bag holds a symbolic link; a bag must hold only regular files and folders",
+                                     subject=relative)
+                if stat.S_ISDIR(mode):
+                    pending.append(Path(entry.path))
+                elif not stat.S_ISREG(mode):
+                    raise InputError("the bag holds a special file (FIFO, device or socket); a bag must hold only "
+                                     "regular files and folders", subject=relative)
+
+
 def open_valid_bag(bag_dir: Path) -> bagit.Bag:
-    """The bag at ``bag_dir`` after full validation (every SHA-256); :class:`IntegrityError` otherwise."""
+    """The bag at ``bag_dir`` after full validation (every SHA-256); :class:`IntegrityError` otherwise.
+
+    :class:`InputError` (nothing opened) if the bag holds a symbolic link or a special file.
+    """
+    _refuse_unsafe_entries(bag_dir)
     try:
         bag = bagit.Bag(str(bag_dir))
         bag.validate(processes=1)

@@ -1,0 +1,91 @@
+"""Regression tests of the probe of the reuse surface (docs/security-probe.md, P1–P…): hostile bags,
+interrupted imports and certifications."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from reuse_helpers import Doc, env_for
+
+from kho.backends import Backends
+from kho.errors import InputError
+from kho.settings import Settings
+from repository.bagit import export_bag, import_bag
+from repository.fsstore import FilesystemStore
+from repository.records import Repository
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+TAG_FILES = ("bag-info.txt", "bagit.txt", "manifest-sha256.txt")
+
+
+def _retag(bag: Path, payload_lines: list[str]) -> None:
+    """Rewrite the payload manifest, ``Payload-Oxum`` and the tag manifest so ``bagit`` sees a consistent bag."""
+    (bag / "manifest-sha256.txt").write_text("".join(payload_lines), encoding="utf-8")
+    size = count = 0
+    for folder, _, names in os.walk(bag / "data"):
+        for name in names:
+            path = Path(folder) / name
+            if not path.is_symlink():  # a FIFO counts as a payload file of size 0, as bagit counts it
+                size, count = size + path.lstat().st_size, count + 1
+    info = (bag / "bag-info.txt").read_text(encoding="utf-8")
+    (bag / "bag-info.txt").write_text(re.sub(r"Payload-Oxum: .*", f"Payload-Oxum: {size}.{count}", info),
+                                      encoding="utf-8")
+    tags = [f"{hashlib.sha256((bag / name).read_bytes()).hexdigest()}  {name}\n" for name in TAG_FILES]
+    (bag / "tagmanifest-sha256.txt").write_text("".join(tags), encoding="utf-8")
+
+
+def _manifest_lines(bag: Path) -> list[str]:
+    return (bag / "manifest-sha256.txt").read_text(encoding="utf-8").splitlines(keepends=True)
+
+
+@pytest.fixture
+def two_record_bag(backends: Backends, make_doc: Callable[..., Doc], tmp_path: Path) -> tuple[Path, list[str]]:
+    """A bag of two records exported from the test repository."""
+    ids = sorted(make_doc().record_id for _ in range(2))
+    export_bag(backends.repository, ids, tmp_path / "bag", {"Source-Organization": "t"})
+    return tmp_path / "bag", ids
+
+
+def test_p1_a_record_folder_linked_from_outside_the_bag_is_refused(two_record_bag: tuple[Path, list[str]],
+                                                                    tmp_path: Path) -> None:
+    bag, ids = two_record_bag
+    outside = tmp_path / "outside" / ids[1]
+    outside.parent.mkdir()
+    shutil.move(bag / "data" / "records" / ids[1], outside)
+    (bag / "data" / "records" / ids[1]).symlink_to(outside, target_is_directory=True)
+    _retag(bag, [line for line in _manifest_lines(bag) if ids[1] not in line])  # bagit alone finds it valid
+    target = Repository(FilesystemStore(tmp_path / "target"))
+    with pytest.raises(InputError, match="symbolic link") as raised:
+        import_bag(target, bag)
+    assert raised.value.subject == f"data/records/{ids[1]}"
+    assert list(target.iter_record_ids()) == []
+
+
+def test_p2_a_fifo_in_a_bag_is_refused_at_once_not_read(two_record_bag: tuple[Path, list[str]],
+                                                        reuse_settings: Settings, tmp_path: Path) -> None:
+    bag, ids = two_record_bag
+    fifo = bag / "data" / "records" / ids[0] / "extra"
+    os.mkfifo(fifo)
+    _retag(bag, [*_manifest_lines(bag), f"{hashlib.sha256(b'').hexdigest()}  data/records/{ids[0]}/extra\n"])
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("KHO_")}
+    environ.update(env_for(reuse_settings), KHO_DATA_DIR=str(tmp_path / "other"), PYTHONPATH=str(REPO_ROOT))
+    try:
+        done = subprocess.run([sys.executable, "-m", "kho", "import", "--bagit", str(bag)], capture_output=True,
+                              text=True, env=environ, timeout=60, check=False)
+    except subprocess.TimeoutExpired:
+        pytest.fail("kho import --bagit hung on a FIFO in the bag")
+    assert done.returncode == 3, done.stderr
+    assert done.stderr.strip().splitlines() == [
+        f"kho: error: data/records/{ids[0]}/extra: the bag holds a special file (FIFO, device or socket); "
+        "a bag must hold only regular files and folders"]
+    assert not (tmp_path / "other" / "store" / "records").exists() or not any(
+        (tmp_path / "other" / "store" / "records").iterdir())
+
