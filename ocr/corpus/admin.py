@@ -133,6 +133,18 @@ PARAGRAPHS = (
     "động hợp pháp khác theo quy định của pháp luật.",
     "Trong quá trình thực hiện, nếu có khó khăn, vướng mắc, các cơ quan, đơn vị phản ánh kịp thời để được "
     "hướng dẫn, xử lý theo thẩm quyền.",
+    "Giao cơ quan thường trực chủ trì, phối hợp với các đơn vị liên quan theo dõi, kiểm tra, đôn đốc việc "
+    "thực hiện; tổng hợp kết quả, báo cáo cấp có thẩm quyền theo quy định.",
+    "Các cơ quan, đơn vị căn cứ chức năng, nhiệm vụ được giao xây dựng kế hoạch cụ thể, phân công rõ người, "
+    "rõ việc, rõ thời gian hoàn thành và chịu trách nhiệm về kết quả thực hiện.",
+    "Đẩy mạnh ứng dụng công nghệ thông tin, số hóa hồ sơ, tài liệu và cung cấp dịch vụ công trực tuyến toàn "
+    "trình, bảo đảm thuận lợi cho người dân, doanh nghiệp.",
+    "Qua kiểm tra cho thấy phần lớn các đơn vị đã chấp hành nghiêm quy định; một số đơn vị còn chậm cập nhật "
+    "số liệu, hồ sơ lưu trữ chưa đầy đủ, cần chấn chỉnh ngay.",
+    "Đề nghị các đơn vị gửi báo cáo bằng văn bản và bản điện tử về địa chỉ thư điện tử của cơ quan thường "
+    "trực đúng thời hạn để tổng hợp.",
+    "Tổ chức sơ kết, tổng kết, đánh giá rút kinh nghiệm; kịp thời khen thưởng tập thể, cá nhân có thành tích "
+    "xuất sắc và xử lý nghiêm các trường hợp vi phạm.",
 )
 CHAPTERS = (("Chương I", "QUY ĐỊNH CHUNG"), ("Chương II", "NHIỆM VỤ VÀ GIẢI PHÁP"),
             ("Chương III", "TỔ CHỨC THỰC HIỆN"))
