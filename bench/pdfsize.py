@@ -22,6 +22,7 @@ written), printed as ``before`` beside each figure. Usage::
 from __future__ import annotations
 
 import argparse
+import re
 import statistics
 import subprocess
 import sys
@@ -74,22 +75,27 @@ def pdf_text(pdf: bytes) -> str:
     return done.stdout
 
 
-def pass_through(pdf: bytes, scan: bytes) -> str:
-    """Whether the PDF holds the scan's own bytes (a JPEG embedded as is): ``yes``/``no``."""
-    return "yes" if scan[:4096] in pdf and scan[-4096:] in pdf else "no"
+def pass_through(pdf: bytes, scan: bytes, kind: str) -> str:
+    """Whether the PDF holds the scan's own image bytes: the JPEG itself, or a PDF scan's image streams."""
+    if kind == "jpeg":
+        return "yes" if scan[:4096] in pdf and scan[-4096:] in pdf else "no"
+    streams = [m for m in re.findall(rb"stream\r?\n(.{2048})", scan, re.S)]
+    images = [chunk for chunk in streams if chunk[:3] == b"\xff\xd8\xff"]
+    return "-" if not images else ("yes" if all(chunk in pdf for chunk in images) else "no")
 
 
 def _before(document: DocumentOcr, path: Path) -> bytes:
-    """The searchable PDF as kho wrote it before: no JPEG placement, Tesseract's text as written."""
+    """The searchable PDF as kho wrote it before: scans re-encoded after a turn, Tesseract's text as written."""
     from ocr import pdfout
 
-    saved = pdfout.normalize_text_layer, pdfout._source_jpeg
+    saved = pdfout.normalize_text_layer, pdfout._source_jpeg, pdfout._source_pdf
     pdfout.normalize_text_layer = lambda page: False
     pdfout._source_jpeg = lambda document, source: None
+    pdfout._source_pdf = lambda source: None
     try:
         return pdfout.searchable_pdf(document, path)
     finally:
-        pdfout.normalize_text_layer, pdfout._source_jpeg = saved
+        pdfout.normalize_text_layer, pdfout._source_jpeg, pdfout._source_pdf = saved
 
 
 def measure(path: Path, kind: str) -> Row:
@@ -104,7 +110,7 @@ def measure(path: Path, kind: str) -> Row:
     record_words = _words("\n".join(p.text for p in document.pages))
     steps = ",".join(s for p in document.pages for s in p.steps if s in ("perspective", "rotate", "deskew"))
     pdf_words = _words(pdf_text(pdf))
-    return Row(path.name, kind, len(scan), len(pdf), pass_through(pdf, scan),
+    return Row(path.name, kind, len(scan), len(pdf), pass_through(pdf, scan, kind),
                pdf_words == record_words, "".join(pdf_words) == "".join(record_words), steps or "-", len(before),
                _words(pdf_text(before)) == record_words)
 

@@ -207,11 +207,65 @@ def _overlay_text(target: PageObject, text_pdf: bytes) -> None:
     target.merge_transformed_page(text_page, scale, over=True)
 
 
+def _pdf_page_size_px(source_page: PageObject, dpi: int) -> tuple[int, int]:
+    box = source_page.cropbox
+    return round(float(box.width) * dpi / 72), round(float(box.height) * dpi / 72)
+
+
+def _placed_pdf_page(writer: PdfWriter, page: PageOcr, source_page: PageObject) -> PageObject | None:
+    """The scan PDF's own page (its image as stored, no re-encoding) turned upright on an archive-sized
+    page, or ``None`` when it cannot stand for the archive image (perspective, its own text layer).
+
+    The page's content is drawn turned by its ``/Rotate`` plus kho's quarter turn and deskew, about
+    its centre, so it shows what poppler rendered and kho straightened: the text layer lies on it.
+    """
+    image = page.image
+    if image is None or "perspective" in page.steps or image.dpi <= 0 or page.dpi <= 0:
+        return None
+    shown_turn = int(source_page.get("/Rotate", 0) or 0) % 360  # poppler renders the page turned by it
+    if shown_turn % 90 or source_page.extract_text().strip():
+        return None
+    turn_total = (shown_turn + page.rotation) % 360
+    width_px, height_px = _pdf_page_size_px(source_page, page.dpi)
+    expected = turned_size(width_px, height_px, turn_total, page.skew)
+    if abs(expected[0] - image.width) > 2 or abs(expected[1] - image.height) > 2:
+        return None
+    points = 72.0 / image.dpi
+    page_w, page_h = image.width * points, image.height * points
+    box = source_page.cropbox
+    k = page.dpi / image.dpi  # source points -> archive points
+    angle = math.radians(-(turn_total + page.skew))
+    centre_x, centre_y = float(box.left) + float(box.width) / 2, float(box.bottom) + float(box.height) / 2
+    turn = (Transformation().translate(-centre_x, -centre_y).scale(k, k)
+            .rotate(math.degrees(angle)).translate(page_w / 2, page_h / 2))
+    added = writer.add_blank_page(page_w, page_h)
+    added.merge_transformed_page(source_page, turn)
+    return added
+
+
+def _source_pdf(source: Path | None) -> PdfReader | None:
+    """The scan when it is a PDF (its pages are reused as they are), else ``None``."""
+    if source is None:
+        return None
+    try:
+        with open(source, "rb") as fh:
+            if detect_kind(fh.read(1024)) != "pdf":
+                return None
+        return PdfReader(str(source))
+    except (PdfReadError, OSError, ValueError):
+        return None
+
+
 def searchable_pdf(document: DocumentOcr, source: Path | None = None) -> bytes:
-    """The searchable PDF of ``document`` as bytes (``source`` is the original file, for text-layer pages)."""
+    """The searchable PDF of ``document`` as bytes (``source`` is the original file, for text-layer pages).
+
+    Each page is, by preference: the scan PDF's page with its own text layer; the scan's own image
+    (a one-page JPEG, or the scan PDF's page) turned upright; the archive image (img2pdf).
+    """
     writer = PdfWriter()
     original: PdfReader | None = None
     jpeg = _source_jpeg(document, source)
+    scan_pdf = None if jpeg is not None else _source_pdf(source)
     for page in document.pages:
         if page.from_text_layer and source is not None:
             if original is None:
@@ -221,7 +275,11 @@ def searchable_pdf(document: DocumentOcr, source: Path | None = None) -> bytes:
                     raise InputError(f"cannot copy pages from the PDF: {e}", subject=str(source)) from e
             writer.add_page(original.pages[page.number - 1])
             continue
-        placed = _placed_jpeg_page(writer, page, jpeg) if jpeg is not None and not _same(page, jpeg) else None
+        placed = None
+        if jpeg is not None and not _same(page, jpeg):
+            placed = _placed_jpeg_page(writer, page, jpeg)
+        elif scan_pdf is not None and page.number <= len(scan_pdf.pages):
+            placed = _placed_pdf_page(writer, page, scan_pdf.pages[page.number - 1])
         added = placed if placed is not None else writer.add_page(_image_page(page, document.file))
         if page.text_pdf:
             _overlay_text(added, page.text_pdf)

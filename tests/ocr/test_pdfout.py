@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import cv2
+import img2pdf
 import numpy as np
 import pytest
 from PIL import Image
@@ -22,7 +23,7 @@ from pypdf.generic import ByteStringObject, ContentStream, FloatObject
 
 from ocr import recognize
 from ocr.pdfout import normalized_word, placement_matrix, searchable_pdf, text_layer_page, turned_size
-from ocr.pipeline import OcrOptions, SerialExecutor, ocr_document
+from ocr.pipeline import OcrOptions, PageOcr, SerialExecutor, ocr_document
 
 OPTIONS = OcrOptions(timeout=180, text_pdf=True, images=True)
 _WORD = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>')
@@ -92,6 +93,25 @@ def test_text_layer_words_are_the_records_and_keep_their_boxes(page: np.ndarray,
     assert _text(_one_page(text_layer_page(rec.text_pdf)), tmp_path) == rec.text.split()  # copy-paste = record
 
 
+def _check_shows_archive(pdf: bytes, ocr_page: PageOcr, tmp_path: Path) -> None:
+    """The PDF page, rendered, is the archive image kho read: the text layer lies on its words."""
+    assert ocr_page.image is not None
+    rendered = tmp_path / "render"
+    (tmp_path / "out.pdf").write_bytes(pdf)
+    subprocess.run(["pdftoppm", "-r", str(ocr_page.image.dpi), "-gray", "-png", "-singlefile",
+                    str(tmp_path / "out.pdf"), str(rendered)], check=True, timeout=120)
+    shown = cv2.imread(str(rendered) + ".png", cv2.IMREAD_GRAYSCALE)
+    archive = cv2.imdecode(np.frombuffer(ocr_page.image.data, np.uint8), cv2.IMREAD_GRAYSCALE)
+    assert shown is not None and archive is not None
+    assert abs(shown.shape[0] - archive.shape[0]) <= 1 and abs(shown.shape[1] - archive.shape[1]) <= 1
+    h, w = min(shown.shape[0], archive.shape[0]), min(shown.shape[1], archive.shape[1])
+    assert np.abs(shown[:h, :w].astype(int) - archive[:h, :w].astype(int)).mean() < 8
+
+
+def _letters(text: list[str]) -> str:
+    return "".join(text)
+
+
 @pytest.mark.parametrize(("turn", "angle", "rotation"), [("deskew", 3.0, 0), ("quarter", 90.0, 90)])
 def test_jpeg_scan_is_embedded_as_is_turned_upright_under_its_text(
     page: np.ndarray, rotate: Callable[[np.ndarray, float], np.ndarray], tmp_path: Path,
@@ -108,18 +128,32 @@ def test_jpeg_scan_is_embedded_as_is_turned_upright_under_its_text(
     assert data in pdf  # the scan's own JPEG bytes, not re-encoded
     assert len(pdf) <= 1.1 * len(data)
     assert _text(pdf, tmp_path) == ocr_page.text.split()
-    assert ocr_page.image is not None
-    rendered = tmp_path / "render"
-    (tmp_path / "out.pdf").write_bytes(pdf)
-    subprocess.run(["pdftoppm", "-r", str(ocr_page.image.dpi), "-gray", "-png", "-singlefile",
-                    str(tmp_path / "out.pdf"), str(rendered)], check=True, timeout=120)
-    shown = cv2.imread(str(rendered) + ".png", cv2.IMREAD_GRAYSCALE)
-    archive = cv2.imdecode(np.frombuffer(ocr_page.image.data, np.uint8), cv2.IMREAD_GRAYSCALE)
-    assert shown is not None and archive is not None
-    h, w = min(shown.shape[0], archive.shape[0]), min(shown.shape[1], archive.shape[1])
-    assert abs(shown.shape[0] - archive.shape[0]) <= 1 and abs(shown.shape[1] - archive.shape[1]) <= 1
-    difference = np.abs(shown[:h, :w].astype(int) - archive[:h, :w].astype(int)).mean()
-    assert difference < 8  # the page shows the archive image: text layer and image agree
+    _check_shows_archive(pdf, ocr_page, tmp_path)
+
+
+@pytest.mark.parametrize("page_rotate", [0, 270])
+def test_pdf_scan_pages_are_reused_as_they_are(
+    page: np.ndarray, rotate: Callable[[np.ndarray, float], np.ndarray], tmp_path: Path, page_rotate: int,
+) -> None:
+    """A scanner's PDF (a JPEG per page, maybe with /Rotate): its page is reused, not rasterised again."""
+    tilted = rotate(page, 2.0)
+    stored = tilted if page_rotate == 0 else cv2.rotate(tilted, cv2.ROTATE_90_CLOCKWISE)
+    jpeg = tmp_path / "page.jpg"
+    Image.fromarray(stored).save(jpeg, quality=85, dpi=(300, 300))
+    writer = PdfWriter(clone_from=io.BytesIO(img2pdf.convert(str(jpeg))))
+    if page_rotate:
+        writer.pages[0].rotate(page_rotate)  # shown upright by the viewer, stored sideways
+    scan = tmp_path / "scan.pdf"
+    with open(scan, "wb") as fh:
+        writer.write(fh)
+    document = ocr_document(scan, OPTIONS, SerialExecutor())
+    ocr_page = document.pages[0]
+    assert ocr_page.rotation == 0 and ocr_page.skew != 0 and not ocr_page.from_text_layer
+    pdf = searchable_pdf(document, scan)
+    assert jpeg.read_bytes() in pdf  # the scanner's JPEG as stored
+    assert len(pdf) <= 1.1 * scan.stat().st_size
+    assert _letters(_text(pdf, tmp_path)) == _letters(ocr_page.text.split())
+    _check_shows_archive(pdf, ocr_page, tmp_path)
 
 
 def test_turned_size_follows_rotate_by() -> None:
