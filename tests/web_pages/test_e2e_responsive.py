@@ -108,6 +108,12 @@ def test_search_record_review_batch_and_statistics_fit_the_screen(
     shot = DocShots(page, f"responsive-{width}", width)
     _sign_in(page, live_url, "quan-tri")
 
+    page.goto(f"{live_url}/")
+    _fits(page, "start page")
+    title = "Giấy chứng nhận đăng ký hộ kinh doanh số 03/GCN-HKD – Trần Thị Hoà"
+    assert title in page.inner_text("#backlog-title + ul")
+    shot.doc("home")
+
     page.fill("#q", "tran thi hoa")
     page.keyboard.press("Enter")
     page.wait_for_selector("ol.hits li")
@@ -139,6 +145,7 @@ def test_search_record_review_batch_and_statistics_fit_the_screen(
         _focused_field_is_visible(page, field)
     page.evaluate("document.activeElement.blur()")
     _focused_field_is_visible(page, "f-document_type")
+    page.evaluate("document.querySelector('.review-layout').scrollIntoView()")  # image and form in the shot
     shot.doc("review-task")
 
     page.goto(f"{live_url}/batches/{batch_id}")
