@@ -44,11 +44,12 @@ class ExportReport:
 
 @dataclass(frozen=True)
 class ImportReport:
-    """Records written, records already present (identical), files written."""
+    """Records written, records already present (identical), files written; the bag's record IDs."""
 
     imported: int
     existing: int
     files: int
+    record_ids: tuple[str, ...] = ()
 
 
 def _copy_checked(stream: BinaryIO, target: Path, sha256: str | None, key: str) -> int:
@@ -226,4 +227,4 @@ def import_bag(repo: Repository, bag_dir: Path) -> ImportReport:
             files += _write_record(repo, data_dir, *plan)
     existing = sum(1 for plan in plans.values() if plan is None)
     imported = len(plans) - existing
-    return ImportReport(imported, existing, files)
+    return ImportReport(imported, existing, files, tuple(plans))

@@ -75,11 +75,18 @@ def export_records(backends: Backends, ctx: AccessContext, record_ids: list[str]
 
 
 def import_records(backends: Backends, bag_dir: Path) -> ImportReport:
-    """Bring a bag's records into this repository (the search index is refreshed for the new ones)."""
+    """Bring a bag's records into this repository and index every record of the bag the index lacks.
+
+    Records already here are indexed too when the index does not hold their version (P3): an import
+    killed after a record's ``record.json`` but before the index was refreshed leaves a stored record
+    that the re-run finds "already here"; it must still become searchable.
+    """
     from access.changes import refresh_index
 
-    before = set(backends.repository.iter_record_ids())
     report = import_bag(backends.repository, bag_dir)
-    for record_id in sorted(set(backends.repository.iter_record_ids()) - before):
-        refresh_index(backends, backends.repository.get(record_id))
+    indexed = backends.index.versions()
+    for record_id in report.record_ids:
+        record = backends.repository.get(record_id)
+        if indexed.get(record_id) != record.version:
+            refresh_index(backends, record)
     return report

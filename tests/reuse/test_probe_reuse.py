@@ -13,9 +13,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from reuse_helpers import Doc, env_for
+from reuse_helpers import Doc, RunKho, env_for, settings_for
 
-from kho.backends import Backends
+from kho.backends import Backends, open_backends
 from kho.errors import InputError
 from kho.settings import Settings
 from repository.bagit import export_bag, import_bag
@@ -89,3 +89,19 @@ def test_p2_a_fifo_in_a_bag_is_refused_at_once_not_read(two_record_bag: tuple[Pa
     assert not (tmp_path / "other" / "store" / "records").exists() or not any(
         (tmp_path / "other" / "store" / "records").iterdir())
 
+
+
+def test_p3_a_rerun_of_an_interrupted_import_indexes_the_records_it_finds_already_here(
+        two_record_bag: tuple[Path, list[str]], run_kho: RunKho, tmp_path: Path) -> None:
+    bag, ids = two_record_bag
+    other = tmp_path / "other-kho"
+    # What kill -9 of `kho import --bagit` leaves after the records' record.json and before indexing:
+    import_bag(Repository(FilesystemStore(other / "store")), bag)
+    again = run_kho("import", "--bagit", str(bag), KHO_DATA_DIR=str(other))
+    assert again.returncode == 0, again.stderr
+    assert "2 đã có" in again.stdout
+    opened = open_backends(settings_for(other))
+    try:
+        assert opened.index.versions() == dict.fromkeys(ids, 1)
+    finally:
+        opened.close()
