@@ -19,9 +19,10 @@ from search.query import MAX_LIMIT, REVIEW_STATES, STATUSES
 
 if TYPE_CHECKING:
     from rich.console import Console
+    from rich.table import Table
     from rich.text import Text
 
-    from search.index import SearchResult
+    from search.index import SearchHit, SearchResult
     from search.reindex import ReindexReport
 
 __all__ = ["reindex_command", "search_command"]
@@ -29,7 +30,7 @@ __all__ = ["reindex_command", "search_command"]
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 FACET_TITLES = {
     "document_type": "Loại văn bản", "issuer": "Cơ quan ban hành", "locality": "Địa bàn",
-    "year": "Năm", "status": "Hiệu lực", "review_state": "Kiểm tra",
+    "year": "Năm ban hành", "status": "Tình trạng", "review_state": "Rà soát",
 }
 _MARK_RE = re.compile(r"<mark>(.*?)</mark>", re.DOTALL)
 
@@ -55,30 +56,103 @@ def _snippet_text(snippet: str) -> Text:
     return text
 
 
-def print_result(result: SearchResult, offset: int, console: Console) -> None:
-    """A readable table of the hits, then the facet counts."""
+COMPACT_BELOW = 120
+"""Terminals narrower than this get one block per hit instead of the table."""
+STATUS_WORDS = {"valid": "Còn hiệu lực", "superseded": "Đã được thay thế", "revoked": "Đã thu hồi"}
+REVIEW_WORDS = {"none": "Không cần rà soát", "needs_review": "Cần rà soát", "reviewed": "Đã rà soát"}
+FACET_WORDS = {"status": STATUS_WORDS, "review_state": REVIEW_WORDS}
+
+
+def vn_day(value: date | None) -> str:
+    """A date as people in Vietnam write it (``09/02/2022``); '' when missing."""
+    return value.strftime("%d/%m/%Y") if value is not None else ""
+
+
+def hit_title(hit: SearchHit) -> str:
+    """``Giấy phép xây dựng số 01/GPXD`` (type and number), or the record ID when neither is known."""
+    if not (hit.document_type or hit.document_number):
+        return hit.record_id
+    kind = hit.document_type or "Văn bản"
+    return f"{kind} số {hit.document_number}" if hit.document_number else kind
+
+
+def holder_line(hit: SearchHit) -> str:
+    """The holder with the masked ID and birth year (``Nguyễn Văn An · •••1234 · sinh năm 1985``)."""
+    parts = [hit.holder_name or ""]
+    if hit.masked_citizen_id:
+        parts.append(hit.masked_citizen_id)
+    if hit.birth_year:
+        parts.append(f"sinh năm {hit.birth_year}")
+    return " · ".join(p for p in parts if p)
+
+
+def _snippets(hit: SearchHit) -> Text:
+    from rich.text import Text
+
+    return Text("\n").join(Text(f"tr. {h.page}: ", style="dim") + _snippet_text(h.text) for h in hit.highlights)
+
+
+def hit_block(number: int, hit: SearchHit) -> Text:
+    """One hit as a short block of lines (the layout below :data:`COMPACT_BELOW` columns)."""
+    from rich.text import Text
+
+    block = Text(f"{number}. ", style="bold") + Text(hit_title(hit), style="bold")
+    lines = [
+        holder_line(hit),
+        " · ".join(v for v in (vn_day(hit.issued_on), hit.issuer or "", hit.locality or "") if v),
+        " · ".join(v for v in (hit.record_id, STATUS_WORDS.get(hit.status, hit.status),
+                               REVIEW_WORDS["needs_review"] if hit.review_state == "needs_review" else "") if v),
+    ]
+    for line in lines:
+        if line:
+            block.append("\n   " + line)
+    for h in hit.highlights:
+        block.append("\n   ")
+        block.append(Text(f"tr. {h.page}: ", style="dim") + _snippet_text(h.text))
+    return block
+
+
+def _table(result: SearchResult) -> Table:
     from rich.table import Table
     from rich.text import Text
 
+    table = Table(show_lines=True)
+    for column in ("Hồ sơ", "Loại", "Số", "Ngày", "Cơ quan", "Người được cấp", "Trích đoạn"):
+        table.add_column(column, overflow="fold")
+    table.columns[2].no_wrap = True
+    table.columns[3].no_wrap = True
+    for hit in result.hits:
+        table.add_row(hit.record_id, hit.document_type or "", hit.document_number or "", vn_day(hit.issued_on),
+                      hit.issuer or "", Text(holder_line(hit)), _snippets(hit))
+    return table
+
+
+def facet_line(name: str, values: list[tuple[str, int]]) -> str:
+    """``Hiệu lực: Còn hiệu lực (3), Đã thu hồi (1)``: the facet's title and its values in words."""
+    words = FACET_WORDS.get(name, {})
+    shown = ", ".join(f"{words.get(value, value)} ({count})" for value, count in values)
+    return f"{FACET_TITLES.get(name, name)}: {shown}"
+
+
+def print_result(result: SearchResult, offset: int, console: Console) -> None:
+    """The hits (a table on wide terminals, one block per hit below :data:`COMPACT_BELOW` columns), then
+    the facet counts; Vietnamese, dates ``dd/mm/yyyy``."""
+    from rich.text import Text
+
     shown = f"{offset + 1}–{offset + len(result.hits)}" if result.hits else "0"
-    console.print(f"Tìm thấy {result.total} hồ sơ / {result.total} records (hiển thị / showing {shown})")
-    if result.hits:
-        table = Table(show_lines=True)
-        for column in ("Hồ sơ / Record", "Loại / Type", "Số / Number", "Ngày / Date", "Cơ quan / Issuer",
-                       "Người / Holder", "Trích đoạn / Matches"):
-            table.add_column(column, overflow="fold")
-        for hit in result.hits:
-            snippets = Text("\n").join(
-                Text(f"tr. {h.page}: ", style="dim") + _snippet_text(h.text) for h in hit.highlights
-            )
-            table.add_row(hit.record_id, hit.document_type or "", hit.document_number or "",
-                          hit.issued_on.isoformat() if hit.issued_on else "", hit.issuer or "",
-                          hit.holder_name or "", snippets)
-        console.print(table)
+    console.print(f"Tìm thấy {result.total} hồ sơ (hiển thị {shown})")
+    if result.hits and console.width < COMPACT_BELOW:
+        for number, hit in enumerate(result.hits, start=offset + 1):
+            console.print()
+            console.print(hit_block(number, hit))
+        console.print()
+    elif result.hits:
+        console.print(_table(result))
     for name, counts in result.facets.items():
         if counts:
-            values = ", ".join(f"{c.value} ({c.count})" for c in counts[:8])
-            console.print(Text(f"{FACET_TITLES.get(name, name)}: ", style="bold") + Text(values))
+            line = facet_line(name, [(c.value, c.count) for c in counts[:8]])
+            title, _, values = line.partition(": ")
+            console.print(Text(f"{title}: ", style="bold") + Text(values))
 
 
 def _day(value: datetime | None) -> date | None:
