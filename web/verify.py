@@ -12,11 +12,13 @@ from __future__ import annotations
 from flask import Blueprint, Response, jsonify, render_template, request
 from flask.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
+from werkzeug.exceptions import TooManyRequests
 
 from kho.errors import KhoError
 from kho.reuse.pdfcopy import vietnam_time
 from kho.reuse.verify import public_verification
 from web.context import EXTENSION, state
+from web.errors import as_kho_error
 
 blueprint = Blueprint("verify", __name__)
 
@@ -44,6 +46,19 @@ def _wants_json() -> bool:
 
 def _json_error(error: KhoError) -> tuple[Response, int]:
     return jsonify(error.to_json()), error.http_status
+
+
+@blueprint.errorhandler(TooManyRequests)
+def _rate_limited(exc: TooManyRequests) -> ResponseReturnValue:
+    """The 429 of ``KHO_VERIFY_RATE_LIMIT`` in the form the client asked for: JSON to a JSON client (P4)."""
+    if not _wants_json():
+        from web.app import handle_error  # the app's error page (imported here: web.app lists this module)
+
+        return handle_error(exc)
+    answer = as_kho_error(exc)
+    response, status = _json_error(answer.error)
+    response.headers.extend(answer.headers)
+    return response, status
 
 
 @blueprint.get("/verify/<code>")

@@ -21,6 +21,7 @@ from kho.settings import Settings
 from repository.bagit import export_bag, import_bag
 from repository.fsstore import FilesystemStore
 from repository.records import Repository
+from web.app import create_app
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 TAG_FILES = ("bag-info.txt", "bagit.txt", "manifest-sha256.txt")
@@ -105,3 +106,16 @@ def test_p3_a_rerun_of_an_interrupted_import_indexes_the_records_it_finds_alread
         assert opened.index.versions() == dict.fromkeys(ids, 1)
     finally:
         opened.close()
+
+
+def test_p4_a_rate_limited_json_client_of_verify_gets_json(backends: Backends) -> None:
+    limited = create_app(settings_for(backends.settings.data_dir, verify_rate_limit="2/minute"), backends)
+    client = limited.test_client()
+    answers = [client.get("/verify/aaaaaaaaaaaaaaaa?format=json") for _ in range(3)]
+    assert [a.status_code for a in answers] == [404, 404, 429]
+    assert answers[2].is_json and answers[2].get_json()["error"]["status"] == 429
+    assert answers[2].headers.get("Retry-After")
+    by_accept = client.get("/verify/aaaaaaaaaaaaaaaa", headers={"Accept": "application/json"})
+    assert by_accept.status_code == 429 and by_accept.is_json
+    page = client.get("/verify/aaaaaaaaaaaaaaaa")
+    assert page.status_code == 429 and page.mimetype == "text/html"
