@@ -9,14 +9,13 @@ ingest runner updates item by item; the page polls ``/batches/<id>/progress`` on
 from __future__ import annotations
 
 import shutil
-from collections.abc import Mapping
 from typing import Any
 
 from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
-from access.batches import batch_report, create_uploaded_batch
+from access.batches import batch_report, batch_state, create_uploaded_batch
 from access.permissions import Permission
 from ingest.progress import estimate_eta, format_seconds
 from kho.errors import ConflictError, InputError, ServiceUnavailableError, UsageError
@@ -39,23 +38,11 @@ def batch_runner() -> BatchStarter:
     return runner
 
 
-DONE_WITH_ERRORS = "done_with_errors"
-_ERROR_STATUSES = ("failed", "quarantined")
-
-
-def shown_state(status: str, counts: Mapping[str, int]) -> str:
-    """The batch state the pages show: the catalog ``status``, but ``done_with_errors`` ("Hoàn tất – có
-    lỗi") for a ``done`` batch in which an item failed or was set aside (quarantined)."""
-    if status == "done" and any(counts.get(s, 0) > 0 for s in _ERROR_STATUSES):
-        return DONE_WITH_ERRORS
-    return status
-
-
 def progress_json(progress: BatchProgress) -> dict[str, Any]:
     """What the progress poll answers: state (code and words), documents, pages, pages/min, ETA, counts."""
     eta = estimate_eta(progress.done, progress.total, progress.elapsed_seconds)
     finished = progress.status in ("done", "failed")
-    state_code = shown_state(progress.status, progress.counts)
+    state_code = batch_state(progress.status, progress.counts)
     return {
         "batch_id": progress.batch_id,
         "status": progress.status,
@@ -86,7 +73,7 @@ def batches() -> ResponseReturnValue:
     catalog = state().backends.catalog
     found = catalog.list_batches(limit=100)
     progress = {b.id: catalog.batch_progress(b.id) for b in found[:20]}
-    states = {b.id: shown_state(b.status, progress[b.id].counts if b.id in progress else b.counts) for b in found}
+    states = {b.id: batch_state(b.status, progress[b.id].counts if b.id in progress else b.counts) for b in found}
     return render_template("batches.html", batches=found, progress=progress, states=states)
 
 

@@ -12,13 +12,13 @@ from dataclasses import dataclass
 from flask import render_template
 from flask.typing import ResponseReturnValue
 
+from access.batches import batch_state
 from access.permissions import Permission
 from access.reads import search_documents
 from repository.catalog import Batch, BatchProgress, ReviewTask
 from search.index import SearchHit, SearchQuery
 from web.context import state
 from web.pages.base import access_context, may, pages, signed_in
-from web.pages.batch_views import shown_state
 from web.pages.review_views import task_titles
 
 NEWEST = 6
@@ -49,7 +49,7 @@ def _batches() -> list[BatchLine]:
     for b in catalog.list_batches(limit=20):
         if b.status in RUNNING or len(lines) < BATCHES:
             progress = catalog.batch_progress(b.id)
-            lines.append(BatchLine(b, shown_state(b.status, progress.counts), progress))
+            lines.append(BatchLine(b, batch_state(b.status, progress.counts), progress))
     return lines
 
 
