@@ -202,7 +202,8 @@ class BatchRun:
         files = _split_pages(ready, recognised)
         pages = [p.ocr for p in recognised]
         texts = [p.text for p in pages]
-        fields = extract_fields(texts, [p.words for p in pages])
+        fields = extract_fields(texts, [p.words for p in pages],
+                                id_readings=[r for p in pages for r in p.id_readings])
         verdict = assess(pages, fields, doc.entry, "\n".join(texts), self.rules)
         metadata = build_metadata(fields, doc.entry, pages, verdict)
         engine = engine_identity(self.options.lang, self.options.timeout)  # asked once per process, cached

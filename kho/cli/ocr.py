@@ -40,7 +40,8 @@ def document_json(document: DocumentOcr) -> str:
     data = document.to_json()
     # extracted fields (docs/fields.md), after "pages"
     pages = document.pages
-    data["fields"] = extract_fields([page.text for page in pages], [page.words for page in pages]).to_json()
+    data["fields"] = extract_fields([page.text for page in pages], [page.words for page in pages],
+                                    id_readings=[r for page in pages for r in page.id_readings]).to_json()
     return json.dumps(data, ensure_ascii=False, indent=2)
 
 
