@@ -27,13 +27,16 @@ def red_ink_share(bgr: np.ndarray) -> float:
 
 
 def without_red_ink(grey: np.ndarray, bgr: np.ndarray) -> np.ndarray:
-    """``grey`` with the pixels that are clearly red in ``bgr`` (scaled to ``grey``'s size) painted white."""
+    """``grey`` with the pixels that are clearly red in ``bgr`` (scaled to ``grey``'s size) painted paper-coloured.
+
+    The paper is the median of ``grey``: white would cut a pink guilloche's ground into letter-sized pieces.
+    """
     if bgr.shape[:2] != grey.shape:
         bgr = cv2.resize(bgr, (grey.shape[1], grey.shape[0]), interpolation=cv2.INTER_AREA)
     sample = bgr.astype(np.int16)
     reddish = (sample[..., 2] - np.maximum(sample[..., 1], sample[..., 0]) > 50) & (sample[..., 2] > 120)
     out = grey.copy()
-    out[reddish] = 255
+    out[reddish] = np.uint8(np.median(grey[::2, ::2]))
     return out
 
 
