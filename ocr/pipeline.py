@@ -215,8 +215,9 @@ class Turn:
 def expected_seconds(image: np.ndarray) -> float:
     """A rough cost of reading ``image`` upright: a start-up, its pixels and its letter blobs.
 
-    Calibrated on 2026 pages (one Tesseract thread): ~0.4 s per megapixel plus ~3 ms per letter
-    blob. Used only to bound a reading (:func:`reading_budget`), never to judge speed.
+    A rough fit on the synthetic corpus and the real scans (one Tesseract thread): ~0.4 s per
+    megapixel plus ~3 ms per letter blob. Used only to bound a reading (:func:`reading_budget`),
+    never to judge speed.
     """
     step = max(1, -(-max(image.shape[:2]) // geometry.PROBE_LONG_SIDE))
     small = geometry.to_grey(np.ascontiguousarray(image[::step, ::step]))  # every step-th pixel: cheap, enough to count
