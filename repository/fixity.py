@@ -308,6 +308,10 @@ def check_record(store: ObjectStore, record_id: str, listed: dict[str, ObjectInf
                 f"{record.version}; the next edit of the record completes it (once it is 5 minutes old), "
                 f"or copy {path} to record.json",
             )
+        elif path.startswith("certified/"):
+            problem(path, "untracked", "a certified copy not named by record.json: left by an interrupted "
+                    "`kho certify` if `kho verify-copy` calls it unknown; the next certification of the "
+                    "record removes it")
         else:
             problem(path, "untracked", "in the record folder but not named by record.json")
     return RecordCheck(record_id, objects, size, tuple(problems))

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import logging
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from access.audit import Action, write_per_citizen
 from access.context import AccessContext
@@ -31,6 +32,12 @@ from repository.catalog_reuse import CertifiedCopy, ReuseEvent
 from repository.schema import Record
 
 CODE_BYTES = 10
+
+# A certified-copy object no record.json names and no catalog row knows, older than this, was left by
+# an interrupted certification (P5); younger ones may belong to a certification still running.
+ABANDONED_AFTER = timedelta(minutes=5)
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -60,6 +67,27 @@ def _record_pdf(backends: Backends, record: Record) -> bytes:
     if hashlib.sha256(data).hexdigest() != info.sha256:
         raise IntegrityError("the record's PDF does not match its SHA-256; run `kho verify`", subject=info.key)
     return data
+
+
+def remove_abandoned_copies(backends: Backends, record: Record, now: datetime) -> list[str]:
+    """Delete the record's certified-copy objects left by an interrupted certification; their keys.
+
+    ``kho certify`` stores the signed copy before the record version that names it and before its
+    catalog row; killed in between, it leaves a copy nobody issued, under a random code no re-run
+    overwrites (``kho verify`` lists it as untracked). Such an object — under ``certified/``, not named
+    by ``record.json``, its code unknown to the catalog, older than :data:`ABANDONED_AFTER` — is
+    removed by the next certification of the record.
+    """
+    named = {entry.key for entry in record.objects}
+    removed: list[str] = []
+    for info in backends.repository.store.list_keys(f"{layout.record_prefix(record.record_id)}certified/"):
+        code = info.key.rsplit("/", 1)[-1].removesuffix(".pdf")
+        old = info.modified is not None and now - info.modified >= ABANDONED_AFTER
+        if info.key not in named and old and backends.catalog.reuse.certified_copy(code) is None:
+            backends.repository.store.delete(info.key)
+            removed.append(info.key)
+            log.info("removed %s, left by an interrupted certification", info.key)
+    return removed
 
 
 def _certifiable(backends: Backends, policy: ScopePolicy, ctx: AccessContext, record_id: str) -> Record:
@@ -100,6 +128,7 @@ def certify_record(
         code=code, url=url, purpose=purpose,
     )
     signed = sign_copy(prepare_copy(_record_pdf(backends, record), block), block, loaded.signer, loaded.timestamper)
+    remove_abandoned_copies(backends, record, datetime.now(UTC))
     object_key = layout.certified_key(record.record_id, code)
     updated = backends.repository.add_object(
         record.record_id, "certified", object_key, signed, name=f"{record.record_id}-{code}.pdf",

@@ -10,17 +10,25 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from reuse_helpers import Doc, RunKho, env_for, settings_for
 
+from access.context import AccessContext
+from access.principals import Principal
+from access.scopes import ScopePolicy
 from kho.backends import Backends, open_backends
 from kho.errors import InputError
+from kho.reuse.certify import certify_record
 from kho.settings import Settings
+from repository import layout
 from repository.bagit import export_bag, import_bag
+from repository.fixity import verify_store
 from repository.fsstore import FilesystemStore
 from repository.records import Repository
+from search.places import load_places
 from web.app import create_app
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -119,3 +127,29 @@ def test_p4_a_rate_limited_json_client_of_verify_gets_json(backends: Backends) -
     assert by_accept.status_code == 429 and by_accept.is_json
     page = client.get("/verify/aaaaaaaaaaaaaaaa")
     assert page.status_code == 429 and page.mimetype == "text/html"
+
+
+def _leave_copy(backends: Backends, record_id: str, code: str, age_minutes: float) -> str:
+    """What kill -9 of `kho certify` leaves after storing the signed copy: an object nothing names."""
+    key = layout.certified_key(record_id, code)
+    backends.repository.store.put_bytes(key, b"%PDF-1.7 signed copy never registered", content_type="application/pdf")
+    then = (datetime.now(UTC) - timedelta(minutes=age_minutes)).timestamp()
+    os.utime(backends.settings.data_dir / "store" / key, (then, then))
+    return key
+
+
+def test_p5_the_next_certification_removes_a_copy_left_by_an_interrupted_one(
+        backends: Backends, make_doc: Callable[..., Doc]) -> None:
+    record_id = make_doc().record_id
+    abandoned = _leave_copy(backends, record_id, "aaaaaaaaaaaaaaaa", age_minutes=30)
+    running = _leave_copy(backends, record_id, "bbbbbbbbbbbbbbbb", age_minutes=1)  # maybe still certifying
+    before = verify_store(backends.repository.store)
+    assert [(p.key, p.kind) for p in before.problems] == [(abandoned, "untracked"), (running, "untracked")]
+    assert "interrupted `kho certify`" in before.problems[0].detail
+    ctx = AccessContext(Principal("user", "b", "Nguyễn Thị B", "official"), "cấp bản sao", "")
+    made = certify_record(backends, ScopePolicy(load_places()), ctx, record_id)
+    assert not backends.repository.store.exists(abandoned)
+    assert backends.repository.store.exists(running)
+    assert backends.repository.store.exists(made.copy.object_key)
+    after = verify_store(backends.repository.store)
+    assert [p.key for p in after.problems] == [running]
