@@ -166,12 +166,17 @@ def record_pages(settings: Settings, batch: Path, pool_factory: Callable[[], obj
     return recorder
 
 
-def coordinator_only(settings: Settings, batch: Path, recorder: Recorder) -> tuple[int, float]:
-    """The coordinator's whole per-document work with recognition replayed in-process; (pages, seconds)."""
+def coordinator_only(settings: Settings, batch: Path, recorder: Recorder) -> tuple[int, float, float]:
+    """The coordinator's whole per-document work with recognition replayed in-process.
+
+    Returns (pages, wall seconds, CPU seconds of this process: the coordinator's own work, without
+    the servers').
+    """
     backends = open_backends(settings)
     try:
         record = create_batch(backends, [batch], manifest=batch / "manifest.csv")
         started = time.perf_counter()
+        cpu = time.process_time()
         options = ocr_options(settings)
         backends.index.ensure_ready()
         staging = settings.data_dir / "staging" / "coordinator"
@@ -181,9 +186,10 @@ def coordinator_only(settings: Settings, batch: Path, recorder: Recorder) -> tup
         run_pipeline(run.prepared(planned), PagePool(1), 6, callbacks, recorder.replay)
         run.buffer.flush(refresh=True)
         seconds = time.perf_counter() - started
+        cpu = time.process_time() - cpu
         if run.counters.failed or run.counters.quarantined:
             raise SystemExit(f"bench: coordinator run: {run.counters}")
-        return run.counters.pages, seconds
+        return run.counters.pages, seconds, cpu
     finally:
         backends.close()
 
@@ -269,14 +275,15 @@ def measure_coordinators(args: argparse.Namespace, batch: Path, recorder: Record
     for name, settings in coordinators.items():
         loads = os.getloadavg()[0]
         try:
-            pages, seconds = coordinator_only(settings, batch, recorder)
+            pages, seconds, cpu = coordinator_only(settings, batch, recorder)
         except Exception as e:  # a backend's failure must not hide the other figures
             print(f"coordinator ({name}): failed: {type(e).__name__}: {e}", flush=True)
             continue
         ceiling = pages * 60 / seconds
         workers = f" = {ceiling / per_worker:.0f} workers at {per_worker:.1f} pages/min each" if per_worker else ""
         print(f"coordinator ({name}): {pages} pages in {seconds:.2f} s = {seconds / pages * 1000:.0f} ms/page "
-              f"= ceiling {ceiling:.0f} pages/min{workers} (load {loads:.1f}-{os.getloadavg()[0]:.1f})", flush=True)
+              f"= ceiling {ceiling:.0f} pages/min{workers}; CPU {cpu / pages * 1000:.0f} ms/page = "
+              f"{pages * 60 / cpu:.0f} pages/min per core (load {loads:.1f}-{os.getloadavg()[0]:.1f})", flush=True)
     shutil.rmtree(tmp, ignore_errors=True)
 
 
