@@ -283,6 +283,8 @@ def searchable_pdf(document: DocumentOcr, source: Path | None = None) -> bytes:
         added = placed if placed is not None else writer.add_page(_image_page(page, document.file))
         if page.text_pdf:
             _overlay_text(added, page.text_pdf)
+    for written in writer.pages:
+        written.compress_content_streams()  # merged text layers are written uncompressed otherwise
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
