@@ -62,7 +62,8 @@ class Settings(BaseModel):
         description="Reverse proxies in front of the web app whose X-Forwarded-For/-Proto are trusted.",
     )
     public_url: str = Field(
-        default="http://127.0.0.1:8000", description="Public address of kho; QR codes point to PUBLIC_URL/verify/<code>.",
+        default="http://127.0.0.1:8000",
+        description="Public address of kho; QR codes point to PUBLIC_URL/verify/<code>.",
     )
     office_name: str = Field(default="", description="The certifying office named on certified copies.")
     signing_passphrase: SecretStr = Field(
