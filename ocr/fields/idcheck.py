@@ -37,20 +37,21 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 from ocr.fields.ids import normalize_digits, repair_citizen_id
 from ocr.fields.idscan import IdScan, label_kind
+from ocr.fields.layout import BoxedWord
 from ocr.fields.model import Evidence, FieldValue
 from ocr.fields.textnorm import fold
 
 __all__ = [
     "CONFIDENCE",
+    "BoxedWord",
     "IdCheck",
     "IdConflict",
     "IdReading",
     "IdRegion",
-    "WordBox",
     "check_ids",
     "find_id_regions",
     "second_value",
@@ -70,23 +71,6 @@ _FILLER_WORD = re.compile(r"^[:.,;()/\-]*(?:so|la|the)?[:.,;()/\-]*$")
 # A gap wider than this many word heights ends a run of digit groups.
 MAX_GAP_HEIGHTS = 1.5
 MAX_LABELLED_WORDS = 5
-
-
-class WordBox(Protocol):
-    """What region finding needs of a recognised word (:class:`ocr.recognize.Word` fits)."""
-
-    @property
-    def text(self) -> str: ...
-    @property
-    def left(self) -> int: ...
-    @property
-    def top(self) -> int: ...
-    @property
-    def width(self) -> int: ...
-    @property
-    def height(self) -> int: ...
-    @property
-    def line(self) -> tuple[int, int, int]: ...
 
 
 @dataclass(frozen=True)
@@ -141,20 +125,20 @@ def _digits(text: str) -> str:
     return normalize_digits(text.strip(_EDGE))
 
 
-def _lines(words: Sequence[WordBox]) -> Iterator[list[WordBox]]:
+def _lines(words: Sequence[BoxedWord]) -> Iterator[list[BoxedWord]]:
     """The words of each text line, left to right."""
-    by_line: dict[tuple[int, int, int], list[WordBox]] = {}
+    by_line: dict[tuple[int, int, int], list[BoxedWord]] = {}
     for w in words:
         by_line.setdefault(w.line, []).append(w)
     for line in by_line.values():
         yield sorted(line, key=lambda w: w.left)
 
 
-def _far_apart(a: WordBox, b: WordBox) -> bool:
+def _far_apart(a: BoxedWord, b: BoxedWord) -> bool:
     return b.left - (a.left + a.width) > MAX_GAP_HEIGHTS * max(a.height, b.height)
 
 
-def _runs(line: list[WordBox]) -> Iterator[tuple[int, int]]:
+def _runs(line: list[BoxedWord]) -> Iterator[tuple[int, int]]:
     """``(start, end)`` index ranges of neighbouring digit-like words in one line."""
     start: int | None = None
     for i, w in enumerate(line):
@@ -171,7 +155,7 @@ def _runs(line: list[WordBox]) -> Iterator[tuple[int, int]]:
         yield start, len(line)
 
 
-def _region(words: Sequence[WordBox], label: str | None) -> IdRegion:
+def _region(words: Sequence[BoxedWord], label: str | None) -> IdRegion:
     left = min(w.left for w in words)
     top = min(w.top for w in words)
     right = max(w.left + w.width for w in words)
@@ -180,7 +164,7 @@ def _region(words: Sequence[WordBox], label: str | None) -> IdRegion:
     return IdRegion(left, top, right - left, bottom - top, first, label)
 
 
-def _label_of(line: list[WordBox], start: int) -> str | None:
+def _label_of(line: list[BoxedWord], start: int) -> str | None:
     """The kind of ID label that ends right before word ``start`` (filler words allowed between)."""
     before = [fold(w.text).lower() for w in line[:start]]
     while before and _FILLER_WORD.match(before[-1]):
@@ -191,7 +175,7 @@ def _label_of(line: list[WordBox], start: int) -> str | None:
     return label_kind(text, len(text))
 
 
-def find_id_regions(words: Sequence[WordBox]) -> tuple[IdRegion, ...]:
+def find_id_regions(words: Sequence[BoxedWord]) -> tuple[IdRegion, ...]:
     """The regions of a page that may hold a citizen ID (see the module docstring), top to bottom."""
     regions: list[IdRegion] = []
     for line in _lines(words):
