@@ -71,6 +71,9 @@ class Settings(BaseModel):
     )
     tsa_url: str = Field(default="", description="RFC 3161 time-stamp authority; empty: the office's local TSA key.")
     verify_rate_limit: str = Field(default="60/minute", description="Rate limit of the public /verify pages.")
+    certify_rate_limit: str = Field(
+        default="10/minute", description="Rate limit of making certified copies, per API key or client address.",
+    )
 
     @field_validator("store_url")
     @classmethod

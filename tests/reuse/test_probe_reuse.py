@@ -153,3 +153,31 @@ def test_p5_the_next_certification_removes_a_copy_left_by_an_interrupted_one(
     assert backends.repository.store.exists(made.copy.object_key)
     after = verify_store(backends.repository.store)
     assert [p.key for p in after.problems] == [running]
+
+
+def test_p6_making_certified_copies_has_its_own_rate_limit(backends: Backends, make_doc: Callable[..., Doc]) -> None:
+    record_id = make_doc().record_id
+    app = create_app(settings_for(backends.settings.data_dir, certify_rate_limit="2/minute"), backends)
+    client = app.test_client()
+    key = backends.catalog.create_api_key("probe official", "official")[1]
+    headers = {"Authorization": f"Bearer {key}", "X-Purpose": "cap ban sao"}
+    answers = [client.post(f"/api/v1/documents/{record_id}/certified-copies", headers=headers).status_code
+               for _ in range(3)]
+    assert answers == [201, 201, 429]
+    assert len(backends.repository.get(record_id).objects_with_role("certified")) == 2
+    # other endpoints keep the general limit (10000/minute in the test settings)
+    assert client.get(f"/api/v1/documents/{record_id}", headers=headers).status_code == 200
+    # the record page's certify button: the same limit
+    backends.catalog.create_user("can.bo.p6", "mat-khau-p6-123", "official")
+    page_client = app.test_client()
+    login = page_client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', login)
+    assert token is not None
+    page_client.post("/login", data={"csrf_token": token.group(1), "username": "can.bo.p6",
+                                     "password": "mat-khau-p6-123"})
+    page = page_client.get(f"/records/{record_id}").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert token is not None
+    form = {"csrf_token": token.group(1), "purpose": "Cấp cho công dân"}
+    pages = [page_client.post(f"/records/{record_id}/certify", data=form).status_code for _ in range(3)]
+    assert pages == [200, 200, 429]

@@ -1,7 +1,9 @@
 """Certified electronic copies: ``POST /api/v1/documents/{id}/certified-copies`` and the copy's file.
 
 Officials and admins (permission ``certify``) make a copy; the purpose is the JSON body's
-``purpose`` or the ``X-Purpose`` header. The answer is the copy's verification code, URL, SHA-256
+``purpose`` or the ``X-Purpose`` header. Making copies has its own rate limit on top of the general
+one (``KHO_CERTIFY_RATE_LIMIT``): each costs about a second of CPU and stores a new file and version.
+The answer is the copy's verification code, URL, SHA-256
 and the address of its file; ``GET …/certified-copies/{code}/file`` downloads it (an audited read).
 """
 
@@ -10,12 +12,13 @@ from __future__ import annotations
 from dataclasses import replace
 
 from flask import Response, jsonify, request, url_for
+from flask.blueprints import BlueprintSetupState
 
 from access.reads import read_object
 from kho.errors import NotFoundError
 from kho.reuse.certify import certify_record
 from web.api.base import access_context, api
-from web.context import state
+from web.context import EXTENSION, state
 
 
 def _copy_json(record_id: str, code: str, made: dict[str, object]) -> dict[str, object]:
@@ -58,3 +61,13 @@ def certified_copy_file(record_id: str, code: str) -> Response:
     return Response(data, mimetype="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="{record_id}-{code}.pdf"', "ETag": f'"{copy.sha256}"',
     })
+
+
+@api.record_once
+def _certify_rate_limit(setup: BlueprintSetupState) -> None:
+    """``KHO_CERTIFY_RATE_LIMIT`` on making copies, on top of the general limit (P6)."""
+    web = setup.app.extensions[EXTENSION]
+    if web.limiter is not None:  # the limiter checks a decorated view when it is called: replace the view
+        views = setup.app.view_functions
+        limit = web.limiter.limit(web.settings.certify_rate_limit, override_defaults=False)
+        views["api.create_certified_copy"] = limit(views["api.create_certified_copy"])

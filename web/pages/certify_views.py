@@ -2,12 +2,13 @@
 
 The form on the record page (shown to roles with the ``certify`` permission while the result is
 valid) posts the purpose here; the copy is made by :func:`kho.reuse.certify.certify_record`
-(stored, registered, audited) and sent back as a download.
+(stored, registered, audited) and sent back as a download. ``KHO_CERTIFY_RATE_LIMIT`` applies here too.
 """
 
 from __future__ import annotations
 
 from flask import Response, flash, redirect, url_for
+from flask.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
@@ -15,7 +16,7 @@ from access.permissions import Permission
 from kho.errors import ConflictError
 from kho.reuse.certify import certify_record
 from repository.layout import check_record_id
-from web.context import state
+from web.context import EXTENSION, state
 from web.pages.base import access_context, form_text, pages, require_page
 from web.pages.errors import error_line
 
@@ -39,3 +40,13 @@ def record_certify(record_id: str) -> ResponseReturnValue:
         "Content-Disposition": f'attachment; filename="{name}"', "X-Kho-Verify-URL": made.url,
         "Cache-Control": "no-store",
     })
+
+
+@pages.record_once
+def _certify_rate_limit(setup: BlueprintSetupState) -> None:
+    """``KHO_CERTIFY_RATE_LIMIT`` on the certify button, on top of the general limit (P6)."""
+    web = setup.app.extensions[EXTENSION]
+    if web.limiter is not None:  # the limiter checks a decorated view when it is called: replace the view
+        views = setup.app.view_functions
+        limit = web.limiter.limit(web.settings.certify_rate_limit, override_defaults=False)
+        views["pages.record_certify"] = limit(views["pages.record_certify"])
