@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import secrets
 import shutil
 import stat
@@ -83,6 +84,33 @@ def _export_record(repo: Repository, record_id: str, root: Path) -> tuple[int, i
     return files + 1, size + len(data)
 
 
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, another user's
+        return True
+    return True
+
+
+def remove_interrupted_exports(bag_dir: Path) -> list[Path]:
+    """Delete the work folders of earlier exports to ``bag_dir`` whose process is gone; the folders removed.
+
+    An export builds the bag in ``.<name>.part-<pid>-<random>`` beside ``bag_dir``; killed (kill -9,
+    power loss), it leaves that hidden folder, full of records and their personal data, which no
+    re-run reused (P7). The next export to the same folder removes it, unless its process still runs.
+    """
+    pattern = re.compile(rf"\.{re.escape(bag_dir.name)}\.part-([0-9]+)-[0-9a-f]{{8}}")
+    removed: list[Path] = []
+    for path in bag_dir.parent.iterdir():
+        found = pattern.fullmatch(path.name)
+        if found and path.is_dir() and not path.is_symlink() and not _process_alive(int(found.group(1))):
+            shutil.rmtree(path)
+            removed.append(path)
+    return removed
+
+
 def export_bag(repo: Repository, record_ids: Iterable[str], bag_dir: Path, bag_info: Mapping[str, str]) -> ExportReport:
     """Write the records into a new BagIt bag at ``bag_dir`` (built beside it, renamed when complete).
 
@@ -92,7 +120,8 @@ def export_bag(repo: Repository, record_ids: Iterable[str], bag_dir: Path, bag_i
     if bag_dir.exists() and any(bag_dir.iterdir()):
         raise UsageError("the bag folder exists and is not empty; choose a new folder", subject=str(bag_dir))
     bag_dir.parent.mkdir(parents=True, exist_ok=True)
-    work = bag_dir.parent / f".{bag_dir.name}.part-{secrets.token_hex(4)}"
+    remove_interrupted_exports(bag_dir)
+    work = bag_dir.parent / f".{bag_dir.name}.part-{os.getpid()}-{secrets.token_hex(4)}"
     work.mkdir()
     try:
         records = files = size = 0

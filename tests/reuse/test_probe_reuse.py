@@ -181,3 +181,23 @@ def test_p6_making_certified_copies_has_its_own_rate_limit(backends: Backends, m
     form = {"csrf_token": token.group(1), "purpose": "Cấp cho công dân"}
     pages = [page_client.post(f"/records/{record_id}/certify", data=form).status_code for _ in range(3)]
     assert pages == [200, 200, 429]
+
+
+def test_p7_an_export_removes_the_work_folder_a_killed_export_left(backends: Backends, make_doc: Callable[..., Doc],
+                                                                  tmp_path: Path) -> None:
+    record_id = make_doc().record_id
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True,
+                          check=True)
+    dead_pid = int(gone.stdout)
+    # What kill -9 of `kho export --bagit bag` leaves: a hidden work folder holding records (personal data)
+    left = tmp_path / f".bag.part-{dead_pid}-0123abcd"
+    shutil.copytree(backends.settings.data_dir / "store" / "records", left / "records")
+    running = tmp_path / f".bag.part-{os.getpid()}-4567cdef"  # an export still running in a live process
+    running.mkdir()
+    other = tmp_path / f".other.part-{dead_pid}-89abcdef"  # another bag's: not ours to touch
+    other.mkdir()
+    report = export_bag(backends.repository, [record_id], tmp_path / "bag", {"Source-Organization": "t"})
+    assert report.records == 1
+    assert not left.exists()
+    assert running.is_dir() and other.is_dir()
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".bag")) == [running.name]
