@@ -2,8 +2,9 @@
 
 * Backends are opened once from the settings (or passed in, e.g. by tests on temp dirs) and kept in
   a :class:`~web.context.WebState` (``web.context.state()``).
-* Blueprints are listed in :data:`BLUEPRINTS` ("module:attribute"), like ``kho.cli.COMMANDS``:
-  adding the pages is one line.
+* The blueprints (API, pages, public verification) are imported and registered directly.
+* The app closes what it opened: :func:`close_app` (also run at interpreter exit) closes the backends
+  ``create_app`` opened itself; backends passed in stay the caller's to close.
 * One error handler turns every exception into a :class:`~kho.errors.KhoError`: JSON
   (``KhoError.to_json()``) for ``/api`` paths; for other paths the renderer a blueprint set with
   :func:`set_html_error_renderer`, else a minimal HTML page. Unexpected exceptions answer 500 with
@@ -17,8 +18,8 @@
 
 from __future__ import annotations
 
+import atexit
 import html
-import importlib
 import logging
 import secrets
 from pathlib import Path
@@ -42,13 +43,6 @@ from web.context import EXTENSION, HtmlErrorRenderer, WebState, state
 from web.errors import as_kho_error
 from web.logs import install_redaction, redact_citizen_ids
 from web.ratelimit import storage_uri
-
-# "module:attribute" of each blueprint registered by create_app.
-BLUEPRINTS: tuple[str, ...] = (
-    "web.api:blueprint",
-    "web.pages:blueprint",
-    "web.verify:blueprint",
-)
 
 API_PREFIX = "/api/"
 HSTS = "max-age=31536000; includeSubDomains"
@@ -94,12 +88,30 @@ def create_app(settings: Settings, backends: Backends | None = None, batch_runne
         key_prefix="kho",
     )
     web_state.batch_runner = batch_runner if batch_runner is not None else BackgroundBatchRunner(opened)
-    for spec in BLUEPRINTS:
-        module_name, _, attribute = spec.partition(":")
-        app.register_blueprint(getattr(importlib.import_module(module_name), attribute))
+    _register_blueprints(app)
     app.register_error_handler(Exception, handle_error)
     app.after_request(security_headers)
+    if owns:
+        atexit.register(close_app, app)
     return app
+
+
+def _register_blueprints(app: Flask) -> None:
+    """The API, the pages and the public verification page (imported here: they import this module)."""
+    from web.api import blueprint as api
+    from web.pages import blueprint as pages
+    from web.verify import blueprint as verify
+
+    for blueprint in (api, pages, verify):
+        app.register_blueprint(blueprint)
+
+
+def close_app(app: Flask) -> None:
+    """Close the backends ``create_app`` opened for ``app`` (once; backends passed in are left open)."""
+    web_state: WebState = app.extensions[EXTENSION]
+    if web_state.owns_backends and not web_state.closed:
+        web_state.closed = True
+        web_state.backends.close()
 
 
 def rate_limit_key() -> str:

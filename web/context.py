@@ -38,6 +38,7 @@ class WebState:
     key_uses: KeyUseRecorder = field(default_factory=KeyUseRecorder)
     key_cache: KeyCache = field(default_factory=KeyCache)
     owns_backends: bool = True
+    closed: bool = False
     limiter: Limiter | None = None
     html_error_renderer: HtmlErrorRenderer | None = None
     batch_runner: BatchStarter | None = None

@@ -47,3 +47,21 @@ def test_uploaded_batch_goes_to_the_given_runner(app_settings: Settings, backend
     batch_id = r.get_json()["id"]
     assert starter.started == [batch_id]
     assert backends.catalog.get_batch(batch_id).status == "queued"  # nothing ran: the runner is ours
+
+
+def test_create_app_closes_only_the_backends_it_opened(tmp_path) -> None:
+    from kho.backends import open_backends
+    from kho.settings import load_settings
+    from web.app import close_app, create_app
+    from web.context import EXTENSION
+
+    settings = load_settings(environ={}, overrides={"data_dir": tmp_path / "kho-data"})
+    own = create_app(settings)
+    close_app(own)
+    assert own.extensions[EXTENSION].closed
+    given = open_backends(settings)
+    borrowed = create_app(settings, backends=given)
+    close_app(borrowed)
+    assert not borrowed.extensions[EXTENSION].closed  # the caller's backends stay open
+    given.index.ensure_ready()
+    given.close()

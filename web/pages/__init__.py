@@ -1,7 +1,7 @@
 """The server-rendered pages (Jinja, Vietnamese first, English available): one blueprint.
 
 Importing this package registers every view on :data:`blueprint`; registering the blueprint on an
-app (``web.app.BLUEPRINTS``) also installs Babel, CSRF and the HTML error page there
+app (``web.app.create_app``) also installs Babel, CSRF and the HTML error page there
 (:func:`web.pages.setup.init_pages`, run once from the blueprint's ``record_once`` hook).
 """
 

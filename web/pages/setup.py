@@ -1,7 +1,7 @@
 """What the pages add to the app: Flask-Babel (Vietnamese default, English), CSRF, template helpers.
 
 :func:`init_pages` runs once when :func:`web.app.create_app` registers the pages blueprint (from the
-blueprint's ``record_once`` hook, so ``create_app`` needs only its ``BLUEPRINTS`` line).
+blueprint's ``record_once`` hook, so ``create_app`` only registers the blueprint).
 
 * Language: the session's choice (``/language``), else ``settings.language`` (``vi`` by default).
   The templates are written in Vietnamese; English comes from ``web/translations/en`` (the
