@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from web_api_helpers import ROLES, Doc, MakeDoc, create_doc, settings_for
+from web_api_helpers import ROLES, Doc, MakeDoc, RecordingRunner, create_doc, settings_for
 
 from kho.backends import Backends, open_backends
 from kho.settings import Settings
@@ -61,3 +61,11 @@ def keys(backends: Backends) -> dict[str, str]:
     return {role: backends.catalog.create_api_key(f"test {role}", role)[1] for role in ROLES}
 
 
+
+
+@pytest.fixture
+def runner(app: Flask) -> RecordingRunner:
+    """The app's batch runner replaced by one that only records what it was asked to start."""
+    recorder = RecordingRunner()
+    app.extensions["kho"].batch_runner = recorder
+    return recorder

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import io
-import zipfile
 from pathlib import Path
 from typing import Any
 
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
-from web_api_helpers import TINY_PDF, RecordingRunner, auth, js
+from web_api_helpers import TINY_PDF, RecordingRunner, auth, js, upload, zip_of
 
 from kho.backends import Backends
 from repository.catalog import NewBatchItem
@@ -19,28 +17,6 @@ from web.uploads import MAX_FILES
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 64
 TIFF = b"II*\x00" + b"\x00" * 64
-
-
-def zip_of(**members: bytes) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for name, data in members.items():
-            archive.writestr(name, data)
-    return buffer.getvalue()
-
-
-@pytest.fixture
-def runner(app: Flask) -> RecordingRunner:
-    recorder = RecordingRunner()
-    app.extensions["kho"].batch_runner = recorder
-    return recorder
-
-
-def upload(client: FlaskClient, key: str, files: list[tuple[bytes, str]], **extra: Any) -> Any:
-    data: dict[str, Any] = {"files": [(io.BytesIO(body), name) for body, name in files]}
-    data.update(extra)
-    return client.post("/api/v1/batches", headers=auth(key, purpose=False), data=data,
-                       content_type="multipart/form-data")
 
 
 def test_upload_creates_a_queued_batch_and_starts_it(

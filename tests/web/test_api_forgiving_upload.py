@@ -12,9 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
-from web_api_helpers import TINY_PDF, RecordingRunner, auth, js
+from web_api_helpers import TINY_PDF, RecordingRunner, auth, js, upload
 
 from access.batches import DONE_WITH_ERRORS, batch_state
 from ingest.service import run_batch
@@ -31,20 +30,6 @@ def good_scan(tmp_path_factory: pytest.TempPathFactory) -> tuple[bytes, str]:
     folder = tmp_path_factory.mktemp("corpus")
     [item] = generate_corpus(folder, 1, seed=16, levels=["clean"], kinds=["results"])
     return (folder / item.file).read_bytes(), Path(item.file).suffix
-
-
-@pytest.fixture
-def runner(app: Flask) -> RecordingRunner:
-    recorder = RecordingRunner()
-    app.extensions["kho"].batch_runner = recorder
-    return recorder
-
-
-def upload(client: FlaskClient, key: str, files: list[tuple[bytes, str]], **extra: Any) -> Any:
-    data: dict[str, Any] = {"files": [(io.BytesIO(body), name) for body, name in files]}
-    data.update(extra)
-    return client.post("/api/v1/batches", headers=auth(key, purpose=False), data=data,
-                       content_type="multipart/form-data")
 
 
 def batch_body(client: FlaskClient, key: str, batch_id: int) -> Any:

@@ -3,38 +3,14 @@
 from __future__ import annotations
 
 import io
-import zipfile
 from typing import Any
 
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
-from web_api_helpers import TINY_PDF, RecordingRunner, auth, js
+from web_api_helpers import TINY_PDF, RecordingRunner, js, upload, zip_of
 
 import web.uploads
 from kho.backends import Backends
-
-
-def zip_of(**members: bytes) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for name, data in members.items():
-            archive.writestr(name, data)
-    return buffer.getvalue()
-
-
-@pytest.fixture
-def runner(app: Flask) -> RecordingRunner:
-    recorder = RecordingRunner()
-    app.extensions["kho"].batch_runner = recorder
-    return recorder
-
-
-def upload(client: FlaskClient, key: str, files: list[tuple[bytes, str]], **extra: Any) -> Any:
-    data: dict[str, Any] = {"files": [(io.BytesIO(body), name) for body, name in files]}
-    data.update(extra)
-    return client.post("/api/v1/batches", headers=auth(key, purpose=False), data=data,
-                       content_type="multipart/form-data")
 
 
 @pytest.mark.parametrize("archive", [zip_of(), zip_of(**{"sub/": b"", "manifest.csv": b"file\n", ".DS_Store": b"x"})])

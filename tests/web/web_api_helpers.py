@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import io
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -111,3 +113,20 @@ def create_doc(backends: Backends, folder: Path, n: int, citizen_ids: tuple[str,
     assert not result.failures
     return Doc(outcome.record_id, meta, pdf)
 
+
+
+def zip_of(**members: bytes) -> bytes:
+    """A ZIP archive holding ``members`` (name -> bytes)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def upload(client: Any, key: str, files: list[tuple[bytes, str]], **extra: Any) -> Any:
+    """``POST /api/v1/batches`` with ``files`` ((bytes, name) pairs) and extra form fields."""
+    data: dict[str, Any] = {"files": [(io.BytesIO(body), name) for body, name in files]}
+    data.update(extra)
+    return client.post("/api/v1/batches", headers=auth(key, purpose=False), data=data,
+                       content_type="multipart/form-data")
