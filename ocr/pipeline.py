@@ -7,6 +7,7 @@ in tests) and returns a :class:`DocumentOcr`. Workers only compute; they never w
 
 from __future__ import annotations
 
+import multiprocessing
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager, suppress
@@ -168,12 +169,16 @@ class SerialExecutor:
 
 @contextmanager
 def page_executor(jobs: int, pages: int = 0) -> Iterator[PageExecutor]:
-    """A process pool of ``jobs`` workers (fewer if there are fewer pages), or a serial one for 1."""
+    """A process pool of ``jobs`` workers (fewer if there are fewer pages), or a serial one for 1.
+
+    Workers come from a fork server, never a fork of the caller: a caller with threads (a web app,
+    a client library) would hand its held locks to the children.
+    """
     workers = max(1, min(jobs, pages) if pages else jobs)
     if workers == 1:
         yield SerialExecutor()
         return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("forkserver")) as pool:
         yield pool
 
 

@@ -9,6 +9,7 @@ one line; with CI=true a missing dev set fails them. The figures are printed by
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -48,7 +49,8 @@ def scored() -> dict[str, object]:
         folder = _dev_set(name)
         rows += [(folder / r["file"], r) for r in map(json.loads, (folder / "fields.jsonl").read_text(
             encoding="utf-8").splitlines()) if r]
-    with ProcessPoolExecutor(max_workers=2) as pool:
+    # spawned, not forked: earlier tests leave threads in this process, and a fork can inherit their locks
+    with ProcessPoolExecutor(max_workers=2, mp_context=multiprocessing.get_context("spawn")) as pool:
         readings = list(pool.map(_read, [str(path) for path, _ in rows]))
     pairs = [(row["file"], extract_fields(texts, words).values(), row)
              for (_, row), (texts, words) in zip(rows, readings, strict=True)]
