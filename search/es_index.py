@@ -304,7 +304,7 @@ class ElasticsearchIndex:
             body.update({"from": 0 if deep else query.offset, "size": 0 if deep else query.limit,
                          "_source": {"includes": fields}})
         if query.with_facets:
-            body["aggs"] = aggregations()
+            body["aggs"] = aggregations(filters.facet_size)
         with self._errors("search", detail=False):
             response = self.client.search(index=self.alias, body=body)
         hits = response["hits"]["hits"]

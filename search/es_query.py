@@ -98,6 +98,8 @@ def filter_clauses(f: Filters) -> list[dict[str, Any]]:
         clauses.append({"term": {"status": f.status}})
     if f.review_state is not None:
         clauses.append({"term": {"review_state": f.review_state}})
+    if f.record_ids is not None:
+        clauses.append({"terms": {"record_id": list(f.record_ids)}})
     if f.date_from is not None or f.date_to is not None:
         bounds = {k: v for k, v in (("gte", f.date_from), ("lte", f.date_to)) if v is not None}
         clauses.append({"range": {"issued_on": bounds}})
@@ -125,10 +127,10 @@ def sort_clause(sort: Literal["relevance", "date"]) -> list[Any]:
     return ([{"_score": {"order": "desc"}}] if sort == "relevance" else []) + by_date
 
 
-def aggregations() -> dict[str, Any]:
-    """Terms aggregations for the facets (count desc, then value asc)."""
+def aggregations(size: int = FACET_SIZE) -> dict[str, Any]:
+    """Terms aggregations for the facets (count desc, then value asc), ``size`` values each."""
     order = [{"_count": "desc"}, {"_key": "asc"}]
-    return {name: {"terms": {"field": name, "size": FACET_SIZE, "order": order}} for name in FACET_FIELDS}
+    return {name: {"terms": {"field": name, "size": size, "order": order}} for name in FACET_FIELDS}
 
 
 def adjacency_query(ids: list[str], phrase: tuple[str, ...]) -> dict[str, Any]:

@@ -54,6 +54,10 @@ class SearchQuery:
     limit: int = 20
     offset: int = 0
     with_facets: bool = True
+    record_ids: tuple[str, ...] | None = None
+    """Only these records (``()`` matches none): e.g. the records portals reused, from the catalog."""
+    facet_size: int | None = None
+    """Values per facet (``None``: ``search.query.FACET_SIZE``); the statistics ask for every locality."""
 
 
 @dataclass(frozen=True)

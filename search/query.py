@@ -36,6 +36,7 @@ from search.places import query_keys
 __all__ = [
     "FACET_FIELDS",
     "FACET_SIZE",
+    "MAX_FACET_SIZE",
     "MAX_LIMIT",
     "NAME_MAX_WORDS",
     "NAME_MIN_WORDS",
@@ -56,6 +57,8 @@ __all__ = [
 
 FACET_FIELDS = ("document_type", "issuer", "locality", "year", "status", "review_state")
 FACET_SIZE = 20
+MAX_FACET_SIZE = 10_000
+MAX_RECORD_IDS = 65_000  # below Elasticsearch's index.max_terms_count (65,536)
 RESCORE_WINDOW = 100
 MAX_LIMIT = 1000
 NAME_MIN_WORDS = 2
@@ -153,6 +156,8 @@ class Filters:
     review_state: str | None = None
     date_from: str | None = None
     date_to: str | None = None
+    record_ids: tuple[str, ...] | None = None
+    facet_size: int = FACET_SIZE
 
 
 def _nonblank(value: str | None) -> str | None:
@@ -176,6 +181,10 @@ def _check_window(query: SearchQuery) -> None:
         raise UsageError("use relevance or date", subject="sort")
     if query.date_from and query.date_to and query.date_to < query.date_from:
         raise UsageError("the end date is before the start date", subject="date range")
+    if query.facet_size is not None and not 1 <= query.facet_size <= MAX_FACET_SIZE:
+        raise UsageError(f"must be between 1 and {MAX_FACET_SIZE}", subject="facet size")
+    if query.record_ids is not None and len(query.record_ids) > MAX_RECORD_IDS:
+        raise UsageError(f"at most {MAX_RECORD_IDS} record IDs", subject="record IDs")
 
 
 def plan_filters(query: SearchQuery) -> Filters:
@@ -206,6 +215,8 @@ def plan_filters(query: SearchQuery) -> Filters:
         review_state=_check_choice(_nonblank(query.review_state), REVIEW_STATES, "review state"),
         date_from=query.date_from.isoformat() if query.date_from else None,
         date_to=query.date_to.isoformat() if query.date_to else None,
+        record_ids=tuple(dict.fromkeys(query.record_ids)) if query.record_ids is not None else None,
+        facet_size=query.facet_size or FACET_SIZE,
     )
 
 

@@ -34,7 +34,6 @@ from search.index import (
 from search.places import PlaceTable, load_places
 from search.query import (
     FACET_FIELDS,
-    FACET_SIZE,
     RESCORE_WINDOW,
     TextPlan,
     contains_phrase,
@@ -291,7 +290,7 @@ class SqliteIndex:
             source = self._matches(conn, t, plan, where, params) if narrowed else t.records
             total = int(conn.execute(f"SELECT count(*) FROM {source}").fetchone()[0])
             hits = self._page(conn, t, source, narrowed and not plan.empty, query, plan)
-            facets = self._facets(conn, source) if query.with_facets else {}
+            facets = self._facets(conn, source, filters.facet_size) if query.with_facets else {}
             conn.execute("DROP TABLE IF EXISTS temp.hits")
             conn.execute("DROP TABLE IF EXISTS temp.matches")
         return SearchResult(total=total, hits=hits, facets=facets)
@@ -369,12 +368,12 @@ class SqliteIndex:
             found.setdefault(int(rid), []).append(str(text))
         return found
 
-    def _facets(self, conn: sqlite3.Connection, source: str) -> dict[str, tuple[FacetCount, ...]]:
+    def _facets(self, conn: sqlite3.Connection, source: str, size: int) -> dict[str, tuple[FacetCount, ...]]:
         facets: dict[str, tuple[FacetCount, ...]] = {}
         for name in FACET_FIELDS:
             rows = conn.execute(
                 f"SELECT {name}, count(*) FROM {source} WHERE {name} IS NOT NULL "
-                f"GROUP BY {name} ORDER BY count(*) DESC, CAST({name} AS TEXT) LIMIT ?", (FACET_SIZE,),
+                f"GROUP BY {name} ORDER BY count(*) DESC, CAST({name} AS TEXT) LIMIT ?", (size,),
             ).fetchall()
             facets[name] = tuple(FacetCount(value=str(v), count=int(c)) for v, c in rows)
         return facets

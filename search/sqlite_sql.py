@@ -7,6 +7,7 @@ transaction; only integers produced by kho are ever formatted into SQL.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -165,6 +166,9 @@ def filter_clause(f: Filters, t: Tables) -> tuple[str, list[Any]]:
         if value is not None:
             conditions.append(f"r.{column} = ?")
             params.append(value)
+    if f.record_ids is not None:
+        conditions.append("r.record_id IN (SELECT value FROM json_each(?))")
+        params.append(json.dumps(list(f.record_ids)))
     if f.date_from is not None:
         conditions.append("r.issued_on >= ?")
         params.append(f.date_from)

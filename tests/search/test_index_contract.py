@@ -261,6 +261,24 @@ def test_facets_can_be_skipped(shared: SearchIndex) -> None:
     assert run(shared, with_facets=False).facets == {}
 
 
+def test_facet_size_bounds_the_values_of_each_facet(shared: SearchIndex) -> None:
+    localities = {d.locality for d in corpus() if d.locality}
+    assert len(run(shared, facet_size=2).facets["locality"]) == 2
+    every = run(shared, facet_size=1000).facets["locality"]
+    assert {f.value for f in every} == localities and sum(f.count for f in every) == len(corpus())
+    with pytest.raises(UsageError):
+        run(shared, facet_size=0)
+
+
+def test_filter_by_record_ids_combines_with_the_other_filters(shared: SearchIndex) -> None:
+    assert sorted(ids(run(shared, record_ids=("rec-02", "rec-05", "no-such")))) == ["rec-02", "rec-05"]
+    assert ids(run(shared, record_ids=("rec-02", "rec-05"), status="revoked")) == ["rec-05"]
+    assert ids(run(shared, record_ids=("rec-01", "rec-03"), locality="Bắc Trà My")) == ["rec-01"]
+    found = run(shared, record_ids=("rec-01", "rec-03"))
+    assert {f.value: f.count for f in found.facets["review_state"]} == {"none": 1, "needs_review": 1}
+    assert run(shared, record_ids=()).total == 0  # none asked: none found, not every record
+
+
 # Sorting and pagination
 
 
