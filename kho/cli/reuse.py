@@ -196,11 +196,13 @@ def stats_command(obj: CliContext, as_json: bool) -> None:
     """Thống kê tái sử dụng / Records digitized, reused, and the reuse rate per locality."""
     from kho.reuse.stats import summarize
     from web.pages.stats import area_of, collect
+    from web.pages.stats_localities import locality_table
 
-    catalog = obj.backends().catalog
+    backends = obj.backends()
+    catalog = backends.catalog
     summary = summarize(list(collect(catalog)), catalog.reuse.reused_records(), catalog.reuse.reuse_counts(), area_of)
-    if as_json:
-        _echo_json(summary.to_json())
+    if as_json:  # by_locality: the statistics page's per-locality table (digitized, in review, revoked, reused)
+        _echo_json({**summary.to_json(), "by_locality": locality_table(backends.index, catalog).to_json()})
         return
     click.echo(f"số hoá / digitized {summary.digitized}, tái sử dụng / reused {summary.reused}, "
                f"tỉ lệ / rate {_percent(summary.rate)}")

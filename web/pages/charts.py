@@ -133,3 +133,125 @@ def line_chart(title: str, labels: Sequence[str], series: Sequence[Series], *,
                      f'<text x="{lx + 30:.1f}" y="{ly}" {FONT}>{_e(_short(s.name, 36))}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One bar of a grouped bar chart: its value and, optionally, the page listing what it counts."""
+
+    value: float
+    href: str | None = None
+
+
+@dataclass(frozen=True)
+class BarGroup:
+    """One row of a grouped bar chart (e.g. a locality): its label and one bar per series."""
+
+    label: str
+    bars: tuple[Bar, ...]
+
+
+def _linked(markup: str, href: str | None, label: str) -> str:
+    if not href:
+        return markup
+    return f'<a href="{_e(href)}" aria-label="{_e(label)}">{markup}</a>'
+
+
+def _legend(names: Sequence[str], x0: float, y: float, span: float) -> list[str]:
+    """Colour squares (with the series' pattern) and names, two per row, from ``y`` down."""
+    parts = []
+    for n, name in enumerate(names):
+        lx, ly = x0 + (n % 2) * span / 2, y + 18 * (n // 2)
+        parts.append(f'<rect x="{lx:.1f}" y="{ly - 10:.1f}" width="14" height="12" fill="{COLOURS[n % len(COLOURS)]}"/>'
+                     f'<text x="{lx + 20:.1f}" y="{ly}" {FONT}>{_e(_short(name, 36))}</text>')
+    return parts
+
+
+def grouped_bar_chart(title: str, series: Sequence[str], groups: Sequence[BarGroup], *,
+                      fmt: Callable[[float], str] = str, width: int = 640, label_width: int = 190) -> Markup:
+    """Horizontal bars, one group per row (label left) and one bar per series, each bar a link when given.
+
+    Series differ by colour and by their fixed order within each group (named in the legend below).
+    """
+    chart_id = f"chart{next(_ids)}"
+    bar, gap = 13, 12
+    group_h = bar * len(series) + gap
+    legend_rows = (len(series) + 1) // 2
+    plot_bottom = 8 + group_h * max(1, len(groups))
+    height = plot_bottom + 14 + 18 * legend_rows
+    top = max((b.value for g in groups for b in g.bars), default=0.0)
+    scale = (width - label_width - 60) / (top or 1)
+    summary = "; ".join(f"{g.label}: " + ", ".join(f"{s} {fmt(b.value)}" for s, b in zip(series, g.bars, strict=False))
+                        for g in groups)
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" aria-labelledby="{chart_id}-t {chart_id}-d">',
+        f'<title id="{chart_id}-t">{_e(title)}</title><desc id="{chart_id}-d">{_e(summary)}</desc>',
+    ]
+    for i, group in enumerate(groups):
+        y = 8 + i * group_h
+        parts.append(f'<text x="{label_width - 8}" y="{y + group_h / 2:.1f}" text-anchor="end" {FONT}>'
+                     f'{_e(_short(group.label, 28))}</text>')
+        for n, (name, b) in enumerate(zip(series, group.bars, strict=False)):
+            by = y + n * bar
+            length = max(1.0, b.value * scale) if b.value else 0.0
+            tip = f"{group.label}, {name}: {fmt(b.value)}"
+            shape = (f'<g><title>{_e(tip)}</title><rect x="{label_width}" y="{by}" width="{length:.1f}" '
+                     f'height="{bar - 2}" fill="{COLOURS[n % len(COLOURS)]}"/>'
+                     f'<text x="{label_width + length + 5:.1f}" y="{by + bar - 3}" font-family="inherit" '
+                     f'font-size="11">{_e(fmt(b.value))}</text></g>')
+            parts.append(_linked(shape, b.href, tip))
+    if not groups:
+        parts.append(f'<text x="{width / 2}" y="24" text-anchor="middle" {FONT}>—</text>')
+    parts.extend(_legend(series, label_width, plot_bottom + 18, width - label_width))
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+def column_chart(title: str, labels: Sequence[str], series: Sequence[Series], *,
+                 fmt: Callable[[float], str] = str, width: int = 680, height: int = 300) -> Markup:
+    """Vertical bars side by side for each label (e.g. month), one colour per series, legend below."""
+    chart_id = f"chart{next(_ids)}"
+    left, right, y_top = 56, width - 16, 18
+    legend_rows = (len(series) + 1) // 2
+    y0 = height - 36 - 18 * legend_rows
+    plot_h = y0 - y_top
+    top = axis_top(max((v for s in series for v in s.values), default=0.0))
+    slot = (right - left) / max(1, len(labels))
+    bar = min(48.0, slot * 0.7 / max(1, len(series)))
+    summary = "; ".join(f"{s.name}: " + ", ".join(f"{lab} {fmt(v)}" for lab, v in zip(labels, s.values, strict=False))
+                        for s in series)
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" aria-labelledby="{chart_id}-t {chart_id}-d">',
+        f'<title id="{chart_id}-t">{_e(title)}</title><desc id="{chart_id}-d">{_e(summary)}</desc>',
+        *_y_axis(top, left, right, y0, plot_h, fmt),
+        f'<line x1="{left}" x2="{right}" y1="{y0}" y2="{y0}" stroke="#57606a"/>',
+    ]
+    for i, label in enumerate(labels):
+        centre = left + slot * (i + 0.5)
+        x0 = centre - bar * len(series) / 2
+        parts.append(f'<text x="{centre:.1f}" y="{y0 + 18}" text-anchor="middle" {FONT}>{_e(label)}</text>')
+        for n, s in enumerate(series):
+            value = s.values[i] if i < len(s.values) else 0.0
+            h = plot_h * value / top
+            x, y = x0 + n * bar, y0 - h
+            parts.append(f'<g><title>{_e(s.name)}, {_e(label)}: {_e(fmt(value))}</title>'
+                         f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar - 2:.1f}" height="{h:.1f}" '
+                         f'fill="{COLOURS[n % len(COLOURS)]}"/>'
+                         f'<text x="{x + (bar - 2) / 2:.1f}" y="{y - 4:.1f}" text-anchor="middle" {FONT}>'
+                         f'{_e(fmt(value))}</text></g>')
+    parts.extend(_legend([s.name for s in series], left, y0 + 38, right - left))
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+SHORT_SPAN = 2
+"""Up to this many points a time series is drawn as columns: a line needs at least three to show a trend."""
+
+
+def time_chart(title: str, labels: Sequence[str], series: Sequence[Series], *,
+               fmt: Callable[[float], str] = str, width: int = 680, height: int = 300) -> Markup:
+    """A line chart over ``labels``, or columns when there are only one or two (never lone dots)."""
+    chart = column_chart if len(labels) <= SHORT_SPAN else line_chart
+    return chart(title, labels, series, fmt=fmt, width=width, height=height)

@@ -39,6 +39,7 @@ class SearchForm:
     year: int | None = None
     status: str | None = None
     needs_review: bool = False
+    reused: bool = False
     sort: str = "relevance"
     page: int = 1
 
@@ -56,6 +57,7 @@ class SearchForm:
             "year": str(self.year) if self.year else None,
             "status": self.status,
             "review": "1" if self.needs_review else None,
+            "reused": "1" if self.reused else None,
         }
         return {k: v for k, v in values.items() if v}
 
@@ -92,6 +94,7 @@ def parse_search_args(args: Mapping[str, str]) -> SearchForm:
         year=_int(year, 1900, 2200) if year and _YEAR.fullmatch(year) else None,
         status=status if status in STATUSES else None,
         needs_review=args.get("review") in ("1", "on", "true"),
+        reused=args.get("reused") in ("1", "on", "true"),
         sort="date" if args.get("sort") == "date" else "relevance",
         page=_int(args.get("page"), 1, MAX_PAGE) or 1,
     )
@@ -104,8 +107,12 @@ def citizen_id_in(box: str) -> str | None:
     return re.sub(r"\D", "", box)
 
 
-def to_query(form: SearchForm, citizen_id: str | None) -> SearchQuery:
-    """The index query of ``form``; with ``citizen_id`` the box is the ID, not text."""
+def to_query(form: SearchForm, citizen_id: str | None, reused_ids: tuple[str, ...] = ()) -> SearchQuery:
+    """The index query of ``form``; with ``citizen_id`` the box is the ID, not text.
+
+    ``reused_ids``: the records portals reused (the catalog's reuse events), used when the form asks
+    for reused records only (``reused=1``, the statistics page's links).
+    """
     year = form.year
     return SearchQuery(
         text="" if citizen_id else form.q,
@@ -115,6 +122,7 @@ def to_query(form: SearchForm, citizen_id: str | None) -> SearchQuery:
         locality=form.locality,
         status=form.status,
         review_state="needs_review" if form.needs_review else None,
+        record_ids=reused_ids if form.reused else None,
         date_from=date(year, 1, 1) if year else None,
         date_to=date(year, 12, 31) if year else None,
         sort="date" if form.sort == "date" or (not form.q) else "relevance",

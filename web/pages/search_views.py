@@ -105,12 +105,13 @@ def _lookup_id(form: SearchForm) -> str | None:
 @pages.get("/search")
 @require_page(Permission.SEARCH)
 def search() -> ResponseReturnValue:
-    """The search page (``?q=`` box, ``type``/``issuer``/``locality``/``year``/``status``/``review``, ``page``);
-    with nothing asked, the newest records (like ``kho search`` without words)."""
+    """The search page (``?q=`` box, filters ``type``/``issuer``/``locality``/``year``/``status``/``review``/
+    ``reused``, ``page``); with nothing asked, the newest records (like ``kho search`` without words)."""
     form = parse_search_args(request.args)
     web = state()
     citizen_id = _lookup_id(form)
-    query = to_query(form, citizen_id)
+    reused = tuple(r.record_id for r in web.backends.catalog.reuse.reused_records()) if form.reused else ()
+    query = to_query(form, citizen_id, reused)
     result = search_documents(web.backends, web.scope_policy, access_context(), query)
     session["listed"] = [hit.record_id for hit in result.hits]
     last = last_page(result.total)

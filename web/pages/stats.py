@@ -19,6 +19,7 @@ from datetime import datetime, timedelta, timezone
 
 from repository.catalog import Catalog
 from repository.catalog_types import ITEM_DONE_STATUSES
+from search.places import place_key
 
 VIETNAM = timezone(timedelta(hours=7))
 UNKNOWN = ""
@@ -26,9 +27,13 @@ MAX_MONTHS = 24
 TOP_SERIES = 5
 BATCH_PAGE = 200
 
-# Components of a locality that name a district-level unit or a city (the map's level).
+# Components of a locality that name a district-level unit or a city (the map's level), a commune-level
+# unit (the level below the province since 1 July 2025), or a province.
 _DISTRICT_PREFIXES = ("huyện ", "quận ", "thị xã ", "thành phố ", "tp. ", "tp ")
+_COMMUNE_PREFIXES = ("xã ", "phường ", "thị trấn ", "đặc khu ")
 _PROVINCE_PREFIXES = ("tỉnh ",)
+# Cities at province level ("phường Hải Châu, thành phố Đà Nẵng": the commune is the area, not the city).
+_PROVINCE_CITIES = frozenset({"ha noi", "ho chi minh", "hai phong", "da nang", "can tho", "hue"})
 
 
 @dataclass(frozen=True)
@@ -73,19 +78,36 @@ class Digitization:
     pages: int
 
 
+def _province_city(part: str) -> bool:
+    return place_key(part) in _PROVINCE_CITIES
+
+
 def area_of(locality: str | None) -> str:
     """The district-level unit or city of a locality (``xã Trà Sơn, huyện Bắc Trà My, …`` → ``huyện Bắc Trà My``).
 
-    Without one, the province; else the first component; ``""`` when unknown.
+    Without one (since 1 July 2025 communes are directly under the province), the commune
+    (``phường Hải Châu, thành phố Đà Nẵng`` → ``phường Hải Châu``); else the province; else the first
+    component; ``""`` when unknown.
     """
     if not locality or not locality.strip():
         return UNKNOWN
     parts = [" ".join(p.split()) for p in unicodedata.normalize("NFC", locality).split(",") if p.strip()]
-    for prefixes in (_DISTRICT_PREFIXES, _PROVINCE_PREFIXES):
-        for part in parts:
-            if part.lower().startswith(prefixes):
-                return part[0].lower() + part[1:]
+    levels = (
+        [p for p in parts if p.lower().startswith(_DISTRICT_PREFIXES) and not _province_city(p)],
+        [p for p in parts if p.lower().startswith(_COMMUNE_PREFIXES)],
+        [p for p in parts if p.lower().startswith(_PROVINCE_PREFIXES) or _province_city(p)],
+    )
+    for found in levels:
+        if found:
+            return _lower_prefix(found[0])
     return parts[0] if parts else UNKNOWN
+
+
+def _lower_prefix(part: str) -> str:
+    """``Thành phố Tam Kỳ`` → ``thành phố Tam Kỳ``: the administrative word in lower case, the name kept."""
+    prefixes = _DISTRICT_PREFIXES + _COMMUNE_PREFIXES + _PROVINCE_PREFIXES
+    lower = part.lower().startswith(prefixes) and not part[:2].isupper()  # not an abbreviation (TP, TX)
+    return part[0].lower() + part[1:] if lower else part
 
 
 def month_of(when: datetime) -> str:
