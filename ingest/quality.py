@@ -3,24 +3,42 @@
 Checks, each giving a reason (Vietnamese first, then English) and never a citizen ID:
 pages scanned below 200 dpi, blank pages, a page count that differs from the manifest, low OCR
 confidence, no citizen ID at all, the field extractor's own review reasons (for fields the manifest
-did not supply), disagreements between the manifest and the text, and manifest warnings (e.g. a
-repaired ID). A flagged document is still stored and indexed, with ``review_state`` set to
-``needs_review`` and a review task in the catalog.
+did not supply), disagreements between the manifest and the text (each field both give, accents
+and case aside), and manifest warnings (e.g. a repaired ID). A flagged document is still stored
+and indexed, with ``review_state`` set to ``needs_review`` and a review task in the catalog.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Protocol
+from typing import Literal, Protocol
 
 from ingest.plan import DocumentEntry
+from kho.core.vntext import canonical_spelling, fold_accents_lower
 from ocr.fields import Evidence, ExtractedFields, FieldValue, needs_review
 
 _DIGIT_GAP = re.compile(r"(?<=\d)[ .\-](?=\d)")
+_SPACES = re.compile(r"\s+")
+_WORD = re.compile(r"[0-9a-z]+")
+#: Abbreviations of administrative words (folded) that a manifest and a header may each use.
+_ABBREVIATIONS: dict[str, str] = {
+    "ubnd": "uybannhandan", "hdnd": "hoidongnhandan", "tp": "thanhpho", "tx": "thixa",
+}
 _MANIFEST_EVIDENCE = Evidence(page=0, start=0, end=0)
+
+#: The fields a manifest may give that the OCR also reads, in the order they are compared.
+COMPARED_FIELDS: tuple[str, ...] = (
+    "document_type", "document_number", "issued_on", "issuer", "locality", "holder_name",
+)
+#: The reasons of the first comparisons (kept word for word: review tasks and reports hold them).
+_DIFFERS: dict[str, str] = {
+    "document_number": "số văn bản khác bảng kê / document number differs from the manifest",
+    "issued_on": "ngày ban hành khác bảng kê / issue date differs from the manifest",
+}
+#: How a manifest value and the OCR's reading of the same field compare (see :func:`compare_readings`).
+Agreement = Literal["same", "same_folded", "differs"]
 
 
 class PageFacts(Protocol):
@@ -91,24 +109,53 @@ def with_manifest(fields: ExtractedFields, entry: DocumentEntry | None) -> Extra
     if entry is None:
         return fields
     changes: dict[str, FieldValue] = {}
-    for name in ("document_type", "document_number", "issuer", "locality", "holder_name"):
-        value = getattr(entry, name)
-        if value:
+    for name in COMPARED_FIELDS:
+        value = _manifest_value(entry, name)
+        if value is not None:
             changes[name] = FieldValue(value, 1.0, _MANIFEST_EVIDENCE)
-    if entry.issued_on is not None:
-        changes["issued_on"] = FieldValue(entry.issued_on.isoformat(), 1.0, _MANIFEST_EVIDENCE)
     confirmed = tuple(
         FieldValue(v.value, 1.0, v.evidence) if v.value in entry.citizen_ids else v for v in fields.citizen_ids
     )
     return replace(fields, citizen_ids=confirmed, **changes)  # type: ignore[arg-type]
 
 
-def _fold(text: str) -> str:
-    return re.sub(r"\s+", "", unicodedata.normalize("NFC", text)).upper()
+def _folded_words(text: str) -> str:
+    """``text`` folded (accents, case), its words only, the usual abbreviations written out."""
+    words = _WORD.findall(fold_accents_lower(text))
+    return "".join(_ABBREVIATIONS.get(w, w) for w in words)
+
+
+def compare_readings(given: str, read: str) -> Agreement:
+    """How two values of one field compare: ``same`` (letter for letter, one tone spelling, spaces
+    aside), ``same_folded`` (equal but for accents, case, punctuation and the usual abbreviations:
+    ``Nguyen Van An`` and ``Nguyễn Văn An``, ``UBND huyện`` and ``Ủy ban nhân dân huyện``) or
+    ``differs``. The first two are an agreement."""
+    if _SPACES.sub("", canonical_spelling(given)) == _SPACES.sub("", canonical_spelling(read)):
+        return "same"
+    if _folded_words(given) == _folded_words(read):
+        return "same_folded"
+    return "differs"
+
+
+def differs_reason(name: str) -> str:
+    """The review reason of a field whose manifest value and OCR reading differ (names the field,
+    never the values: reasons reach the batch report and the logs)."""
+    return _DIFFERS.get(name, f"ô khác bảng kê / field differs from the manifest: {name}")
+
+
+def _manifest_value(entry: DocumentEntry, name: str) -> str | None:
+    value = getattr(entry, name)
+    if name == "issued_on":
+        return value.isoformat() if value is not None else None
+    return value or None
 
 
 def manifest_reasons(fields: ExtractedFields, entry: DocumentEntry | None, text: str) -> list[str]:
-    """Where the manifest and the recognised text disagree, plus the manifest's own warnings."""
+    """Where the manifest and the recognised text disagree, plus the manifest's own warnings.
+
+    Every field both give is compared with :func:`compare_readings` (accents and case aside); a
+    field the OCR did not read is not a disagreement (the extractor's own reasons cover it).
+    """
     if entry is None:
         return []
     reasons = list(entry.warnings)
@@ -119,12 +166,10 @@ def manifest_reasons(fields: ExtractedFields, entry: DocumentEntry | None, text:
             reasons.append(
                 "số định danh trong bảng kê không có trong văn bản / manifest citizen ID not found in the text"
             )
-    number = fields.document_number
-    if entry.document_number and number is not None and _fold(number.value) != _fold(entry.document_number):
-        reasons.append("số văn bản khác bảng kê / document number differs from the manifest")
-    issued = fields.issued_on
-    if entry.issued_on is not None and issued is not None and issued.value != entry.issued_on.isoformat():
-        reasons.append("ngày ban hành khác bảng kê / issue date differs from the manifest")
+    for name in COMPARED_FIELDS:
+        given, read = _manifest_value(entry, name), getattr(fields, name)
+        if given is not None and read is not None and compare_readings(given, read.value) == "differs":
+            reasons.append(differs_reason(name))
     return reasons
 
 

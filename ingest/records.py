@@ -4,7 +4,8 @@ Pure builders (:func:`build_metadata`, :func:`ocr_json`) turn the OCR pages, the
 the manifest entry and the quality verdict into the ``record.json`` values; :func:`write_page_files`
 writes each page's archive image, thumbnail and PDF page into a work folder as it arrives, and
 :func:`record_files` assembles them for :meth:`repository.records.Repository.create`. Manifest
-values win over extracted ones; both are kept with their source in ``metadata.evidence``.
+values win over extracted ones; both are kept with their source in ``metadata.evidence`` (the OCR's
+own reading, with its confidence, beside each manifest value).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from ocr.pipeline import OcrOptions, PageOcr
 from repository.records import RecordFiles, SourceFile
 from repository.schema import (
     FieldEvidence,
+    OcrReading,
     OcrSettings,
     PageQuality,
     Provenance,
@@ -93,27 +95,34 @@ def _page_source(pages: Sequence[PageOcr], page: int) -> str:
     return "text_layer" if 1 <= page <= len(pages) and pages[page - 1].from_text_layer else "ocr"
 
 
+def _reading(found: FieldValue, pages: Sequence[PageOcr], texts: Sequence[str]) -> OcrReading:
+    """What the OCR read for a field: value, confidence (0-1), page, snippet and text source."""
+    page = found.evidence.page
+    return OcrReading(
+        value=found.value,
+        confidence=max(0.0, min(1.0, found.confidence)),
+        page=page if page >= 1 else None,
+        text=_snippet(texts, found),
+        source=_page_source(pages, page),
+    )
+
+
 def _evidence(
     fields: ExtractedFields, entry: DocumentEntry | None, pages: Sequence[PageOcr]
 ) -> dict[str, FieldEvidence]:
+    """Per field, where its value came from: a manifest value (no confidence: it is not a reading)
+    with the OCR's own reading beside it, or the OCR's reading itself."""
     texts = [p.text for p in pages]
     out: dict[str, FieldEvidence] = {}
     for name in (*MANIFEST_WINS, "issued_on", *EXTRACTED_ONLY):
         manifest_value = getattr(entry, name, None) if entry is not None else None
+        found: FieldValue | None = getattr(fields, name)
+        read = _reading(found, pages, texts) if found is not None else None
         if manifest_value:
             value = manifest_value.isoformat() if isinstance(manifest_value, dt.date) else manifest_value
-            out[name] = FieldEvidence(value=value, confidence=1.0, source="manifest")
-            continue
-        found: FieldValue | None = getattr(fields, name)
-        if found is not None:
-            page = found.evidence.page
-            out[name] = FieldEvidence(
-                value=found.value,
-                confidence=max(0.0, min(1.0, found.confidence)),
-                page=page if page >= 1 else None,
-                text=_snippet(texts, found),
-                source=_page_source(pages, page),
-            )
+            out[name] = FieldEvidence(value=value, source="manifest", ocr=read)
+        elif read is not None:
+            out[name] = FieldEvidence(**read.model_dump())
     return out
 
 

@@ -66,14 +66,33 @@ class QualitySummary(_Model):
     warnings: tuple[str, ...] = ()
 
 
-class FieldEvidence(_Model):
-    """Where an extracted field value came from and how sure the extractor was."""
+class OcrReading(_Model):
+    """What the OCR read for a field whose value came from elsewhere (the manifest), kept to compare."""
 
     value: ScalarValue = None
-    confidence: float | None = Field(default=None, ge=0, le=1)
+    confidence: float | None = Field(default=None, ge=0, le=1, description="The extractor's confidence (0-1).")
+    page: int | None = Field(default=None, ge=1)
+    text: str | None = Field(default=None, description="The snippet of OCR text the value was read from.")
+    source: str = Field(default="ocr", description="ocr or text_layer.")
+
+
+class FieldEvidence(_Model):
+    """Where a field value came from and how sure the extractor was.
+
+    A manifest value has no confidence (it is not a reading); its ``ocr`` holds what the OCR read
+    for the same field (absent when it read nothing, and in records written before it was kept).
+    """
+
+    value: ScalarValue = None
+    confidence: float | None = Field(
+        default=None, ge=0, le=1, description="The extractor's confidence (0-1); none for a manifest value."
+    )
     page: int | None = Field(default=None, ge=1)
     text: str | None = Field(default=None, description="The snippet of OCR text the value was read from.")
     source: str = Field(default="ocr", description="ocr, text_layer, manifest or official.")
+    ocr: OcrReading | None = Field(
+        default=None, description="The OCR's own reading of the field when the value came from the manifest."
+    )
 
 
 class RecordMetadata(_Model):
