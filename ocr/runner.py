@@ -17,10 +17,13 @@ The argument builders (:func:`tesseract_config`, :func:`pdftotext_argv` …) are
 
 from __future__ import annotations
 
+import logging
 import math
 import os
+import resource
 import shlex
 import subprocess
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +40,8 @@ STDERR_TAIL = 300
 INSTALL_HINT = "install it (Debian: tesseract-ocr tesseract-ocr-vie poppler-utils)"
 # pytesseract signals a timeout with this RuntimeError message (TesseractError is a RuntimeError too).
 _PYTESSERACT_TIMEOUT = "Tesseract process timeout"
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -160,6 +165,7 @@ def tesseract(image: Path, out_base: Path, job: TesseractJob, *, timeout: float,
     :class:`ServiceUnavailableError` when Tesseract is not installed.
     """
     limit_child_threads()
+    started, cpu_started = time.perf_counter(), children_cpu_seconds()
     try:
         pytesseract.pytesseract.run_tesseract(
             str(image), str(out_base), extension=" ".join(job.outputs), lang=job.lang,
@@ -175,7 +181,32 @@ def tesseract(image: Path, out_base: Path, job: TesseractJob, *, timeout: float,
         raise _timeout_error("tesseract", timeout, subject) from e
     except OSError as e:
         raise ServiceUnavailableError(f"cannot start tesseract: {e}", subject="tesseract") from e
+    finally:
+        if log.isEnabledFor(logging.DEBUG):
+            log.debug("%s", tesseract_timing(image, job, time.perf_counter() - started,
+                                             children_cpu_seconds() - cpu_started))
     return TesseractRun(True)
+
+
+def children_cpu_seconds() -> float:
+    """User + system CPU seconds of this process's finished children (a Tesseract run's cost)."""
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
+def tesseract_timing(image: Path, job: TesseractJob, wall: float, cpu: float) -> str:
+    """One debug line per Tesseract run: model, page mode, outputs, image size, wall and CPU seconds.
+
+    The profile of a page's steps (``KHO_LOG_LEVEL=DEBUG``; ``bench/ocr.py --profile``); CPU is
+    the children's, so it is exact only when one run is in flight per process (kho's workers).
+    """
+    try:
+        with Image.open(image) as opened:
+            width, height = opened.size
+    except OSError:
+        width = height = 0
+    return (f"tesseract {job.lang} psm {job.psm} {'+'.join(job.outputs)} {width}x{height}: "
+            f"{wall:.3f} s wall, {cpu:.3f} s CPU")
 
 
 def tesseract_argv(

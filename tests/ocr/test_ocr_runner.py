@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import os
+import re
 import time
 from pathlib import Path
 
@@ -100,6 +102,18 @@ def test_tesseract_timeout_kills_the_process(tmp_path: Path) -> None:
     assert caught.value.subject == "noise.png"
     assert time.monotonic() - started < 5
     assert _live_children("tesseract") == []
+
+
+def test_every_tesseract_run_is_timed_in_the_debug_log(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    image = tmp_path / "small.png"
+    Image.new("L", (320, 120), 255).save(image)
+    job = runner.TesseractJob(lang="vie", psm=6, dpi=300, outputs=("txt", "tsv"))
+    with caplog.at_level(logging.DEBUG, logger="ocr.runner"):
+        assert runner.tesseract(image, tmp_path / "out", job, timeout=60, subject="small.png").ok
+    line = next(r.getMessage() for r in caplog.records if r.name == "ocr.runner")
+    match = re.fullmatch(r"tesseract vie psm 6 txt\+tsv 320x120: ([\d.]+) s wall, ([\d.]+) s CPU", line)
+    assert match, line
+    assert float(match[1]) > 0 and float(match[2]) > 0      # the child's start-up at least
 
 
 def test_tesseract_failure_is_returned_and_missing_program_raised(

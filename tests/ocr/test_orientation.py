@@ -10,6 +10,9 @@ import pytest
 
 from ocr.orientation import (
     EVIDENCE_THRESHOLD,
+    STRIPS,
+    combined_evidence,
+    evidence_by_strips,
     evident_turn,
     ink_outside_core,
     strip_pair,
@@ -49,6 +52,31 @@ def test_pages_without_text_lines_are_unclear(content: str) -> None:
     if content == "rule":
         image[600:604, 100:800] = 0
     assert evident_turn(image) is None
+
+
+def test_tilted_lines_of_a_photo_are_judged_from_narrow_strips(
+    page: np.ndarray, rotate: Callable[[np.ndarray, float], np.ndarray]
+) -> None:
+    tilted = rotate(page, 1.5)              # what a curved photo's lines keep after deskewing
+    widest, *_, narrowest = evidence_by_strips(tilted)
+    assert len(STRIPS) == 3
+    assert widest < EVIDENCE_THRESHOLD <= narrowest   # four wide strips blur the lines together
+    assert evident_turn(tilted) == 0
+    assert evident_turn(cv2.rotate(tilted, cv2.ROTATE_180)) == 180
+
+
+def test_strip_widths_must_agree() -> None:
+    assert combined_evidence((0.05, 0.54, 0.44)) == 0.54
+    assert combined_evidence((-0.9, -0.6, -1.1)) == -1.1
+    assert combined_evidence((-1.43, 0.29, 0.17)) == 0.0     # one width's wrong sign decides nothing
+    assert combined_evidence((0.0, 0.8, 0.9)) == 0.0
+
+
+def test_capitals_without_marks_have_no_shape_to_read(make_page: Callable[..., np.ndarray]) -> None:
+    # No marks above, only a Q's tail and commas below: the old measure said "upside down" (-5).
+    caps = make_page(("UY BAN NHAN DAN TINH QUANG NAM, QUANG NGAI", "QUYET DINH VE VIEC CAP GIAY PHEP") * 3)
+    assert evidence_by_strips(caps) == (0.0, 0.0, 0.0)
+    assert evident_turn(caps) is None and evident_turn(cv2.rotate(caps, cv2.ROTATE_180)) is None
 
 
 def test_ink_outside_core_of_one_line() -> None:

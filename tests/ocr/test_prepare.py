@@ -75,3 +75,19 @@ def test_sideways_page_is_recognised_from_its_line_profile(page: np.ndarray) -> 
     assert not prepare.prepare_page(cv2.rotate(page, cv2.ROTATE_180), 300).plan.sideways
     for turn in (cv2.ROTATE_90_CLOCKWISE, cv2.ROTATE_90_COUNTERCLOCKWISE):
         assert prepare.prepare_page(cv2.rotate(page, turn), 300).plan.sideways
+
+
+def test_half_turn_of_a_prepared_page_equals_preparing_it_turned(rotate: Rotate) -> None:
+    import colour_pages
+
+    band = cv2.rotate(rotate(colour_pages.inverse_band_page(), 2.0), cv2.ROTATE_180)   # upside down, skewed
+    measured = prepare.prepare_page(band, 300, 180)
+    turned = prepare.turned_half(prepare.prepare_page(band, 300))
+    assert turned.plan.rotation == 180 and turned.plan.steps() == measured.plan.steps()
+    assert "invert" in turned.plan.steps() and turned.plan.skew == measured.plan.skew
+    assert turned.recognition.shape == measured.recognition.shape
+    differ = np.abs(turned.recognition.astype(np.int16) - measured.recognition.astype(np.int16)) > 64
+    assert differ.mean() < 0.001
+    assert prepare.turned_half(turned).plan.rotation == 0
+    edged = prepare.PreparedPage(prepare.PagePlan(border=(0.1, 0.0, 0.2, 0.0)), band, band, 300)
+    assert prepare.turned_half(edged).plan.border == (0.0, 0.1, 0.0, 0.2)     # top <-> bottom, left <-> right
