@@ -21,7 +21,7 @@ import numpy as np
 from kho.errors import ProcessingTimeoutError
 from kho.settings import Settings
 from ocr import clean, geometry, images, orientation, recognize, textlayer
-from ocr.prepare import PreparedPage, prepare_page
+from ocr.prepare import PreparedPage, prepare_page, turned_half
 from ocr.qr import QrCode, read_qr_codes
 from ocr.rasterize import Limits, PageImage, SourceInfo, inspect_source, load_page, trusted_text
 from ocr.recognize import Recognition, Word
@@ -277,23 +277,21 @@ def _first_turn(page: PageImage, prepared: PreparedPage, task: PageTask) -> tupl
         side = prepare_page(page.pixels, page.dpi, 90)
         turn = None if side.plan.sideways else orientation.evident_turn(side.recognition)
         if turn is not None:
-            return (side, Turn(90, True, "lines")) if turn == 0 else (
-                prepare_page(page.pixels, page.dpi, 270), Turn(270, True, "lines"))
+            return (side, Turn(90, True, "lines")) if turn == 0 else (turned_half(side), Turn(270, True, "lines"))
         asked = _osd_turn(page, task)
         if asked is not None:
-            chosen = side if asked == 90 else prepare_page(page.pixels, page.dpi, asked) if asked else prepared
+            chosen = {0: prepared, 90: side, 180: turned_half(prepared), 270: turned_half(side)}[asked]
             return chosen, Turn(asked, True, "osd")
         flipped, sure = _probe_upside_down(side, task)
-        return (prepare_page(page.pixels, page.dpi, 270), Turn(270, sure, "strip")) if flipped else (
-            side, Turn(90, sure, "strip"))
+        return (turned_half(side), Turn(270, sure, "strip")) if flipped else (side, Turn(90, sure, "strip"))
     turn = orientation.evident_turn(prepared.recognition)
     if turn == 180:
-        return prepare_page(page.pixels, page.dpi, 180), Turn(180, True, "lines")
+        return turned_half(prepared), Turn(180, True, "lines")
     if turn == 0:
         return prepared, Turn(0, True, "lines")
     flipped, sure = _probe_upside_down(prepared, task)
     if flipped:
-        return prepare_page(page.pixels, page.dpi, 180), Turn(180, sure, "strip")
+        return turned_half(prepared), Turn(180, sure, "strip")
     return prepared, Turn(0, sure, "strip")
 
 
@@ -312,7 +310,7 @@ def _read_upright(page: PageImage, prepared: PreparedPage, task: PageTask) -> tu
         if budget >= task.options.timeout:
             raise
     if not turn.sure:
-        other = prepare_page(page.pixels, page.dpi, (turn.rotation + 180) % 360)
+        other = turned_half(prepared)
         with suppress(ProcessingTimeoutError):
             return other, _recognize(other, task, budget)
     return prepared, _recognize(prepared, task)
