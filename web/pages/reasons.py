@@ -48,6 +48,9 @@ _RULES: tuple[_Rule, ...] = (
      lambda m: _("Số văn bản đọc được khác bảng kê.")),
     (re.compile(r"^ngày ban hành khác bảng kê / .*$"),
      lambda m: _("Ngày ban hành đọc được khác bảng kê.")),
+    (re.compile(r"^ô khác bảng kê / field differs from the manifest: (\w+)$"),
+     lambda m: _("Ô “%(field)s”: giá trị trong bảng kê khác với chữ đọc được (OCR); xem hai giá trị cạnh ô và "
+                 "đối chiếu với ảnh trang.", field=label(m[1], "field"))),
     (re.compile(r"^thiếu trường / missing field: (\w+)$"),
      lambda m: _("Không đọc được ô “%(field)s”.", field=label(m[1], "field"))),
     (re.compile(r"^độ tin cậy thấp / low confidence: (\w+) \(([\d.]+) < ([\d.]+), trang/page (\S+)\)$"),

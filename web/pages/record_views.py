@@ -25,6 +25,7 @@ from repository.records import FileRole
 from repository.schema import Record
 from web.context import state
 from web.pages.base import access_context, form_text, has_seen, pages, remember_seen, require_page
+from web.pages.readings import record_readings
 from web.pages.record_form import EDIT_FIELDS, LONG_FIELDS, FormResult, form_values, parse_changes
 
 FILE_BUFFER = 256 * 1024
@@ -70,6 +71,7 @@ def record(record_id: str) -> ResponseReturnValue:
         record=current,
         meta=current.metadata,
         shown_fields=SHOWN_FIELDS,
+        readings=record_readings(current, SHOWN_FIELDS, history),
         validity=validity(current),
         history=history,
         page_images=current.objects_with_role("page"),

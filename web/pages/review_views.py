@@ -2,8 +2,10 @@
 
 Built for long sessions at the keyboard: the first field has the focus, ``Ctrl+Enter`` (or access
 key S) saves and accepts, access key A accepts as read, access key N skips to the next document;
-after a decision the next open task opens at once. Opening a task is an audited read
-(purpose :data:`~web.pages.base.REVIEW_PURPOSE`).
+after a decision the next open task opens at once. Beside each field: where its value came from,
+the OCR's confidence, and beside a manifest value the OCR's own reading and whether the two agree
+(:mod:`web.pages.readings`). Opening a task is an audited read (purpose
+:data:`~web.pages.base.REVIEW_PURPOSE`).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from repository.schema import Record
 from search.index import SearchQuery
 from web.context import state
 from web.pages.base import REVIEW_PURPOSE, access_context, pages, remember_seen, require_page
+from web.pages.readings import record_readings
 from web.pages.reasons import record_title
 from web.pages.record_form import LONG_FIELDS, REVIEW_FIELDS, FormResult, form_values, parse_changes
 
@@ -86,13 +89,19 @@ def review_next() -> ResponseReturnValue:
     return redirect(url_for("pages.review_task", task_id=task.id))
 
 
+def _history(current: Record) -> list[Record]:
+    """The record's versions (read only when it has several: the first needs no second read)."""
+    return [current] if current.version == 1 else state().backends.repository.history(current.record_id)
+
+
 def _task_page(task: ReviewTask, current: Record, result: FormResult | None, status: int = 200) -> ResponseReturnValue:
     meta = current.metadata
     values = result.values if result is not None else form_values(meta, REVIEW_FIELDS)
     page = render_template(
         "review_task.html", task=task, record=current, meta=meta, fields=REVIEW_FIELDS, long_fields=LONG_FIELDS,
         values=values, errors=result.errors if result is not None else {},
-        page_images=current.objects_with_role("page"), evidence=meta.evidence,
+        page_images=current.objects_with_role("page"),
+        readings=record_readings(current, REVIEW_FIELDS, _history(current)),
         qr_codes=recorded_qr_codes(state().backends.repository, current),
         backlog=state().backends.catalog.review_backlog(),
     )
