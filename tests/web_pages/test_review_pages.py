@@ -3,13 +3,20 @@ accept; the next task opens after each decision."""
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Callable
+from pathlib import Path
 
+from flask import Flask
 from flask.testing import FlaskClient
 from pages_helpers import Doc, csrf_token, text_of
 
+from ingest.service import create_batch, run_batch
 from kho.backends import Backends
+from ocr.corpus.generate import generate_corpus
 from repository.catalog import ReviewTask
+from repository.schema import FieldEvidence
 
 REASON = "độ tin cậy OCR thấp / low OCR confidence: 41 < 60"
 SHOWN = "Chữ nhận dạng kém: độ tin cậy trung bình 41/100, cần từ 60"  # the reason in words
@@ -121,3 +128,82 @@ def test_officials_do_not_review(as_user: Callable[..., FlaskClient], make_doc: 
                                  backends: Backends) -> None:
     [(_, task)] = _flagged(make_doc, backends, 1)
     assert as_user("can-bo").get(f"/review/{task.id}").status_code == 403
+
+
+def _scan_with_wrong_number(folder: Path) -> str:
+    """One clean synthetic scan whose manifest row gives another document number; the printed one."""
+    generate_corpus(folder, 1, 11, ("clean",), manifest=True, kinds=["legacy"])
+    manifest = folder / "manifest.csv"
+    rows = list(csv.DictReader(io.StringIO(manifest.read_text("utf-8"))))
+    printed = rows[0]["document_number"]
+    rows[0]["document_number"] = "999/QĐ-UBND"
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    manifest.write_text(out.getvalue(), encoding="utf-8")
+    return printed
+
+
+def _field_block(page: str, name: str) -> str:
+    start = page.index(f'id="f-{name}"')
+    return page[start:page.index('<div class="field', start)]
+
+
+def test_beside_each_manifest_value_the_ocr_reading_and_whether_they_agree(
+    app: Flask, as_user: Callable[..., FlaskClient], backends: Backends, tmp_path: Path
+) -> None:
+    printed = _scan_with_wrong_number(tmp_path / "scans")
+    batch = create_batch(backends, [tmp_path / "scans"], tmp_path / "scans" / "manifest.csv")
+    assert run_batch(backends, batch.id, jobs=1).stored == 1  # the real pipeline: OCR, fields, quality gate
+    [task] = backends.catalog.list_review_tasks("open", limit=10)
+    client = as_user("luu-tru")
+    page = text_of(client.get(f"/review/{task.id}"))
+    assert "Số văn bản đọc được khác bảng kê." in page  # the disagreement, a reason in words
+    number = _field_block(page, "document_number")
+    assert 'value="999/QĐ-UBND"' in number and "theo bảng kê (không phải kết quả đọc)" in number
+    assert f"OCR đọc: <q>{printed}</q> (độ tin cậy " in number and "khác bảng kê: hãy đối chiếu" in number
+    kind = _field_block(page, "document_type")  # the manifest's type is the one printed
+    assert "theo bảng kê" in kind and "OCR đọc: <q>" in kind and ">khớp<" in kind
+    assert "100%" not in page  # a manifest value is not a reading: no confidence of its own
+    record = text_of(client.get(f"/records/{task.record_id}"))
+    assert "999/QĐ-UBND" in record and f"OCR đọc: <q>{printed}</q>" in record and "khác bảng kê" in record
+
+    english = as_user("luu-tru")
+    english.post("/language", data={"lang": "en", "csrf_token": csrf_token(text_of(english.get("/review")))})
+    number = _field_block(text_of(english.get(f"/review/{task.id}")), "document_number")
+    assert "from the manifest (not a reading)" in number and f"OCR read: <q>{printed}</q> (confidence " in number
+    assert "differs from the manifest" in number and "bảng kê" not in number
+
+    _, key = backends.catalog.create_api_key("portal", "admin")
+    api = app.test_client().get(f"/api/v1/documents/{task.record_id}", headers={
+        "Authorization": f"Bearer {key}", "X-Purpose": "Xác minh hồ sơ".encode().decode("latin-1")})
+    evidence = api.get_json()["metadata"]["evidence"]["document_number"]
+    assert {"value", "confidence", "page", "text", "source"} <= set(evidence)  # the old keys stay
+    assert (evidence["value"], evidence["source"], evidence["ocr"]["value"]) == ("999/QĐ-UBND", "manifest", printed)
+
+    client.post(f"/review/{task.id}", data={"csrf_token": csrf_token(page), "decision": "save", "version": "1",
+                                            "document_number": printed})
+    record = text_of(client.get(f"/records/{task.record_id}"))
+    number = record[record.index('id="r-document_number"'):]
+    number = number[:number.index("</p>")]
+    assert "cán bộ nhập (đã sửa sau khi số hóa)" in number and f"OCR đọc: <q>{printed}</q>" in number
+    assert ">khớp<" in number  # the corrected value now matches what the OCR read
+
+
+def test_a_record_from_before_the_ocr_reading_was_kept_shows_its_sources_without_a_false_confidence(
+    as_user: Callable[..., FlaskClient], make_doc: Callable[..., Doc], backends: Backends
+) -> None:
+    old_evidence = {  # as ingest wrote it before: a manifest value at "confidence 1.0", no OCR reading
+        "document_number": FieldEvidence(value="01/GPXD", confidence=1.0, source="manifest"),
+        "issuer": FieldEvidence(value="UBND huyện Bắc Trà My", confidence=0.734, page=1, text="UBND HUYỆN BẮC TRÀ MY"),
+    }
+    doc = make_doc(review_state="needs_review", review_reasons=(REASON,), evidence=old_evidence)
+    task = backends.catalog.open_review_task(doc.record_id, [REASON])
+    page = text_of(as_user("luu-tru").get(f"/review/{task.id}"))
+    number = page[page.index('id="r-document_number"'):]
+    assert number.startswith('id="r-document_number">Nguồn: theo bảng kê (không phải kết quả đọc) · không có kết quả')
+    assert "100%" not in page
+    issuer = page[page.index('id="r-issuer"'):]
+    assert issuer.startswith('id="r-issuer">Nguồn: nhận dạng chữ (OCR) · độ tin cậy 73% · trang 1 · <q>UBND HUYỆN')
+    assert 'id="r-holder_name"' not in page  # no evidence, not corrected: nothing to say
