@@ -203,7 +203,8 @@ class BatchRun:
         pages = [p.ocr for p in recognised]
         texts = [p.text for p in pages]
         fields = extract_fields(texts, [p.words for p in pages],
-                                id_readings=[r for p in pages for r in p.id_readings])
+                                id_readings=[r for p in pages for r in p.id_readings],
+                                fill_ins=[r for p in pages for r in p.fill_ins])
         verdict = assess(pages, fields, doc.entry, "\n".join(texts), self.rules)
         metadata = build_metadata(fields, doc.entry, pages, verdict)
         engine = engine_identity(self.options.lang, self.options.timeout)  # asked once per process, cached

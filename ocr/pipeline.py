@@ -116,6 +116,7 @@ class PageOcr:
     text_pdf: bytes | None = field(default=None, repr=False)
     from_text_layer: bool = False
     id_readings: tuple[recognize.IdReading, ...] = field(default=(), repr=False)
+    fill_ins: tuple[recognize.FillInReading, ...] = field(default=(), repr=False)
     qr_codes: tuple[QrCode, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
@@ -316,9 +317,11 @@ def _read_upright(page: PageImage, prepared: PreparedPage, task: PageTask) -> tu
     return prepared, _recognize(prepared, task)
 
 
-def good_words(rec: Recognition) -> int:
-    """Words read with at least ``GOOD_WORD_CONFIDENCE``: how much a reading found."""
-    return sum(1 for w in rec.words if w.confidence >= GOOD_WORD_CONFIDENCE)
+def good_words(rec: Recognition, region: tuple[int, int, int, int] | None = None) -> int:
+    """Words read with at least ``GOOD_WORD_CONFIDENCE`` (centred in ``region``, top, bottom, left, right, if given)."""
+    top, bottom, left, right = region or (0, 1 << 30, 0, 1 << 30)
+    return sum(1 for w in rec.words if w.confidence >= GOOD_WORD_CONFIDENCE
+               and top <= w.top + w.height / 2 < bottom and left <= w.left + w.width / 2 < right)
 
 
 def plain_grey(prepared: PreparedPage) -> np.ndarray:
@@ -326,36 +329,87 @@ def plain_grey(prepared: PreparedPage) -> np.ndarray:
     return clean.resample(geometry.to_grey(prepared.archive), prepared.plan.scale)
 
 
-def text_may_be_lost(prepared: PreparedPage, rec: Recognition) -> bool:
+@dataclass(frozen=True)
+class LostText:
+    """What the cheap check found: text the whole page may have lost, or only one region, or nothing.
+
+    ``region`` (top, bottom, left, right in recognition pixels) bounds the tiles whose letter blobs
+    the cleaning lost.
+    """
+
+    page: bool = False
+    region: tuple[int, int, int, int] | None = None
+
+    def __bool__(self) -> bool:
+        return self.page or self.region is not None
+
+
+def tiles_region(lost: np.ndarray, shape: tuple[int, ...]) -> tuple[int, int, int, int]:
+    """The box (top, bottom, left, right) of the true tiles of ``lost`` on an image of ``shape``, half a tile wider."""
+    rows, cols = np.nonzero(lost)
+    height, width = shape[0], shape[1]
+    tiles = lost.shape[0]
+    return (max(0, int((rows.min() - 0.5) * height / tiles)), min(height, int((rows.max() + 1.5) * height / tiles)),
+            max(0, int((cols.min() - 0.5) * width / tiles)), min(width, int((cols.max() + 1.5) * width / tiles)))
+
+
+def lost_text(prepared: PreparedPage, rec: Recognition) -> LostText:
     """The cheap check: did cleaning lose a region that the plain grey page shows, or find few words?
 
     Compares letter-sized blobs per tile of the plain grey page and of the recognition image
     (either polarity), and the words found against the blobs' estimate of the words on the page.
+    Few words make the whole page suspect; lost blobs only the tiles that lost them (the whole
+    page when they spread over half of it).
     """
     plan = prepared.plan
     cleaned = plan.channel != "luminance" or plan.inverse is not None or any(plan.border) or plan.illumination \
         or plan.denoise or plan.stretch or plan.binarize
     if not cleaned:
-        return False
-    plain, _ = geometry.probe(plain_grey(prepared))
+        return LostText()
+    ours, _ = geometry.probe(geometry.to_grey(prepared.recognition))
+    # The plain page straight at the probe's size: no full-size copy unless a reading needs one.
+    plain = cv2.resize(geometry.to_grey(prepared.archive), (ours.shape[1], ours.shape[0]), interpolation=cv2.INTER_AREA)
     if plan.channel == "red" and prepared.archive.ndim == 3:
         # Red seals are dropped on purpose: their letters are not text the cleaning lost.
         plain = clean.without_red_ink(plain, geometry.probe_colour(prepared.archive))
-    ours, _ = geometry.probe(geometry.to_grey(prepared.recognition))
-    if clean.lost_text_share(plain, ours) >= LOST_SHARE:
-        return True
-    expected_words = clean.text_blobs_per_tile(plain).sum() / BLOBS_PER_WORD
-    return len(rec.words) < FEW_WORDS * expected_words
+    lost, blobs = clean.lost_tiles(plain, ours)
+    total = int(blobs.sum())
+    if len(rec.words) < FEW_WORDS * total / BLOBS_PER_WORD:
+        return LostText(page=True)
+    if not total or blobs[lost].sum() < LOST_SHARE * total:
+        return LostText()
+    region = tiles_region(lost, prepared.recognition.shape)
+    top, bottom, left, right = region
+    if (bottom - top) * (right - left) * 2 >= prepared.recognition.shape[0] * prepared.recognition.shape[1]:
+        return LostText(page=True)
+    return LostText(region=region)
+
+
+def text_may_be_lost(prepared: PreparedPage, rec: Recognition) -> bool:
+    """True when :func:`lost_text` finds anything."""
+    return bool(lost_text(prepared, rec))
 
 
 def _never_worse_than_plain(prepared: PreparedPage, rec: Recognition, task: PageTask) -> tuple[Recognition, bool]:
     """The cleaned reading, or the plain grey page's when the cheap check fires and it finds more.
 
-    Returns the reading kept and whether it is the plain one.
+    When only a region looks lost, that region of the plain page is read first (a fraction of a
+    reading); the whole plain page is read only if the region gives more good words than the
+    cleaned reading found there. Returns the reading kept and whether it is the plain one.
     """
-    if not text_may_be_lost(prepared, rec):
+    found = lost_text(prepared, rec)
+    if not found:
         return rec, False
     image = plain_grey(prepared)
+    if found.region is not None:
+        top, bottom, left, right = found.region
+        crop = np.ascontiguousarray(image[top:bottom, left:right])
+        try:
+            there = _recognize(prepared, task, reading_budget(crop, task.options.timeout), image=crop)
+        except ProcessingTimeoutError:
+            return rec, False
+        if good_words(there) <= good_words(rec, found.region):
+            return rec, False
     try:
         plain = _recognize(prepared, task, reading_budget(image, task.options.timeout), image=image)
     except ProcessingTimeoutError:
@@ -402,6 +456,9 @@ def run_page(task: PageTask) -> PageOcr:
         id_readings=recognize.read_id_regions(  # the digit-only second reading of citizen-ID regions
             prepared.archive, rec.words, to_image=1 / prepared.plan.scale, page=number, dpi=page.dpi,
             lang=task.options.lang, timeout=task.options.timeout, subject=str(task.source.path)),
+        fill_ins=recognize.read_fill_in_regions(  # the hand-filled day of the date line, read again
+            prepared.archive, rec.words, to_image=1 / prepared.plan.scale, page=number, dpi=page.dpi,
+            timeout=task.options.timeout, subject=str(task.source.path)),
         qr_codes=qr_codes,
     )
     return _finish(result, prepared, task, rec, page)

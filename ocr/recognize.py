@@ -20,6 +20,7 @@ import numpy as np
 
 from kho.errors import ServiceUnavailableError
 from ocr import runner
+from ocr.fields.fillins import CROP_SIDES, FillInReading, FillInRegion, find_fill_in_regions
 from ocr.fields.idcheck import IdReading, IdRegion, find_id_regions
 from ocr.text import normalize_text
 
@@ -163,7 +164,8 @@ def detect_orientation(image: np.ndarray, *, dpi: int, timeout: float, subject: 
         return parse_osd(osd.read_text("utf-8", "replace"))
 
 
-def crop_region(image: np.ndarray, region: IdRegion, *, to_image: float, scale: float) -> np.ndarray:
+def crop_region(image: np.ndarray, region: IdRegion | FillInRegion, *, to_image: float, scale: float,
+                margin: float = ID_MARGIN) -> np.ndarray:
     """The crop of ``region`` from ``image``, cleaned for a digit reading and enlarged ``scale`` times.
 
     ``region`` is in recognition-image pixels; ``to_image`` converts them to ``image`` pixels. The
@@ -172,12 +174,12 @@ def crop_region(image: np.ndarray, region: IdRegion, *, to_image: float, scale: 
     best with some paper around it.
     """
     grey = image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
-    margin = region.height * ID_MARGIN
+    edge = region.height * margin
     height, width = grey.shape[:2]
-    top = max(0, int((region.top - margin) * to_image))
-    bottom = min(height, int((region.top + region.height + margin) * to_image) + 1)
-    left = max(0, int((region.left - margin) * to_image))
-    right = min(width, int((region.left + region.width + margin) * to_image) + 1)
+    top = max(0, int((region.top - edge) * to_image))
+    bottom = min(height, int((region.top + region.height + edge) * to_image) + 1)
+    left = max(0, int((region.left - edge) * to_image))
+    right = min(width, int((region.left + region.width + edge) * to_image) + 1)
     crop = cv2.medianBlur(np.ascontiguousarray(grey[top:bottom, left:right]), 3)
     low, high = (float(v) for v in np.percentile(crop, (2, 98)))
     stretched = np.clip((crop.astype(np.float32) - low) * (255.0 / max(1.0, high - low)), 0, 255).astype(np.uint8)
@@ -244,3 +246,49 @@ def read_id_regions(
         found = parse_tsv(_read(folder, "out.tsv"))
     seconds = strip_texts(found, spans)
     return tuple(IdReading(page, r.first, second, r.label) for r, second in zip(regions, seconds, strict=True))
+
+
+#: The models of the fill-in readings: readers that err differently (agreement is the test).
+FILL_IN_MODELS = ("eng", "vie")
+
+
+def fill_in_readers(regions: int) -> list[tuple[str, int]]:
+    """(model, page segmentation) of each fill-in reader: a single line (7) when the strip holds one
+    blank, else a block (6)."""
+    return [(model, 6) for model in FILL_IN_MODELS]
+#: The blank's box already has its margins (a wider one only adds printed letters).
+FILL_IN_MARGIN = 0.0
+
+
+def read_fill_in_regions(
+    image: np.ndarray, words: Sequence[Word], *, to_image: float, page: int, dpi: int, timeout: float,
+    subject: str,
+) -> tuple[FillInReading, ...]:
+    """Digit-only readings, by two models, of the hand-filled day of the page's date line.
+
+    The blanks come from :func:`ocr.fields.fillins.find_fill_in_regions` (none: no run). Their crops
+    are stacked into one strip, as for IDs, and each model reads the strip once. A model that is not
+    installed gives no reading (the fields then need the other source to agree).
+    """
+    regions = find_fill_in_regions(words)
+    if not regions:
+        return ()
+    crops = [crop_region(image, r.widened(side), to_image=to_image, scale=ID_SCALE, margin=FILL_IN_MARGIN)
+             for r in regions for side in CROP_SIDES]
+    strip, spans = stack_crops(crops)
+    per_model: list[list[str]] = []
+    with tempfile.TemporaryDirectory(prefix="kho-fill-") as tmp:
+        folder = Path(tmp)
+        source = _write_image(strip, folder)
+        for n, (model, psm) in enumerate(fill_in_readers(len(regions))):
+            job = runner.TesseractJob(lang=model, psm=psm, dpi=round(dpi * ID_SCALE), outputs=("tsv",),
+                                      variables=(("tessedit_char_whitelist", DIGITS),))
+            done = runner.tesseract(source, folder / f"r{n}", job, timeout=timeout, subject=subject)
+            if done.ok:
+                per_model.append(strip_texts(parse_tsv(_read(folder, f"r{n}.tsv")), spans))
+    per_crop = len(CROP_SIDES)
+    return tuple(
+        FillInReading(page, r.label, r.top, r.top + r.height, r.first,
+                      tuple(tuple(texts[i * per_crop + k] for k in range(per_crop)) for texts in per_model))
+        for i, r in enumerate(regions)
+    )

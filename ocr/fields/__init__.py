@@ -7,12 +7,14 @@ the reasons a person should check the result. The JSON shape is documented in do
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Sequence
 
 from ocr.fields.consensus import reconcile_issuer_and_place
 from ocr.fields.doctype import find_document_type, find_summary
+from ocr.fields.fillins import FillInReading, signing_dates
 from ocr.fields.header import DateLine, find_date_line, find_document_number, find_issuer
-from ocr.fields.header_layout import HeaderFields, latest_cited_date, read_header
+from ocr.fields.header_layout import DayEvidence, HeaderFields, latest_cited_date, read_header
 from ocr.fields.idcheck import IdConflict, IdReading, check_ids
 from ocr.fields.idscan import scan_ids
 from ocr.fields.layout import BoxedWord, find_header_blocks, page_layout
@@ -58,14 +60,17 @@ def _dedupe(values: list[FieldValue]) -> tuple[FieldValue, ...]:
     return tuple(best.values())
 
 
-def _header(texts: Sequence[str], page_words: Sequence[Sequence[BoxedWord]]) -> HeaderFields | None:
+def _header(texts: Sequence[str], page_words: Sequence[Sequence[BoxedWord]],
+            fill_ins: Sequence[FillInReading] = ()) -> HeaderFields | None:
     """Header fields from the layout of the first page that has a Decree-30 header (None: no layout)."""
     document_text = "\n".join(texts)
+    cited = latest_cited_date(texts)
+    day = DayEvidence(fill_ins, signing_dates(texts), None if cited is None else dt.date.fromisoformat(cited))
     for index, words in enumerate(page_words[: len(texts)]):
         layout = page_layout(words) if words else None
         blocks = find_header_blocks(layout) if layout is not None else None
         if blocks is not None:
-            return read_header(blocks, texts[index], document_text, index + 1)
+            return read_header(blocks, texts[index], document_text, index + 1, day)
     return None
 
 
@@ -80,7 +85,7 @@ def _place_date_line(texts: Sequence[str]) -> DateLine | None:
 
 def extract_fields(
     pages: Sequence[str], page_words: Sequence[Sequence[BoxedWord]] | None = None, *,
-    id_readings: Sequence[IdReading] = (),
+    id_readings: Sequence[IdReading] = (), fill_ins: Sequence[FillInReading] = (),
 ) -> ExtractedFields:
     """Every field of one document from its pages' recognised text (page 1 first).
 
@@ -90,7 +95,9 @@ def extract_fields(
     the centred title. Without words, or on a page without a recognisable header, the text patterns
     of :mod:`ocr.fields.header` are used. ID lists are gathered from every page without duplicates;
     with ``id_readings`` (the pages' ``PageOcr.id_readings``) each citizen ID is reconciled with its
-    digit-only second reading (:mod:`ocr.fields.idcheck`).
+    digit-only second reading (:mod:`ocr.fields.idcheck`); with ``fill_ins`` (``PageOcr.fill_ins``) a
+    date line whose day was filled in by hand gets that day when two sources agree on it
+    (:mod:`ocr.fields.fillins`).
     """
     texts = [clean_page(p) for p in pages]
     citizen: list[FieldValue] = []
@@ -107,7 +114,7 @@ def extract_fields(
         notes.extend((*scan.notes, *check.notes))
         conflicts.extend(check.conflicts)
     summary = _first(texts, find_summary)
-    header = _header(texts, page_words or ())
+    header = _header(texts, page_words or (), fill_ins)
     if header is not None:
         document_number = header.document_number
         date_line = header.date_line or (None if header.date_line_seen else _place_date_line(texts))

@@ -29,6 +29,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ocr.fields.doctype import DOCUMENT_TYPES
+from ocr.fields.fillins import FillInReading, agreed_day
 from ocr.fields.header import DateLine, find_date_line, find_document_number
 from ocr.fields.layout import HeaderBlocks, Segment
 from ocr.fields.model import Evidence, FieldValue
@@ -411,24 +412,75 @@ def _number(blocks: HeaderBlocks, page_text: str, page: int) -> FieldValue | Non
     return _shift(found, page_text, segment)
 
 
-def _date_line(blocks: HeaderBlocks, page_text: str, page: int) -> DateLine | None:
+#: A date whose handwritten day two readers agreed on is kept, but a person should confirm it.
+FILLED_IN_CONFIDENCE = 0.7
+
+
+@dataclass(frozen=True)
+class DayEvidence:
+    """What else is known of a date line's hand-filled day: the second readings and the limits."""
+
+    fill_ins: Sequence[FillInReading] = ()
+    signed: Sequence[dt.date] = ()
+    not_before: dt.date | None = None
+
+
+def _printed_month_year(segment: Segment) -> tuple[int, int] | None:
+    """The month and year after ``tháng``, when every word holding them was read with confidence."""
+    words = segment.text.split(" ")
+    folded = [fold(w).lower() for w in words]
+    start = next((i for i, w in enumerate(folded) if "thang" in w), None)
+    if start is None:
+        return None
+    tail = " ".join(folded[start:])
+    m = re.match(r"\S*?thang\s*(\d{1,2})\s*nam\s*(\d{4})\b", tail)
+    if m is None or not 1 <= int(m.group(1)) <= 12:
+        return None
+    after = [folded[start][folded[start].index("thang"):], *folded[start + 1:]]  # not a day glued before
+    unsure = [c for w, c in zip(after, segment.confidences[start:], strict=False)
+              if any(ch.isdigit() for ch in w) and c < MIN_DIGIT_CONFIDENCE]
+    if len(words) == len(segment.confidences) and unsure:
+        return None
+    return int(m.group(1)), int(m.group(2))
+
+
+def _filled_in_date(segment: Segment, page_text: str, page: int, evidence: DayEvidence) -> DateLine | None:
+    """The date line with its handwritten day, when two sources agree on it (:func:`agreed_day`)."""
+    month_year = _printed_month_year(segment)
+    reading = next((r for r in evidence.fill_ins
+                    if r.page == page and r.top <= segment.center_y <= r.bottom), None)
+    if month_year is None or reading is None:
+        return None
+    date = agreed_day(reading.readings, *month_year, evidence.signed, evidence.not_before)
+    if date is None:
+        return None
+    folded = fold(segment.text).lower()
+    prefix = segment.text[: folded.find("ngay")] if "ngay" in folded else ""
+    found = find_date_line(f"{prefix}ngày {date.day:02d} tháng {date.month:02d} năm {date.year}", page)
+    place = None if found is None else _shift(found.place, page_text, segment)
+    return DateLine(FieldValue(date.isoformat(), FILLED_IN_CONFIDENCE, _span(page_text, segment, page)), place)
+
+
+def _date_line(blocks: HeaderBlocks, page_text: str, page: int, evidence: DayEvidence) -> DateLine | None:
     segment = blocks.date_line
     if segment is None:
         return None
     found = find_date_line(segment.text, page)
     if found is None or not _digits_legible(segment, found.issued_on.value):
-        return None
+        return _filled_in_date(segment, page_text, page, evidence)
     issued_on = _shift(found.issued_on, page_text, segment)
     if issued_on is None:
         return None
     return DateLine(issued_on, _shift(found.place, page_text, segment))
 
 
-def read_header(blocks: HeaderBlocks, page_text: str, document_text: str, page: int) -> HeaderFields:
-    """Every header field of a page from its blocks (``document_text``: all pages, for spellings)."""
+def read_header(blocks: HeaderBlocks, page_text: str, document_text: str, page: int,
+                day: DayEvidence | None = None) -> HeaderFields:
+    """Every header field of a page from its blocks (``document_text``: all pages, for spellings;
+    ``day``: what else is known of a hand-filled day)."""
     issuer, parent = _issuer(blocks, page_text, document_text, page)
     number = _number(blocks, page_text, page)
-    date_line = _date_line(blocks, page_text, page)
+    date_line = _date_line(blocks, page_text, page, day or DayEvidence())
     return HeaderFields(issuer, parent, number, date_line, _document_type(blocks, number, page_text, page),
                         date_line_seen=blocks.date_line is not None)
 

@@ -1,0 +1,188 @@
+"""The day written by hand in a printed date line, read a second time and accepted only on agreement.
+
+Administrative documents are printed with blanks for the number and the day (``ngày   tháng 01 năm
+2025``), filled in by hand when the document is registered. Tesseract reads handwriting poorly and
+its low confidence marks it (:mod:`ocr.fields.header_layout` then leaves the date missing). This
+module finds the day's blank on a header-like date line by layout — the gap between ``ngày`` and
+``tháng`` on a line that ends with a four-digit year — so that :mod:`ocr.recognize` can read that
+box again, digits only, in a few crops of slightly different widths, with two different models
+(Tesseract's readings of handwriting change with the crop). A day is then accepted only when
+independent sources agree on it (:func:`agreed_day`):
+
+* both models read it, and most readings give it, or
+* a reading gives the day of the document's digital-signature time (``Thời gian ký: 08.04.2026``,
+  printed by the signing software on every e-signed copy), in the printed month and year;
+
+and the date is not later than the latest signature time nor earlier than a document the text cites.
+Otherwise the date stays missing: a handwritten day is never guessed. Pure functions; no I/O.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from ocr.fields.layout import BoxedWord
+from ocr.fields.textnorm import fold
+
+#: Word confidence at or above which a printed day needs no second reading.
+CONFIDENT_DAY = 80.0
+#: The blank is read this many word heights above and below the line: handwriting leaves the line.
+VERTICAL_REACH = 0.6
+#: The blank is read in crops this many word heights wider (+) or narrower (-) on each side: handwriting
+#: overflows the gap, but a neighbour's first stroke reads as a 1; readings of Tesseract on handwriting
+#: change with the crop, and only a day most crops agree on is taken (:func:`agreed_day`).
+CROP_SIDES = (-0.1, 0.0, 0.1)
+#: Only lines in this top fraction of the page can be the header's date line.
+HEADER_FRACTION = 0.45
+
+
+@dataclass(frozen=True)
+class FillInRegion:
+    """The box (recognition-image pixels) of a hand-filled blank, its first reading and its label."""
+
+    left: int
+    top: int
+    width: int
+    height: int
+    first: str
+    label: str = "day"
+    word_height: int = 0
+
+    def widened(self, fraction: float) -> FillInRegion:
+        """The box ``fraction`` word heights wider on each side (narrower when negative)."""
+        side = round(self.word_height * fraction)
+        return FillInRegion(self.left - side, self.top, max(1, self.width + 2 * side), self.height, self.first,
+                            self.label, self.word_height)
+
+
+@dataclass(frozen=True)
+class FillInReading:
+    """The digit-only readings of one blank on page ``page`` (``top``/``bottom``: its line's extent)."""
+
+    page: int
+    label: str
+    top: int
+    bottom: int
+    first: str
+    readings: tuple[tuple[str, ...], ...]   # per reader (model), its reading of each crop
+
+    def to_json(self) -> dict[str, object]:
+        """A JSON-ready form (no personal data: a day of a month)."""
+        return {"page": self.page, "label": self.label, "top": self.top, "bottom": self.bottom,
+                "first": self.first, "readings": [list(r) for r in self.readings]}
+
+
+def _lines(words: Sequence[BoxedWord]) -> list[list[BoxedWord]]:
+    grouped: dict[tuple[int, int, int], list[BoxedWord]] = {}
+    for word in words:
+        grouped.setdefault(word.line, []).append(word)
+    return [sorted(ws, key=lambda w: w.left) for ws in grouped.values()]
+
+
+def _cut(word: BoxedWord, chars: int) -> int:
+    """The x where the first ``chars`` characters of ``word`` end (proportional to its width)."""
+    return word.left + round(word.width * chars / max(1, len(word.text)))
+
+
+def _day_region(line: list[BoxedWord]) -> FillInRegion | None:
+    folded = [fold(w.text).lower() for w in line]
+    if not re.fullmatch(r"\d{4}[.,]?", folded[-1]) or not any(f.startswith("nam") for f in folded[-3:]):
+        return None
+    start = next((i for i, f in enumerate(folded) if f.startswith("ngay")), None)
+    if start is None:
+        return None
+    end = next((j for j in range(start, min(start + 4, len(line))) if "thang" in folded[j]), None)
+    if end is None:
+        return None
+    inside = [*([line[start]] if len(folded[start]) > 4 else []), *line[start + 1:end],
+              *([line[end]] if folded[end].index("thang") > 0 else [])]
+    if start == end:   # glued: "ngày4tháng"
+        between = [folded[start][4:folded[start].index("thang")]]
+    else:
+        between = [folded[start][4:], *folded[start + 1:end], folded[end][:folded[end].index("thang")]]
+    first = re.sub(r"\D", "", "".join(between))
+    printed = re.fullmatch(r"\d{1,2}", "".join(between).strip())
+    if printed and inside and all(w.confidence >= CONFIDENT_DAY for w in inside):
+        return None   # a printed, confident day: nothing to read again
+    left = _cut(line[start], 4) if len(folded[start]) > 4 else line[start].left + line[start].width
+    right = _cut(line[end], folded[end].index("thang"))
+    if right - left < 4:
+        return None
+    top = min(w.top for w in line)
+    bottom = max(w.top + w.height for w in line)
+    word_height = sorted(w.height for w in line)[len(line) // 2]
+    reach = round(word_height * VERTICAL_REACH)
+    return FillInRegion(left, max(0, top - reach), right - left, bottom - top + 2 * reach, first,
+                        word_height=word_height)
+
+
+def find_fill_in_regions(words: Sequence[BoxedWord]) -> tuple[FillInRegion, ...]:
+    """The day blanks of date lines in the top of the page whose day was not read with confidence."""
+    if not words:
+        return ()
+    page_bottom = max(w.top + w.height for w in words)
+    found = []
+    for line in _lines(words):
+        if min(w.top for w in line) > page_bottom * HEADER_FRACTION:
+            continue
+        region = _day_region(line)
+        if region is not None:
+            found.append(region)
+    return tuple(sorted(found, key=lambda r: r.top))
+
+
+_SIGNED = re.compile(r"thoi\s*gian\s*ky\s*:?\s*(\d{1,2})\s*[./-]\s*(\d{1,2})\s*[./-]\s*(\d{4})")
+
+
+def signing_dates(texts: Iterable[str]) -> list[dt.date]:
+    """The dates of the digital-signature stamps printed on the pages (``Thời gian ký: 08.04.2026``)."""
+    found = []
+    for text in texts:
+        for m in _SIGNED.finditer(fold(text).lower()):
+            try:
+                found.append(dt.date(int(m.group(3)), int(m.group(2)), int(m.group(1))))
+            except ValueError:
+                continue
+    return found
+
+
+def _day(text: str) -> int | None:
+    return int(text) if re.fullmatch(r"\d{1,2}", text) and 1 <= int(text) <= 31 else None
+
+
+#: A day is taken when this many of the readings (every crop by every reader) give it.
+MIN_SUPPORT = 3
+
+
+def agreed_day(readings: Sequence[Sequence[str]], month: int, year: int, signed: Sequence[dt.date],
+               not_before: dt.date | None = None) -> dt.date | None:
+    """The date whose day independent sources agree on, or None.
+
+    ``readings`` holds each reader's readings of the blank's crops. A day is agreed when every reader
+    reads it in some crop, at least :data:`MIN_SUPPORT` readings give it and no other day has as
+    many; or when some reading gives the day of a signature time of the printed month and year. The
+    date must be valid, not later than the latest signature time and not earlier than ``not_before``.
+    """
+    per_reader = [[d for d in (_day(r) for r in crops) if d is not None] for crops in readings]
+    days = [d for reader in per_reader for d in reader]
+    support = {d: days.count(d) for d in set(days)}
+    candidates = {d for d, n in support.items()
+                  if n >= MIN_SUPPORT and all(d in reader for reader in per_reader)
+                  and all(m < n for e, m in support.items() if e != d)}
+    if len(readings) < 2:
+        candidates = set()   # one reader cannot agree with itself
+    candidates |= {s.day for s in signed if (s.year, s.month) == (year, month) and s.day in support}
+    if len(candidates) != 1:
+        return None
+    try:
+        date = dt.date(year, month, candidates.pop())
+    except ValueError:
+        return None
+    if signed and date > max(signed):
+        return None
+    if not_before is not None and date < not_before:
+        return None
+    return date
