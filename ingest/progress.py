@@ -53,20 +53,23 @@ def format_seconds(seconds: float | None) -> str:
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
-def plain_line(event: ProgressEvent) -> str:
-    """One progress line for logs and non-terminal output."""
-    return (
-        f"kho ingest: {event.documents_done}/{event.documents_total} văn bản/documents, "
-        f"{event.pages_done} trang/pages, {event.pages_per_minute:.1f} trang/phút (pages/min), "
-        f"còn/ETA {format_seconds(event.eta_seconds)}"
-    )
+def plain_line(event: ProgressEvent, language: str = "vi") -> str:
+    """One progress line for logs and non-terminal output, in one language (``vi`` or ``en``)."""
+    done = f"kho ingest: {event.documents_done}/{event.documents_total}"
+    eta = format_seconds(event.eta_seconds)
+    if language == "en":
+        return (f"{done} documents, pages: {event.pages_done}, pages per minute: {event.pages_per_minute:.1f}, "
+                f"time left: {eta}")
+    return f"{done} văn bản, {event.pages_done} trang, {event.pages_per_minute:.1f} trang/phút, còn {eta}"
 
 
 class PlainProgress:
     """Prints :func:`plain_line` at most every ``interval`` seconds, and at the end."""
 
-    def __init__(self, stream: IO[str], interval: float = 10.0, clock: Callable[[], float] = time.monotonic):
+    def __init__(self, stream: IO[str], interval: float = 10.0, clock: Callable[[], float] = time.monotonic,
+                 language: str = "vi"):
         self.stream = stream
+        self.language = language
         self.interval = interval
         self.clock = clock
         self._last = float("-inf")
@@ -76,22 +79,24 @@ class PlainProgress:
         now = self.clock()
         if event.finished or now - self._last >= self.interval:
             self._last = now
-            print(plain_line(event), file=self.stream, flush=True)
+            print(plain_line(event, self.language), file=self.stream, flush=True)
 
 
 class RichProgress:
     """A rich progress bar: documents, pages, pages/min and ETA. Use as a context manager."""
 
-    def __init__(self, stream: IO[str]):
+    def __init__(self, stream: IO[str], language: str = "vi"):
         from rich.console import Console
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
+        english = language == "en"
         self._progress = Progress(
-            TextColumn("[bold]Số hoá/ingest"),
+            TextColumn("[bold]Ingest" if english else "[bold]Số hóa"),
             BarColumn(bar_width=20),
             MofNCompleteColumn(),
-            TextColumn("VB/docs · {task.fields[pages]} tr/pages · {task.fields[rate]} tr/phút"),
-            TextColumn("· ETA {task.fields[eta]}"),
+            TextColumn("docs · pages: {task.fields[pages]} · per min: {task.fields[rate]}" if english
+                       else "văn bản · {task.fields[pages]} trang · {task.fields[rate]} trang/phút"),
+            TextColumn("· time left {task.fields[eta]}" if english else "· còn {task.fields[eta]}"),
             console=Console(file=stream),
             transient=False,
         )

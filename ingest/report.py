@@ -19,6 +19,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from ingest.reasons import explain
 from repository.catalog import Batch, BatchItem
 
 _ID_LIKE = re.compile(r"(?<!\d)\d(?:[ .\-]?\d){8,12}(?!\d)")
@@ -42,6 +43,7 @@ REPORT_COLUMNS: tuple[str, ...] = (
     "holder_name",
     "warnings",
     "error",
+    "reason_code",
 )
 
 
@@ -75,24 +77,52 @@ class BatchSummary:
         """The summary as plain values (``kho ingest --json``)."""
         return asdict(self)
 
-    def lines(self) -> list[str]:
-        """The printed summary, Vietnamese first."""
+    def state(self) -> str:
+        """``done``, ``done_with_errors`` (a file failed or was set aside), or the batch status as is."""
+        if self.status == "done" and (self.failed or self.quarantined):
+            return "done_with_errors"
+        return self.status
+
+    def lines(self, language: str = "vi") -> list[str]:
+        """The printed summary in one language (``vi`` or ``en``); numbers without plural endings."""
+        english = language == "en"
+        state = (STATE_WORDS_EN if english else STATE_WORDS_VI).get(self.state(), self.status)
+        name = redact_ids(self.name)
+        if english:
+            return [
+                f"Batch {self.batch_id} «{name}»: {state}",
+                f"  documents: {self.documents} (stored: {self.stored}, new: {self.stored_now}, "
+                f"already stored: {self.already_stored})",
+                f"  pages: {self.pages} (this run: {self.pages_this_run})",
+                f"  failed: {self.failed}, set aside: {self.quarantined}, to review: {self.needs_review}",
+                f"  time: {self.seconds:.1f} s, pages per minute: {self.pages_per_minute:.1f}",
+                f"  report: {self.report_csv}",
+                f"          {self.report_json}",
+            ]
         return [
-            f"Lô/batch {self.batch_id} «{redact_ids(self.name)}»: {self.status}",
-            f"  văn bản/documents: {self.documents} (đã lưu/stored {self.stored}, mới/new {self.stored_now}, "
-            f"đã có/already stored {self.already_stored})",
-            f"  trang/pages: {self.pages} (lần chạy này/this run {self.pages_this_run})",
-            f"  lỗi/failed: {self.failed}, cách ly/quarantined: {self.quarantined}, "
-            f"cần kiểm tra/needs review: {self.needs_review}",
-            f"  thời gian/time: {self.seconds:.1f} s, {self.pages_per_minute:.1f} trang/phút (pages/min)",
-            f"  báo cáo/report: {self.report_csv}",
-            f"                  {self.report_json}",
+            f"Lô {self.batch_id} «{name}»: {state}",
+            f"  văn bản: {self.documents} (đã lưu {self.stored}, mới {self.stored_now}, "
+            f"đã có từ trước {self.already_stored})",
+            f"  trang: {self.pages} (lần chạy này {self.pages_this_run})",
+            f"  lỗi: {self.failed}, để riêng: {self.quarantined}, cần rà soát: {self.needs_review}",
+            f"  thời gian: {self.seconds:.1f} giây, {self.pages_per_minute:.1f} trang/phút",
+            f"  báo cáo: {self.report_csv}",
+            f"           {self.report_json}",
         ]
 
 
-def report_row(item: BatchItem) -> dict[str, Any]:
-    """One report row (JSON shape; lists stay lists) for a catalog item."""
+#: A batch's state in words, as the batch pages word it (``web/pages/labels.py``).
+STATE_WORDS_VI = {"queued": "Đang chờ", "running": "Đang xử lý", "done": "Hoàn tất",
+                  "done_with_errors": "Hoàn tất – có lỗi", "failed": "Thất bại"}
+STATE_WORDS_EN = {"queued": "Queued", "running": "Running", "done": "Done",
+                  "done_with_errors": "Done – with errors", "failed": "Failed"}
+
+
+def report_row(item: BatchItem, language: str = "vi") -> dict[str, Any]:
+    """One report row (JSON shape; lists stay lists) for a catalog item; why a file was set aside or failed
+    in words (``language``) with what to do, and its stable code (:mod:`ingest.reasons`)."""
     fields = item.fields or {}
+    why = explain(item.reason)
     return {
         "key": item.key,
         "files": list(fields.get("files") or [item.key]),
@@ -109,7 +139,8 @@ def report_row(item: BatchItem) -> dict[str, Any]:
         "locality": fields.get("locality"),
         "holder_name": fields.get("holder_name"),
         "warnings": list(item.warnings),
-        "error": item.reason,
+        "error": None if why is None else why.text(language),
+        "reason_code": None if why is None else why.code,
     }
 
 
@@ -174,12 +205,13 @@ def _write_atomic(path: Path, text: str) -> None:
 
 
 def write_report(
-    data_dir: Path, batch: Batch, items: Sequence[BatchItem], summary: BatchSummary
+    data_dir: Path, batch: Batch, items: Sequence[BatchItem], summary: BatchSummary, language: str = "vi"
 ) -> BatchSummary:
-    """Write ``report.csv`` (UTF-8 with BOM, for Excel) and ``report.json``; the summary with their paths."""
+    """Write ``report.csv`` (UTF-8 with BOM, for Excel) and ``report.json``; the summary with their paths.
+    Reasons are worded in ``language`` (the ``language`` setting)."""
     folder = report_dir(data_dir, batch.id)
     csv_path, json_path = folder / "report.csv", folder / "report.json"
-    rows = [report_row(item) for item in items]
+    rows = [report_row(item, language) for item in items]
     final = BatchSummary(**{**asdict(summary), "report_csv": str(csv_path), "report_json": str(json_path)})
     _write_atomic(csv_path, "\ufeff" + report_csv(rows))
     _write_atomic(json_path, report_json(batch, final, rows))

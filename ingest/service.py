@@ -250,4 +250,4 @@ def finish_batch(backends: Backends, batch: Batch, counters: RunCounters, second
     )
     final_counts = {**counts, "needs_review": review}
     batch = catalog.set_batch_status(batch.id, "done", counts=final_counts)
-    return write_report(backends.settings.data_dir, batch, items, summary)
+    return write_report(backends.settings.data_dir, batch, items, summary, backends.settings.language)

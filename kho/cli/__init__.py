@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from kho import __version__
+from kho.cli.lang import t
 from kho.cli.lazy import LazyCommand, LazyGroup
 from kho.cli.reuse import ENTRIES as REUSE_ENTRIES
 from kho.cli.workers import ENTRY as WORKERS_ENTRY
@@ -101,32 +102,43 @@ def _ingest() -> click.Command:
 # Every command of the group: name, its one-line help for `kho --help` (the first paragraph of the
 # command's docstring; tests/foundation/test_cli_startup.py checks they agree) and its loader.
 COMMANDS: tuple[LazyCommand, ...] = (
-    LazyCommand("config", "Print the effective settings (secrets masked).", _config),
-    LazyCommand("services", "Install, start, stop and check Elasticsearch, MinIO and PostgreSQL on 127.0.0.1.",
+    LazyCommand("config", t("In các thiết lập đang dùng (che các giá trị bí mật).",
+                            "Print the effective settings (secrets masked)."), _config),
+    LazyCommand("services", t("Cài, chạy, dừng và kiểm tra Elasticsearch, MinIO và PostgreSQL trên 127.0.0.1.",
+                              "Install, start, stop and check Elasticsearch, MinIO and PostgreSQL on 127.0.0.1."),
                 _services),
-    LazyCommand("serve", "Serve the API and pages on one machine (threaded; use gunicorn in production, "
-                "see docs/api.md).", _serve),
-    LazyCommand("keys", "Create, list and revoke API keys (roles: portal, official, archivist, admin).", _keys),
-    LazyCommand("audit", "Show the audit trail of personal-data reads, newest first (the query is audited: "
-                "``audit.query``).", _audit),
-    LazyCommand("users", "Tài khoản đăng nhập / Web sign-in accounts (roles: official, archivist, admin).",
-                _users),
-    LazyCommand("ocr", "Nhận dạng chữ (OCR) một tệp quét / Recognise the text of a scanned FILE (PDF, TIFF, "
-                "JPEG, PNG).", _ocr),
-    LazyCommand("corpus", "Render synthetic Vietnamese administrative documents with ground truth into "
-                "OUT_DIR.", _corpus),
-    LazyCommand("get", "Tải một tệp của hồ sơ / Download one file of a record, checking its SHA-256 on the "
-                "way.", _get),
-    LazyCommand("show", "Xem siêu dữ liệu hồ sơ / Print a record's record.json (metadata, provenance, "
-                "objects) as JSON.", _show),
-    LazyCommand("verify", "Kiểm tra toàn vẹn kho / Re-read objects, check SHA-256 and completeness; store "
-                "the result.", _verify),
-    LazyCommand("search", 'Tìm hồ sơ / Search records: words (accents optional), "phrases", a citizen ID '
-                "and filters.", _search),
-    LazyCommand("reindex", "Lập lại chỉ mục / Rebuild the search index from the repository and switch to "
-                "it atomically.", _reindex),
-    LazyCommand("ingest", "Số hoá một lô / Digitize a batch: files, folders and ZIPs of PDF, TIFF, JPEG and "
-                "PNG scans.", _ingest),
+    LazyCommand("serve", t("Chạy API và các trang web trên một máy (đa luồng; khi vận hành thật dùng gunicorn, "
+                           "xem docs/api.md).",
+                           "Serve the API and pages on one machine (threaded; use gunicorn in production, "
+                           "see docs/api.md)."), _serve),
+    LazyCommand("keys", t("Tạo, liệt kê và thu hồi khóa API (vai trò: portal, official, archivist, admin).",
+                          "Create, list and revoke API keys (roles: portal, official, archivist, admin)."), _keys),
+    LazyCommand("audit", t("Xem nhật ký truy cập dữ liệu cá nhân, mới nhất trước (việc xem cũng được ghi "
+                           "nhật ký: ``audit.query``).",
+                           "Show the audit trail of personal-data reads, newest first (the query is audited: "
+                           "``audit.query``)."), _audit),
+    LazyCommand("users", t("Tài khoản đăng nhập trang web (vai trò: official, archivist, admin).",
+                           "Web sign-in accounts (roles: official, archivist, admin)."), _users),
+    LazyCommand("ocr", t("Nhận dạng chữ (OCR) một tệp quét FILE (PDF, TIFF, JPEG, PNG).",
+                         "Recognise the text of a scanned FILE (PDF, TIFF, JPEG, PNG)."), _ocr),
+    LazyCommand("corpus", t("Tạo văn bản hành chính tiếng Việt giả lập kèm đáp án vào thư mục OUT_DIR.",
+                            "Render synthetic Vietnamese administrative documents with ground truth into "
+                            "OUT_DIR."), _corpus),
+    LazyCommand("get", t("Tải một tệp của hồ sơ, kiểm tra SHA-256 khi tải.",
+                         "Download one file of a record, checking its SHA-256 on the way."), _get),
+    LazyCommand("show", t("In record.json của hồ sơ (siêu dữ liệu, nguồn gốc, các tệp) dạng JSON.",
+                          "Print a record's record.json (metadata, provenance, objects) as JSON."), _show),
+    LazyCommand("verify", t("Kiểm tra toàn vẹn kho: đọc lại các tệp, so SHA-256 và độ đầy đủ; lưu kết quả.",
+                            "Re-read objects, check SHA-256 and completeness; store the result."), _verify),
+    LazyCommand("search", t('Tìm hồ sơ: từ ngữ (có hay không dấu), "cụm từ", số định danh và bộ lọc.',
+                            'Search records: words (accents optional), "phrases", a citizen ID and filters.'),
+                _search),
+    LazyCommand("reindex", t("Lập lại chỉ mục tìm kiếm từ kho và chuyển sang chỉ mục mới một lần.",
+                             "Rebuild the search index from the repository and switch to it atomically."),
+                _reindex),
+    LazyCommand("ingest", t("Số hóa một lô: tệp, thư mục và tệp ZIP chứa bản quét PDF, TIFF, JPEG, PNG.",
+                            "Digitize a batch: files, folders and ZIPs of PDF, TIFF, JPEG and PNG scans."),
+                _ingest),
     *REUSE_ENTRIES,
     WORKERS_ENTRY,
 )
@@ -145,14 +157,32 @@ def _load_settings() -> Settings:
 @click.group(
     cls=LazyGroup,
     lazy_commands=COMMANDS,
+    help=t("kho: biến bản quét kết quả hành chính thành hồ sơ số tin cậy, tìm kiếm được. Ngôn ngữ: "
+           "KHO_LANGUAGE=vi (mặc định) hoặc en.",
+           "kho: turn scanned administrative results into trusted, searchable digital records. Language: "
+           "KHO_LANGUAGE=vi (default) or en."),
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
 )
-@click.version_option(__version__, prog_name="kho")
+@click.version_option(__version__, prog_name="kho", message=t("%(prog)s, phiên bản %(version)s",
+                                                              "%(prog)s, version %(version)s"),
+                      help=t("Hiện phiên bản rồi thoát.", "Show the version and exit."))
 @click.pass_context
 def cli(ctx: click.Context) -> None:
-    """kho: turn scanned administrative results into trusted, searchable digital records."""
+    """The group: commands get a :class:`~kho.context.CliContext` (settings read on first use)."""
     ctx.obj = CliContext(load_settings=_load_settings)
     ctx.call_on_close(ctx.obj.close)
+
+
+def show_usage_error(e: click.UsageError) -> None:
+    """A wrong command line: the usage, where to find help and the error, in the CLI language (click's
+    own description of the mistake stays as click words it)."""
+    ctx = e.ctx
+    if ctx is not None:
+        click.echo(ctx.get_usage(), err=True)
+        names = ctx.help_option_names or ["--help"]
+        click.echo(t(f"Xem '{ctx.command_path} {names[-1]}' để được hướng dẫn.",
+                     f"Try '{ctx.command_path} {names[-1]}' for help."), err=True)
+    click.echo(f"kho: error: {e.format_message()}", err=True)
 
 
 def main(argv: list[str] | None = None) -> Any:
@@ -162,8 +192,11 @@ def main(argv: list[str] | None = None) -> Any:
     except click.exceptions.Exit as e:
         sys.exit(e.exit_code)
     except click.exceptions.Abort:
-        click.echo("kho: aborted", err=True)
+        click.echo(t("kho: đã hủy", "kho: aborted"), err=True)
         sys.exit(130)
+    except click.UsageError as e:
+        show_usage_error(e)
+        sys.exit(e.exit_code)
     except click.ClickException as e:
         e.show()
         sys.exit(e.exit_code)
@@ -171,14 +204,15 @@ def main(argv: list[str] | None = None) -> Any:
         click.echo(f"kho: error: {e.one_line()}", err=True)
         sys.exit(e.exit_code)
     except KeyboardInterrupt:
-        click.echo("kho: interrupted", err=True)
+        click.echo(t("kho: bị ngắt", "kho: interrupted"), err=True)
         sys.exit(130)
     except Exception as e:  # the outermost handler: a user never sees a traceback
         import logging  # only here: start-up does not pay for it
 
         logging.getLogger("kho").debug("internal error", exc_info=True)
         click.echo(
-            f"kho: error: internal error ({type(e).__name__}: {e}); rerun with KHO_LOG_LEVEL=DEBUG for details",
+            t(f"kho: error: lỗi nội bộ ({type(e).__name__}: {e}); chạy lại với KHO_LOG_LEVEL=DEBUG để xem chi tiết",
+              f"kho: error: internal error ({type(e).__name__}: {e}); rerun with KHO_LOG_LEVEL=DEBUG for details"),
             err=True,
         )
         sys.exit(EXIT_INTERNAL)

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 import click
 
+from kho.cli.lang import KhoGroup
+
 
 @dataclass(frozen=True)
 class LazyCommand:
@@ -24,11 +26,11 @@ class LazyCommand:
     load: Callable[[], click.Command]
 
 
-class LazyGroup(click.Group):
+class LazyGroup(KhoGroup):
     """A :class:`click.Group` that imports a command's module only when the command is resolved."""
 
     def __init__(self, *args: object, lazy_commands: Iterable[LazyCommand] = (), **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
         self.lazy_commands: dict[str, LazyCommand] = {entry.name: entry for entry in lazy_commands}
 
     def list_commands(self, ctx: click.Context) -> list[str]:
@@ -56,7 +58,7 @@ class LazyGroup(click.Group):
         limit = formatter.width - 6 - max((len(name) for name in names), default=0)
         rows = [(name, self.short_help_of(name, limit)) for name in names]
         if rows:
-            with formatter.section("Commands"):
+            with formatter.section("Commands"):  # worded in the CLI language by kho.cli.lang.KhoFormatter
                 formatter.write_dl(rows)
 
     def short_help_of(self, name: str, limit: int) -> str:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, BinaryIO, cast
 
 import click
 
+from kho.cli.lang import command, t
 from kho.context import CliContext
 from kho.errors import InputError, IntegrityError
 
@@ -45,7 +46,8 @@ def _copy_verified(source: BinaryIO, target: BinaryIO, size: int, sha256: str, k
         target.write(chunk)
     if written != size or digest.hexdigest() != sha256:
         raise IntegrityError(
-            "the stored object does not match its SHA-256 in record.json; run `kho verify`", subject=key
+            t("tệp lưu trong kho không khớp SHA-256 ghi trong record.json; hãy chạy `kho verify`",
+              "the stored object does not match its SHA-256 in record.json; run `kho verify`"), subject=key
         )
 
 
@@ -57,13 +59,17 @@ def _write_file(path: Path, source: BinaryIO, size: int, sha256: str, key: str) 
             _copy_verified(source, fh, size, sha256, key)
         os.replace(tmp, path)
     except OSError as e:
-        raise InputError(f"cannot write the output file: {e.strerror or e}", subject=str(path)) from e
+        raise InputError(t(f"không ghi được tệp kết quả: {e.strerror or e}",
+                           f"cannot write the output file: {e.strerror or e}"), subject=str(path)) from e
     finally:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
 
 
-@click.command("get")
+@command("get", "Tải một tệp của hồ sơ, kiểm tra SHA-256 khi tải.\n\n"
+         "Việc đọc được ghi vào nhật ký truy cập (người làm ``cli:<tài khoản hệ thống>``, kèm ``--purpose``).",
+         "Download one file of a record, checking its SHA-256 on the way.\n\n"
+         "The read is written to the audit trail (actor ``cli:<system user>``, with ``--purpose``).")
 @click.argument("record_id")
 @click.option(
     "--file",
@@ -71,30 +77,30 @@ def _write_file(path: Path, source: BinaryIO, size: int, sha256: str, key: str) 
     type=click.Choice(sorted(CHOICES)),
     default="pdf",
     show_default=True,
-    help="Which file: the searchable PDF, an original as received, the OCR text or the OCR JSON.",
+    help=t("Tệp nào: PDF tìm kiếm được, bản gốc như đã nhận, chữ OCR hoặc JSON OCR.",
+           "Which file: the searchable PDF, an original as received, the OCR text or the OCR JSON."),
 )
 @click.option(
     "--index",
     type=click.IntRange(min=1),
     default=1,
     show_default=True,
-    help="Which original, when a record has several.",
+    help=t("Bản gốc thứ mấy, khi hồ sơ có nhiều bản.", "Which original, when a record has several."),
 )
 @click.option(
     "--out",
     "out",
     type=click.Path(path_type=Path),
     default=None,
-    help="Output file or folder ('-' for standard output). Default: a file in the current folder.",
+    help=t("Tệp hoặc thư mục ghi ra ('-' là đầu ra chuẩn). Mặc định: một tệp trong thư mục hiện tại.",
+           "Output file or folder ('-' for standard output). Default: a file in the current folder."),
 )
-@click.option("--purpose", metavar="TEXT", help="Mục đích / why you read it (kept in the audit trail).")
+@click.option("--purpose", metavar="TEXT", help=t("Mục đích đọc (ghi vào nhật ký truy cập).",
+                                                  "Why you read it (kept in the audit trail)."))
 @click.pass_obj
 def get_command(obj: CliContext, record_id: str, choice: str, index: int, out: Path | None,
                 purpose: str | None) -> None:
-    """Tải một tệp của hồ sơ / Download one file of a record, checking its SHA-256 on the way.
-
-    The read is written to the audit trail (actor ``cli:<system user>``, with ``--purpose``).
-    """
+    """Read one object through the access layer (audited) and write it, checking its SHA-256."""
     from access.context import AccessContext
     from access.reads import read_object
     from access.scopes import ScopePolicy
@@ -114,19 +120,21 @@ def get_command(obj: CliContext, record_id: str, choice: str, index: int, out: P
         if target.is_dir():
             target = target / default_file_name(record, choice, index - 1)
         _write_file(target, stream, info.size, sha256, key)
-    click.echo(f"{target} ({info.size} bytes, sha256 {sha256})", err=True)
+    click.echo(f"{target} ({info.size} {t('byte', 'bytes')}, sha256 {sha256})", err=True)
 
 
-@click.command("show")
+@command("show", "In record.json của hồ sơ (siêu dữ liệu, nguồn gốc, các tệp) dạng JSON.\n\n"
+         "Việc đọc được ghi vào nhật ký truy cập (người làm ``cli:<tài khoản hệ thống>``, kèm ``--purpose``).",
+         "Print a record's record.json (metadata, provenance, objects) as JSON.\n\n"
+         "The read is written to the audit trail (actor ``cli:<system user>``, with ``--purpose``).")
 @click.argument("record_id")
-@click.option("--history", is_flag=True, help="Print every version (oldest first) instead of the current one.")
-@click.option("--purpose", metavar="TEXT", help="Mục đích / why you read it (kept in the audit trail).")
+@click.option("--history", is_flag=True, help=t("In mọi phiên bản (cũ nhất trước) thay vì phiên bản hiện tại.",
+                                                "Print every version (oldest first) instead of the current one."))
+@click.option("--purpose", metavar="TEXT", help=t("Mục đích đọc (ghi vào nhật ký truy cập).",
+                                                  "Why you read it (kept in the audit trail)."))
 @click.pass_obj
 def show_command(obj: CliContext, record_id: str, history: bool, purpose: str | None) -> None:
-    """Xem siêu dữ liệu hồ sơ / Print a record's record.json (metadata, provenance, objects) as JSON.
-
-    The read is written to the audit trail (actor ``cli:<system user>``, with ``--purpose``).
-    """
+    """Read a record through the access layer (audited) and print it as JSON."""
     from access.context import AccessContext
     from access.reads import read_document
     from access.scopes import ScopePolicy
@@ -146,8 +154,8 @@ def print_report(report: FixityReport, console: Console) -> None:
     from rich.table import Table
 
     if report.problems:
-        table = Table(title="Sự cố toàn vẹn / Fixity problems", show_lines=False)
-        for column in ("record", "kind", "object", "detail"):
+        table = Table(title=t("Sự cố toàn vẹn", "Fixity problems"), show_lines=False)
+        for column in (t("hồ sơ", "record"), t("loại", "kind"), t("tệp", "object"), t("chi tiết", "detail")):
             table.add_column(column, overflow="fold")
         for problem in report.problems:
             prefix = f"records/{problem.record_id}/" if problem.record_id else ""
@@ -155,19 +163,23 @@ def print_report(report: FixityReport, console: Console) -> None:
             table.add_row(problem.record_id or "-", problem.kind, shown, problem.detail)
         console.print(table)
     counts = ", ".join(f"{k} {v}" for k, v in report.counts().items())
-    scope = f"{report.records_checked} of {report.records_total}" if report.sample else str(report.records_checked)
+    scope = f"{report.records_checked}/{report.records_total}" if report.sample else str(report.records_checked)
+    problems = t(f"[red]{len(report.problems)} sự cố[/red]", f"[red]problems: {len(report.problems)}[/red]")
     console.print(
-        f"Checked {scope} records, {report.objects_checked} objects, {report.bytes_checked} bytes: "
-        + ("[green]OK[/green]" if report.ok else f"[red]{len(report.problems)} problems[/red] ({counts})")
+        t(f"Đã kiểm tra {scope} hồ sơ, {report.objects_checked} tệp, {report.bytes_checked} byte: ",
+          f"Checked records: {scope}, objects: {report.objects_checked}, bytes: {report.bytes_checked}: ")
+        + ("[green]OK[/green]" if report.ok else f"{problems} ({counts})")
     )
 
 
-@click.command("verify")
-@click.option("--sample", type=click.IntRange(min=1), default=None, help="Check N records chosen at random.")
-@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@command("verify", "Kiểm tra toàn vẹn kho: đọc lại các tệp, so SHA-256 và độ đầy đủ; lưu kết quả.",
+         "Re-read objects, check SHA-256 and completeness; store the result.")
+@click.option("--sample", type=click.IntRange(min=1), default=None,
+              help=t("Chỉ kiểm tra N hồ sơ chọn ngẫu nhiên.", "Check N records chosen at random."))
+@click.option("--json", "as_json", is_flag=True, help=t("In báo cáo dạng JSON.", "Print the report as JSON."))
 @click.pass_obj
 def verify_command(obj: CliContext, sample: int | None, as_json: bool) -> None:
-    """Kiểm tra toàn vẹn kho / Re-read objects, check SHA-256 and completeness; store the result."""
+    """Check the store's fixity, record the run in the catalog and print the report."""
     from rich.console import Console
 
     from repository.fixity import catalog_knows, verify_store
@@ -182,8 +194,11 @@ def verify_command(obj: CliContext, sample: int | None, as_json: bool) -> None:
     if not report.ok:
         records = len({p.record_id for p in report.problems})
         raise IntegrityError(
-            f"{len(report.problems)} problem(s) in {records} record folder(s) or stray objects; "
-            "restore the objects from a backup or the bucket's previous versions, and a damaged record's "
-            "record.json from its last version (docs/repository.md); never delete a record folder",
+            t(f"{len(report.problems)} sự cố ở {records} thư mục hồ sơ hoặc tệp lạc; hãy khôi phục các tệp từ "
+              "bản sao lưu hoặc phiên bản trước của bucket, và record.json của hồ sơ bị hỏng từ phiên bản cuối "
+              "(docs/repository.md); không bao giờ xóa thư mục hồ sơ",
+              f"problems: {len(report.problems)}, record folders or stray objects: {records}; restore the "
+              "objects from a backup or the bucket's previous versions, and a damaged record's record.json from "
+              "its last version (docs/repository.md); never delete a record folder"),
             subject="kho verify",
         )

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from kho.cli.lang import command, day, t
 from kho.context import CliContext
 from kho.errors import ExitCode, KhoError
 from search.query import MAX_LIMIT, REVIEW_STATES, STATUSES
@@ -29,8 +30,9 @@ __all__ = ["reindex_command", "search_command"]
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 FACET_TITLES = {
-    "document_type": "Loại văn bản", "issuer": "Cơ quan ban hành", "locality": "Địa bàn",
-    "year": "Năm ban hành", "status": "Tình trạng", "review_state": "Rà soát",
+    "document_type": t("Loại văn bản", "Document type"), "issuer": t("Cơ quan ban hành", "Issuer"),
+    "locality": t("Địa bàn", "Locality"), "year": t("Năm ban hành", "Year issued"),
+    "status": t("Tình trạng", "Status"), "review_state": t("Rà soát", "Review"),
 }
 _MARK_RE = re.compile(r"<mark>(.*?)</mark>", re.DOTALL)
 
@@ -58,22 +60,26 @@ def _snippet_text(snippet: str) -> Text:
 
 COMPACT_BELOW = 120
 """Terminals narrower than this get one block per hit instead of the table."""
-STATUS_WORDS = {"valid": "Còn hiệu lực", "superseded": "Đã được thay thế", "revoked": "Đã thu hồi"}
-REVIEW_WORDS = {"none": "Không cần rà soát", "needs_review": "Cần rà soát", "reviewed": "Đã rà soát"}
+STATUS_WORDS = {"valid": t("Còn hiệu lực", "In force"), "superseded": t("Đã được thay thế", "Superseded"),
+                "revoked": t("Đã thu hồi", "Revoked")}
+REVIEW_WORDS = {"none": t("Không cần rà soát", "No review needed"), "needs_review": t("Cần rà soát", "Needs review"),
+                "reviewed": t("Đã rà soát", "Reviewed")}
 FACET_WORDS = {"status": STATUS_WORDS, "review_state": REVIEW_WORDS}
 
 
 def vn_day(value: date | None) -> str:
-    """A date as people in Vietnam write it (``09/02/2022``); '' when missing."""
-    return value.strftime("%d/%m/%Y") if value is not None else ""
+    """A date as the CLI language writes it (``09/02/2022``, in English ``2022-02-09``); '' when missing."""
+    return day(value)
 
 
 def hit_title(hit: SearchHit) -> str:
     """``Giấy phép xây dựng số 01/GPXD`` (type and number), or the record ID when neither is known."""
     if not (hit.document_type or hit.document_number):
         return hit.record_id
-    kind = hit.document_type or "Văn bản"
-    return f"{kind} số {hit.document_number}" if hit.document_number else kind
+    kind = hit.document_type or t("Văn bản", "Document")
+    if not hit.document_number:
+        return kind
+    return t(f"{kind} số {hit.document_number}", f"{kind} no. {hit.document_number}")
 
 
 def holder_line(hit: SearchHit) -> str:
@@ -82,14 +88,19 @@ def holder_line(hit: SearchHit) -> str:
     if hit.masked_citizen_id:
         parts.append(hit.masked_citizen_id)
     if hit.birth_year:
-        parts.append(f"sinh năm {hit.birth_year}")
+        parts.append(t(f"sinh năm {hit.birth_year}", f"born {hit.birth_year}"))
     return " · ".join(p for p in parts if p)
 
 
 def _snippets(hit: SearchHit) -> Text:
     from rich.text import Text
 
-    return Text("\n").join(Text(f"tr. {h.page}: ", style="dim") + _snippet_text(h.text) for h in hit.highlights)
+    return Text("\n").join(Text(page_label(h.page), style="dim") + _snippet_text(h.text) for h in hit.highlights)
+
+
+def page_label(page: int) -> str:
+    """``tr. 2: `` / ``p. 2: ``, before a snippet."""
+    return t(f"tr. {page}: ", f"p. {page}: ")
 
 
 def hit_block(number: int, hit: SearchHit) -> Text:
@@ -108,7 +119,7 @@ def hit_block(number: int, hit: SearchHit) -> Text:
             block.append("\n   " + line)
     for h in hit.highlights:
         block.append("\n   ")
-        block.append(Text(f"tr. {h.page}: ", style="dim") + _snippet_text(h.text))
+        block.append(Text(page_label(h.page), style="dim") + _snippet_text(h.text))
     return block
 
 
@@ -117,7 +128,8 @@ def _table(result: SearchResult) -> Table:
     from rich.text import Text
 
     table = Table(show_lines=True)
-    for column in ("Hồ sơ", "Loại", "Số", "Ngày", "Cơ quan", "Người được cấp", "Trích đoạn"):
+    for column in (t("Hồ sơ", "Record"), t("Loại", "Type"), t("Số", "Number"), t("Ngày", "Date"),
+                   t("Cơ quan", "Issuer"), t("Người được cấp", "Holder"), t("Trích đoạn", "Snippets")):
         table.add_column(column, overflow="fold")
     table.columns[2].no_wrap = True
     table.columns[3].no_wrap = True
@@ -128,7 +140,7 @@ def _table(result: SearchResult) -> Table:
 
 
 def facet_line(name: str, values: list[tuple[str, int]]) -> str:
-    """``Hiệu lực: Còn hiệu lực (3), Đã thu hồi (1)``: the facet's title and its values in words."""
+    """``Tình trạng: Còn hiệu lực (3), Đã thu hồi (1)``: the facet's title and its values in words."""
     words = FACET_WORDS.get(name, {})
     shown = ", ".join(f"{words.get(value, value)} ({count})" for value, count in values)
     return f"{FACET_TITLES.get(name, name)}: {shown}"
@@ -136,11 +148,12 @@ def facet_line(name: str, values: list[tuple[str, int]]) -> str:
 
 def print_result(result: SearchResult, offset: int, console: Console) -> None:
     """The hits (a table on wide terminals, one block per hit below :data:`COMPACT_BELOW` columns), then
-    the facet counts; Vietnamese, dates ``dd/mm/yyyy``."""
+    the facet counts; in the CLI language, dates ``dd/mm/yyyy`` in Vietnamese."""
     from rich.text import Text
 
     shown = f"{offset + 1}–{offset + len(result.hits)}" if result.hits else "0"
-    console.print(f"Tìm thấy {result.total} hồ sơ (hiển thị {shown})")
+    console.print(t(f"Tìm thấy {result.total} hồ sơ (hiển thị {shown})",
+                    f"Records found: {result.total} (shown: {shown})"))
     if result.hits and console.width < COMPACT_BELOW:
         for number, hit in enumerate(result.hits, start=offset + 1):
             console.print()
@@ -159,21 +172,45 @@ def _day(value: datetime | None) -> date | None:
     return value.date() if value is not None else None
 
 
-@click.command("search")
+@command(
+    "search",
+    'Tìm hồ sơ: từ ngữ (có hay không dấu), "cụm từ", số định danh và bộ lọc.\n\n'
+    "Không có từ tìm và bộ lọc thì liệt kê mọi hồ sơ, mới nhất trước. Kết quả nêu tên công dân nên mỗi lần "
+    "tìm đều được ghi vào nhật ký truy cập (người làm ``cli:<tài khoản hệ thống>``, kèm ``--purpose``).",
+    'Search records: words (accents optional), "phrases", a citizen ID and filters.\n\n'
+    "With no query and no filter, lists every record, newest first. Hits name citizens, so every search is "
+    "written to the audit trail (actor ``cli:<system user>``, with ``--purpose``).",
+)
 @click.argument("query", nargs=-1)
-@click.option("--citizen", "citizen", metavar="ID", help="Số định danh / CCCD (12 digits) or CMND (9 digits).")
-@click.option("--type", "document_type", metavar="T", help="Loại văn bản, e.g. 'Quyết định'.")
-@click.option("--issuer", metavar="I", help="Words of the issuing agency's name.")
-@click.option("--locality", metavar="L", help="Commune/district/province; old and new names both match.")
-@click.option("--status", type=click.Choice(STATUSES), help="Hiệu lực of the document.")
-@click.option("--review-state", "review_state", type=click.Choice(REVIEW_STATES), help="Review state.")
-@click.option("--from", "date_from", type=click.DateTime(DATE_FORMATS), help="Issued on or after (YYYY-MM-DD).")
-@click.option("--to", "date_to", type=click.DateTime(DATE_FORMATS), help="Issued on or before (YYYY-MM-DD).")
-@click.option("--limit", type=click.IntRange(0, MAX_LIMIT), default=20, show_default=True)
-@click.option("--offset", type=click.IntRange(min=0), default=0, show_default=True)
-@click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance", show_default=True)
-@click.option("--json", "as_json", is_flag=True, help="Print JSON: total, hits with highlights, facets.")
-@click.option("--purpose", metavar="TEXT", help="Mục đích / why you search (kept in the audit trail).")
+@click.option("--citizen", "citizen", metavar="ID",
+              help=t("Số định danh cá nhân / CCCD (12 chữ số) hoặc CMND (9 chữ số).",
+                     "Personal ID number / citizen ID card (12 digits) or old ID card (9 digits)."))
+@click.option("--type", "document_type", metavar="T",
+              help=t("Loại văn bản, ví dụ 'Quyết định'.", "Document type, e.g. 'Quyết định'."))
+@click.option("--issuer", metavar="I", help=t("Các từ trong tên cơ quan ban hành.",
+                                              "Words of the issuing agency's name."))
+@click.option("--locality", metavar="L", help=t("Xã/huyện/tỉnh; tên cũ và tên mới đều khớp.",
+                                                "Commune/district/province; old and new names both match."))
+@click.option("--status", type=click.Choice(STATUSES), help=t("Tình trạng hiệu lực của văn bản.",
+                                                              "Whether the document is in force."))
+@click.option("--review-state", "review_state", type=click.Choice(REVIEW_STATES),
+              help=t("Trạng thái rà soát.", "Review state."))
+@click.option("--from", "date_from", type=click.DateTime(DATE_FORMATS),
+              help=t("Ban hành từ ngày (DD/MM/YYYY hoặc YYYY-MM-DD).",
+                     "Issued on or after (YYYY-MM-DD or DD/MM/YYYY)."))
+@click.option("--to", "date_to", type=click.DateTime(DATE_FORMATS),
+              help=t("Ban hành đến ngày (DD/MM/YYYY hoặc YYYY-MM-DD).",
+                     "Issued on or before (YYYY-MM-DD or DD/MM/YYYY)."))
+@click.option("--limit", type=click.IntRange(0, MAX_LIMIT), default=20, show_default=True,
+              help=t("Số kết quả tối đa.", "Most hits shown."))
+@click.option("--offset", type=click.IntRange(min=0), default=0, show_default=True,
+              help=t("Bỏ qua bấy nhiêu kết quả đầu.", "Hits skipped first."))
+@click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance", show_default=True,
+              help=t("Xếp theo độ khớp (relevance) hay ngày (date).", "Order by relevance or date."))
+@click.option("--json", "as_json", is_flag=True, help=t("In JSON: tổng số, kết quả kèm trích đoạn, bộ lọc.",
+                                                        "Print JSON: total, hits with highlights, facets."))
+@click.option("--purpose", metavar="TEXT", help=t("Mục đích tìm (ghi vào nhật ký truy cập).",
+                                                  "Why you search (kept in the audit trail)."))
 @click.pass_obj
 def search_command(
     obj: CliContext, query: tuple[str, ...], citizen: str | None, document_type: str | None,
@@ -181,11 +218,7 @@ def search_command(
     date_from: datetime | None, date_to: datetime | None, limit: int, offset: int, sort: str, as_json: bool,
     purpose: str | None,
 ) -> None:
-    """Tìm hồ sơ / Search records: words (accents optional), "phrases", a citizen ID and filters.
-
-    With no query and no filter, lists every record, newest first. Hits name citizens, so every
-    search is written to the audit trail (actor ``cli:<system user>``, with ``--purpose``).
-    """
+    """Search through the access layer (audited) and print the hits and facets."""
     from rich.console import Console
 
     from access.context import AccessContext
@@ -224,26 +257,29 @@ def print_report(report: ReindexReport, console: Console) -> None:
     from rich.text import Text
 
     if report.check_only:
-        console.print(f"Kho: {report.records} hồ sơ; chỉ mục / index: {report.indexed}")
-        for title, ids in (("Thiếu trong chỉ mục / missing from the index", report.missing),
-                           ("Thừa trong chỉ mục / extra in the index", report.extra),
-                           ("Lỗi thời / outdated (version differs)", report.outdated)):
+        console.print(t(f"Kho: {report.records} hồ sơ; chỉ mục: {report.indexed}",
+                        f"Repository records: {report.records}; in the index: {report.indexed}"))
+        for title, ids in ((t("Thiếu trong chỉ mục", "Missing from the index"), report.missing),
+                           (t("Thừa trong chỉ mục", "Extra in the index"), report.extra),
+                           (t("Lỗi thời (khác phiên bản)", "Outdated (version differs)"), report.outdated)):
             console.print(f"{title}: {len(ids)}" + (f" — {', '.join(ids[:20])}" if ids else ""))
     else:
-        console.print(f"Đã lập chỉ mục / indexed {report.indexed} of {report.records} records "
-                      f"in {report.seconds:.1f} s")
+        console.print(t(f"Đã lập chỉ mục {report.indexed}/{report.records} hồ sơ trong {report.seconds:.1f} giây",
+                        f"Indexed: {report.indexed} of {report.records} records in {report.seconds:.1f} s"))
     for failure in report.failures[:20]:
         console.print(Text(f"  {failure.record_id}: {failure.reason}", style="red"))
-    console.print("[green]OK[/green]" if report.ok else "[red]Có vấn đề / problems found[/red]")
+    console.print("[green]OK[/green]" if report.ok else t("[red]Có vấn đề[/red]", "[red]Problems found[/red]"))
 
 
-@click.command("reindex")
+@command("reindex", "Lập lại chỉ mục tìm kiếm từ kho và chuyển sang chỉ mục mới một lần.",
+         "Rebuild the search index from the repository and switch to it atomically.")
 @click.option("--check", "check_only", is_flag=True,
-              help="Only compare: records missing from, extra in, or outdated in the index.")
-@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+              help=t("Chỉ so sánh: hồ sơ thiếu, thừa hoặc lỗi thời trong chỉ mục.",
+                     "Only compare: records missing from, extra in, or outdated in the index."))
+@click.option("--json", "as_json", is_flag=True, help=t("In báo cáo dạng JSON.", "Print the report as JSON."))
 @click.pass_obj
 def reindex_command(obj: CliContext, check_only: bool, as_json: bool) -> None:
-    """Lập lại chỉ mục / Rebuild the search index from the repository and switch to it atomically."""
+    """Rebuild (or with ``--check`` compare) the index and print the report."""
     from rich.console import Console
 
     from kho.backends import open_index, open_object_store
@@ -255,7 +291,7 @@ def reindex_command(obj: CliContext, check_only: bool, as_json: bool) -> None:
 
     def progress(n: int) -> None:
         if n % 10_000 == 0 and not as_json:
-            click.echo(f"… {n} hồ sơ / records", err=True)
+            click.echo(t(f"… {n} hồ sơ", f"… records: {n}"), err=True)
 
     try:
         report = reindex(repository, index, check_only=check_only, progress=progress)
@@ -268,7 +304,7 @@ def reindex_command(obj: CliContext, check_only: bool, as_json: bool) -> None:
     if not report.ok:
         problems = len(report.failures) + len(report.missing) + len(report.extra) + len(report.outdated)
         raise _ReindexIncomplete(
-            f"{problems} problem(s); see the report above"
-            + ("; run `kho reindex` to rebuild" if check_only else ""),
+            t(f"{problems} vấn đề; xem báo cáo ở trên", f"problems: {problems}; see the report above")
+            + (t("; chạy `kho reindex` để lập lại", "; run `kho reindex` to rebuild") if check_only else ""),
             subject="kho reindex",
         )

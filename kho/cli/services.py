@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from kho.cli.lang import group, t
 from kho.errors import ServiceUnavailableError, UsageError
 
 if TYPE_CHECKING:
@@ -23,22 +24,26 @@ def _select(names: tuple[str, ...]) -> list[ManagedService]:
 
     unknown = [n for n in names if n not in SERVICE_NAMES]
     if unknown:
-        raise UsageError(f"unknown service {unknown[0]!r}; choose from {', '.join(SERVICE_NAMES)}")
+        raise UsageError(t(f"không có dịch vụ {unknown[0]!r}; chọn trong {', '.join(SERVICE_NAMES)}",
+                           f"unknown service {unknown[0]!r}; choose from {', '.join(SERVICE_NAMES)}"))
     chosen = names or SERVICE_NAMES
     factories = {"postgresql": PostgresService, "minio": MinioService, "elasticsearch": ElasticsearchService,
                  "redis": RedisService}
     return [factories[name]() for name in SERVICE_NAMES if name in chosen]
 
 
-@click.group("services")
+@group("services", "Cài, chạy, dừng và kiểm tra Elasticsearch, MinIO và PostgreSQL trên 127.0.0.1.",
+       "Install, start, stop and check Elasticsearch, MinIO and PostgreSQL on 127.0.0.1.")
 def services() -> None:
-    """Install, start, stop and check Elasticsearch, MinIO and PostgreSQL on 127.0.0.1."""
+    """The real servers of the production backends (``up``, ``down``, ``status``)."""
 
 
-@services.command("up")
+@services.command("up", help=t("Cài (có lưu sẵn) và chạy các máy chủ; chờ đến khi từng máy trả lời kiểm tra.",
+                               "Install (cached) and start the servers; wait until each answers its health "
+                               "check."))
 @click.argument("names", nargs=-1)
 def up(names: tuple[str, ...]) -> None:
-    """Install (cached) and start the servers; wait until each answers its health check."""
+    """Start the servers named (all by default)."""
     failures: list[str] = []
     for service in _select(names):
         started = time.monotonic()
@@ -46,25 +51,29 @@ def up(names: tuple[str, ...]) -> None:
             status = service.start()
         except ServiceUnavailableError as e:
             failures.append(f"{service.name}: {e.one_line()}")
-            click.echo(f"{service.name:<14} FAILED: {e.one_line()}", err=True)
+            click.echo(f"{service.name:<14} {t('LỖI', 'FAILED')}: {e.one_line()}", err=True)
             continue
         click.echo(f"{status.line()}  [{time.monotonic() - started:.1f}s]")
     if failures:
         raise ServiceUnavailableError("; ".join(failures))
 
 
-@services.command("down")
+@services.command("down", help=t("Dừng các máy chủ do `kho services up` chạy (theo pid); máy khác để yên.",
+                                 "Stop the servers that `kho services up` started (by pid); others are left "
+                                 "alone."))
 @click.argument("names", nargs=-1)
 def down(names: tuple[str, ...]) -> None:
-    """Stop the servers that `kho services up` started (by pid); others are left alone."""
+    """Stop the servers named (all by default)."""
     for service in _select(names):
         stopped = service.stop()
-        click.echo(f"{service.name:<14} {'stopped' if stopped else 'was not started by kho'}")
+        said = t("đã dừng", "stopped") if stopped else t("không do kho chạy", "was not started by kho")
+        click.echo(f"{service.name:<14} {said}")
 
 
-@services.command("status")
+@services.command("status", help=t("Mỗi máy chủ một dòng: đang chạy hay đã dừng, địa chỉ, pid.",
+                                   "One line per server: running or stopped, endpoint, pid."))
 @click.argument("names", nargs=-1)
 def status(names: tuple[str, ...]) -> None:
-    """One line per server: running or stopped, endpoint, pid."""
+    """The status line of each server named (all by default)."""
     for service in _select(names):
         click.echo(service.status().line())

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from kho.cli.lang import day, group, t
 from kho.context import CliContext
 from kho.errors import UsageError
 from repository.catalog_types import USER_ROLES
@@ -37,62 +38,75 @@ def _read_password(from_stdin: bool) -> str:
         line = sys.stdin.readline()
         password = line.rstrip("\r\n")
         if not password:
-            raise UsageError("no password on standard input", subject="--password-stdin")
+            raise UsageError(t("không có mật khẩu ở đầu vào chuẩn", "no password on standard input"),
+                             subject="--password-stdin")
         return password
-    prompted: str = click.prompt("Mật khẩu / Password", hide_input=True, confirmation_prompt=True, err=True)
+    prompted: str = click.prompt(t("Mật khẩu", "Password"), hide_input=True, err=True,
+                                 confirmation_prompt=t("Nhập lại mật khẩu", "Repeat for confirmation"))
     return prompted
 
 
-@click.group("users")
+@group("users", "Tài khoản đăng nhập trang web (vai trò: official, archivist, admin).",
+       "Web sign-in accounts (roles: official, archivist, admin).")
 def users() -> None:
-    """Tài khoản đăng nhập / Web sign-in accounts (roles: official, archivist, admin)."""
+    """Web sign-in accounts (``create``, ``list``, ``disable``, ``enable``)."""
 
 
-@users.command("create")
+@users.command("create", help=t("Tạo tài khoản; mật khẩu (ít nhất 8 ký tự) được hỏi, hoặc đọc bằng "
+                                "--password-stdin.",
+                                "Create a user; the password (at least 8 characters) is asked for, or read with "
+                                "--password-stdin."))
 @click.argument("username")
-@click.option("--role", required=True, type=click.Choice(USER_ROLES), help="What the user may do.")
-@click.option("--name", "display_name", default="", help="Full name shown in the pages.")
-@click.option("--password-stdin", is_flag=True, help="Read the password (one line) from standard input.")
-@click.option("--json", "as_json", is_flag=True, help="Print the new user as JSON.")
+@click.option("--role", required=True, type=click.Choice(USER_ROLES),
+              help=t("Người dùng được làm gì.", "What the user may do."))
+@click.option("--name", "display_name", default="", help=t("Họ tên hiện trên các trang.",
+                                                           "Full name shown in the pages."))
+@click.option("--password-stdin", is_flag=True, help=t("Đọc mật khẩu (một dòng) từ đầu vào chuẩn.",
+                                                       "Read the password (one line) from standard input."))
+@click.option("--json", "as_json", is_flag=True, help=t("In tài khoản mới dạng JSON.", "Print the new user as JSON."))
 @click.pass_obj
 def users_create(obj: CliContext, username: str, role: str, display_name: str, password_stdin: bool,
                  as_json: bool) -> None:
-    """Create a user; the password (at least 8 characters) is asked for, or read with --password-stdin."""
+    """Create the account ``username``."""
     password = _read_password(password_stdin)
     user = obj.backends().catalog.create_user(username, password, role, display_name)
     if as_json:
         click.echo(json.dumps(user_json(user), ensure_ascii=False, indent=2))
         return
-    click.echo(f"kho: created user {user.username} ({user.role})", err=True)
+    click.echo(t(f"kho: đã tạo tài khoản {user.username} ({user.role})",
+                 f"kho: created user {user.username} ({user.role})"), err=True)
 
 
-@users.command("list")
-@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@users.command("list", help=t("Liệt kê tài khoản theo tên đăng nhập (cả tài khoản đã khóa).",
+                              "List users by username (disabled ones too)."))
+@click.option("--json", "as_json", is_flag=True, help=t("In dạng JSON.", "Print as JSON."))
 @click.pass_obj
 def users_list(obj: CliContext, as_json: bool) -> None:
-    """List users by username (disabled ones too)."""
+    """Print the accounts."""
     found = obj.backends().catalog.list_users()
     if as_json:
         click.echo(json.dumps([user_json(u) for u in found], ensure_ascii=False, indent=2))
         return
     for user in found:
-        state = "active" if user.active else "disabled"
-        click.echo(f"{user.username:<24}  {user.role:<9}  {state:<8}  {user.created_at:%Y-%m-%d}  {user.display_name}")
+        state = t("đang dùng", "active") if user.active else t("đã khóa", "disabled")
+        click.echo(f"{user.username:<24}  {user.role:<9}  {state:<9}  {day(user.created_at)}  {user.display_name}")
 
 
-@users.command("disable")
+@users.command("disable", help=t("Khóa tài khoản, không cho đăng nhập (các phiên đang mở kết thúc ở yêu cầu kế "
+                                 "tiếp).",
+                                 "Stop a user from signing in (their open sessions end at their next request)."))
 @click.argument("username")
 @click.pass_obj
 def users_disable(obj: CliContext, username: str) -> None:
-    """Stop a user from signing in (their open sessions end at their next request)."""
+    """Disable the account ``username``."""
     user = obj.backends().catalog.disable_user(username)
-    click.echo(f"kho: user {user.username} disabled", err=True)
+    click.echo(t(f"kho: đã khóa tài khoản {user.username}", f"kho: user {user.username} disabled"), err=True)
 
 
-@users.command("enable")
+@users.command("enable", help=t("Mở lại tài khoản đã khóa.", "Let a disabled user sign in again."))
 @click.argument("username")
 @click.pass_obj
 def users_enable(obj: CliContext, username: str) -> None:
-    """Let a disabled user sign in again."""
+    """Enable the account ``username``."""
     user = obj.backends().catalog.enable_user(username)
-    click.echo(f"kho: user {user.username} enabled", err=True)
+    click.echo(t(f"kho: đã mở lại tài khoản {user.username}", f"kho: user {user.username} enabled"), err=True)

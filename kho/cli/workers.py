@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from kho.cli.lang import group, short_help, t
 from kho.cli.lazy import LazyCommand
 from kho.context import CliContext
 from kho.errors import UsageError
@@ -35,30 +36,42 @@ def _print(status: ClusterStatus, as_json: bool) -> None:
         click.echo(json.dumps(status.to_json(), indent=2))
         return
     if status.scheduler is None:
-        click.echo("scheduler      stopped (start it with `kho workers up`)")
+        click.echo(t("bộ điều phối   đã dừng (chạy bằng `kho workers up`)",
+                     "scheduler      stopped (start it with `kho workers up`)"))
         return
-    click.echo(f"scheduler      {status.scheduler}  dashboard {status.dashboard}")
+    click.echo(t(f"bộ điều phối   {status.scheduler}  bảng theo dõi {status.dashboard}",
+                 f"scheduler      {status.scheduler}  dashboard {status.dashboard}"))
     for worker in status.workers:
-        click.echo(f"{worker.name:<14} pid {worker.pid:<8} {worker.nthreads} thread(s)  "
-                   f"{worker.memory / 2**20:.0f} MiB of {worker.memory_limit / 2**20:.0f} MiB")
+        used, limit = f"{worker.memory / 2**20:.0f}", f"{worker.memory_limit / 2**20:.0f}"
+        click.echo(f"{worker.name:<14} pid {worker.pid:<8} "
+                   + t(f"luồng: {worker.nthreads}  bộ nhớ {used}/{limit} MiB",
+                       f"threads: {worker.nthreads}  memory {used}/{limit} MiB"))
     click.echo(f"KHO_WORKERS={status.scheduler}")
 
 
-@click.group("workers")
+@group("workers", "Chạy, kiểm tra và dừng bộ điều phối Dask cục bộ và các tiến trình đọc trang (KHO_WORKERS).",
+       "Start, check and stop a local Dask scheduler and page workers (KHO_WORKERS).")
 def workers() -> None:
-    """Start, check and stop a local Dask scheduler and page workers (KHO_WORKERS)."""
+    """A local Dask cluster (``up``, ``status``, ``down``)."""
 
 
-@workers.command("up")
-@click.option("--n", "count", type=int, default=2, show_default=True, help="Worker processes.")
-@click.option("--nthreads", type=int, default=1, show_default=True, help="Pages at once per worker.")
-@click.option("--port", type=int, default=None, help="Scheduler port (default 58786; dashboard: port + 1).")
+@workers.command("up", help=t("Chạy bộ điều phối và N tiến trình (giữ những cái đang chạy); chờ đến khi tất cả "
+                              "đã tham gia.",
+                              "Start the scheduler and N workers (those already running are kept); wait until "
+                              "all have joined."))
+@click.option("--n", "count", type=int, default=2, show_default=True, help=t("Số tiến trình.", "Worker processes."))
+@click.option("--nthreads", type=int, default=1, show_default=True,
+              help=t("Số trang cùng lúc của mỗi tiến trình.", "Pages at once per worker."))
+@click.option("--port", type=int, default=None,
+              help=t("Cổng bộ điều phối (mặc định 58786; bảng theo dõi: cổng + 1).",
+                     "Scheduler port (default 58786; dashboard: port + 1)."))
 @click.option("--user", "user", default=None, metavar="NAME",
-              help="Run the workers as this Unix account (root only), e.g. the `kho` service user.")
-@click.option("--json", "as_json", is_flag=True, help="Print the status as JSON.")
+              help=t("Chạy các tiến trình bằng tài khoản Unix này (chỉ root), ví dụ tài khoản dịch vụ `kho`.",
+                     "Run the workers as this Unix account (root only), e.g. the `kho` service user."))
+@click.option("--json", "as_json", is_flag=True, help=t("In trạng thái dạng JSON.", "Print the status as JSON."))
 @click.pass_obj
 def up(obj: CliContext, count: int, nthreads: int, port: int | None, user: str | None, as_json: bool) -> None:
-    """Start the scheduler and N workers (those already running are kept); wait until all have joined."""
+    """Start the scheduler and ``count`` workers, then print the status."""
     from kho.services.dask import DASHBOARD_PORT, SCHEDULER_PORT
     from kho.services.process import RunAs
 
@@ -67,7 +80,7 @@ def up(obj: CliContext, count: int, nthreads: int, port: int | None, user: str |
         try:
             entry = pwd.getpwnam(user)
         except KeyError as e:
-            raise UsageError("no such Unix account", subject=user) from e
+            raise UsageError(t("không có tài khoản Unix này", "no such Unix account"), subject=user) from e
         account = RunAs(entry.pw_name, entry.pw_uid, entry.pw_gid, obj.settings.data_dir)
     chosen = port or SCHEDULER_PORT
     status = _cluster(obj).up(count, nthreads=nthreads, port=chosen,
@@ -75,25 +88,34 @@ def up(obj: CliContext, count: int, nthreads: int, port: int | None, user: str |
     _print(status, as_json)
 
 
-@workers.command("status")
-@click.option("--json", "as_json", is_flag=True, help='{"scheduler", "dashboard", "workers": [...]} as JSON.')
+@workers.command("status", help=t("Địa chỉ bộ điều phối, bảng theo dõi và từng tiến trình (tên, pid, luồng, "
+                                  "bộ nhớ).",
+                                  "The scheduler's address, its dashboard and each worker (name, pid, threads, "
+                                  "memory)."))
+@click.option("--json", "as_json", is_flag=True,
+              help=t('In {"scheduler", "dashboard", "workers": [...]} dạng JSON.',
+                     '{"scheduler", "dashboard", "workers": [...]} as JSON.'))
 @click.pass_obj
 def status(obj: CliContext, as_json: bool) -> None:
-    """The scheduler's address, its dashboard and each worker (name, pid, threads, memory)."""
+    """Print the cluster's status."""
     _print(_cluster(obj).status(), as_json)
 
 
-@workers.command("down")
+@workers.command("down", help=t("Dừng các tiến trình và bộ điều phối do `kho workers up` chạy (cái khác để yên).",
+                                "Stop the workers and the scheduler that `kho workers up` started (others are "
+                                "left alone)."))
 @click.pass_obj
 def down(obj: CliContext) -> None:
-    """Stop the workers and the scheduler that `kho workers up` started (others are left alone)."""
+    """Stop what ``up`` started."""
     stopped = _cluster(obj).down()
-    click.echo(f"stopped: {', '.join(stopped)}" if stopped else "nothing was running (started by kho)")
+    if stopped:
+        click.echo(t(f"đã dừng: {', '.join(stopped)}", f"stopped: {', '.join(stopped)}"))
+    else:
+        click.echo(t("không có gì đang chạy (do kho chạy)", "nothing was running (started by kho)"))
 
 
 def _load() -> click.Command:
     return workers
 
 
-ENTRY = LazyCommand("workers", "Start, check and stop a local Dask scheduler and page workers (KHO_WORKERS).",
-                    _load)
+ENTRY = LazyCommand("workers", short_help(workers), _load)

@@ -20,7 +20,7 @@ KHO = Path(sys.executable).parent / "kho"
 def test_parse_levels() -> None:
     assert parse_levels(None) is None
     assert parse_levels("clean, heavy") == ("clean", "heavy")
-    with pytest.raises(UsageError, match="unknown level"):
+    with pytest.raises(UsageError, match="mức không có"):
         parse_levels("clean,foggy")
 
 
@@ -54,7 +54,7 @@ def test_console_script_generates_and_reports_errors(tmp_path: Path) -> None:
     bad = subprocess.run([str(KHO), "corpus", str(tmp_path / "d"), "--levels", "clean,foggy"],
                          capture_output=True, text=True, timeout=120, check=False)
     assert bad.returncode == 2
-    assert bad.stderr.strip() == ("kho: error: --levels foggy: unknown level; choose from "
+    assert bad.stderr.strip() == ("kho: error: --levels foggy: mức không có; chọn trong "
                                   "clean, light, medium, heavy, rotated, photo, pdf200, inverse, guilloche, stamp, "
                                   "speckle, photo180")
     assert "Traceback" not in bad.stderr

@@ -65,7 +65,7 @@ def test_kho_ingest_end_to_end_then_rerun_stores_nothing_new(clean_corpus: Path,
     assert again["batch_id"] == summary["batch_id"]
     assert (again["stored"], again["stored_now"], again["pages_this_run"]) == (4, 0, 0)
     resumed = _ingest(data_dir, "--resume", summary["name"])
-    assert resumed.returncode == 0 and "4 (đã lưu/stored 4, mới/new 0" in resumed.stdout
+    assert resumed.returncode == 0 and "4 (đã lưu 4, mới 0" in resumed.stdout
     other_batch = _ingest(data_dir, str(clean_corpus), "--batch", "lần hai", "--json")
     assert other_batch.returncode == 0, other_batch.stderr
     third = json.loads(other_batch.stdout)
@@ -82,7 +82,7 @@ def test_kho_ingest_usage_errors(tmp_path: Path) -> None:
     assert missing.returncode == 3 and missing.stderr.strip().endswith("nothing-here: not found")
     assert "Traceback" not in missing.stderr
     both = _ingest(tmp_path / "data", str(tmp_path), "--resume", "x")
-    assert both.returncode == 2 and "--resume takes no paths" in both.stderr
+    assert both.returncode == 2 and "--resume không đi kèm đường dẫn" in both.stderr
     unknown = _ingest(tmp_path / "data", "--resume", "no-such-batch")
     assert unknown.returncode == 4 and "no-such-batch" in unknown.stderr
 

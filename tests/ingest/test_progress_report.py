@@ -36,14 +36,19 @@ def test_plain_progress_prints_every_interval_and_at_the_end() -> None:
     progress(_event(10, finished=True))
     lines = out.getvalue().splitlines()
     assert [line.split()[2] for line in lines] == ["1/10", "3/10", "10/10"]
-    assert plain_line(_event(3)).endswith("còn/ETA 1:10")
+    assert plain_line(_event(3)).endswith("văn bản, 6 trang, 12.5 trang/phút, còn 1:10")
+    assert plain_line(_event(3), "en").endswith("pages per minute: 12.5, time left: 1:10")
 
 
 def test_rich_progress_draws_a_bar() -> None:
     out = io.StringIO()
     with RichProgress(out) as bar:
         bar(_event(4))
-    assert "4/10" in out.getvalue() and "12.5 tr/phút" in out.getvalue() and "ETA 0:45" in out.getvalue()
+    assert "4/10" in out.getvalue() and "12.5 trang/phút" in out.getvalue() and "còn 0:45" in out.getvalue()
+    english = io.StringIO()
+    with RichProgress(english, "en") as bar:
+        bar(_event(4))
+    assert "per min: 12.5" in english.getvalue() and "trang" not in english.getvalue()
 
 
 def test_redact_ids() -> None:
@@ -65,10 +70,14 @@ def test_write_report(tmp_path: Path) -> None:
     rows = list(csv.DictReader(io.StringIO(Path(final.report_csv).read_text("utf-8-sig"))))
     assert tuple(rows[0]) == REPORT_COLUMNS
     assert rows[0]["citizen_ids"] == "049085001234" and rows[0]["warnings"] == "blank page"
-    assert rows[1]["status"] == "quarantined" and rows[1]["error"] == "ZIP bomb" and rows[1]["files"] == "bad.zip"
+    assert rows[1]["status"] == "quarantined" and rows[1]["files"] == "bad.zip"
+    assert rows[1]["error"].endswith("(chi tiết: ZIP bomb)") and rows[1]["reason_code"] == "other"
     data = json.loads(Path(final.report_json).read_text("utf-8"))
     assert data["summary"]["report_json"] == final.report_json and len(data["items"]) == 2
     assert all("049085001234" not in line for line in final.lines())
+    assert final.lines()[0] == "Lô 7 «lô 7»: Hoàn tất – có lỗi"
+    assert final.lines("en")[0] == "Batch 7 «lô 7»: Done – with errors"
+    assert not any(word in " ".join(final.lines()) for word in ("documents", "pages", "done", "report:"))
 
 
 def test_d6_report_csv_escapes_formula_cells(tmp_path: Path) -> None:
@@ -91,7 +100,7 @@ def test_d6_report_csv_escapes_formula_cells(tmp_path: Path) -> None:
         row = next(csv.DictReader(fh))
     assert row["holder_name"] == "'" + hostile["holder_name"]
     assert row["issuer"] == "'@SUM(A1:A9)" and row["document_number"] == "'+1+1" and row["locality"] == "'-2+3"
-    assert row["document_type"] == "'\t=1+1" and row["error"] == "'\r=1"
+    assert row["document_type"] == "'\t=1+1" and row["error"].startswith("Không xử lý được")  # a sentence first
     assert row["key"] == "'=cmd.pdf" and row["files"] == "'=cmd.pdf" and row["warnings"] == "'+warn"
     assert row["pages"] == "1" and row["mean_confidence"] == "80.0" and row["status"] == "indexed"
     data = json.loads(Path(final.report_json).read_text("utf-8"))

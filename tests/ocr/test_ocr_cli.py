@@ -109,4 +109,4 @@ def test_missing_file_and_unknown_language(tmp_path: Path, two_page_tiff: Path) 
     assert missing.exit_code != 0
     done = _kho("ocr", str(two_page_tiff), "--lang", "xyz")
     assert done.returncode == 2
-    assert done.stderr.startswith("kho: error: --lang: Tesseract language data not installed: xyz")
+    assert done.stderr.startswith("kho: error: --lang: chưa cài dữ liệu ngôn ngữ Tesseract: xyz")

@@ -131,7 +131,7 @@ def test_command_line_errors_are_one_line(
     repo.store.put_bytes("records/stray.txt", b"x")
     result = run(env, tmp_path, "verify")
     assert result.returncode == IntegrityError.exit_code
-    assert result.stderr.strip().splitlines()[-1].startswith("kho: error: kho verify: 1 problem(s)")
+    assert result.stderr.strip().splitlines()[-1].startswith("kho: error: kho verify: 1 sự cố")
     assert "records/stray.txt" in result.stdout
 
 
@@ -149,4 +149,4 @@ def test_d11_kho_verify_reports_a_deleted_record_json_as_a_damaged_record(
     assert problem["kind"] == "damaged" and "copy versions/2.json to record.json" in problem["detail"]
     output = (result.stdout + result.stderr).lower()
     assert "interrupted write" not in output
-    assert "never delete a record" in result.stderr and "delete the" not in output
+    assert "không bao giờ xóa thư mục hồ sơ" in result.stderr and "delete the" not in output

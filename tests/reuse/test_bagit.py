@@ -89,7 +89,7 @@ def test_a_tampered_bag_is_refused_whole(backends: Backends, three_records: list
 
 def test_the_cli_refuses_batch_and_query_together(run_kho: RunKho) -> None:
     both = run_kho("export", "--bagit", "x", "--batch", "1", "--query", "nhà")
-    assert both.returncode == 2 and "choose --batch or --query" in both.stderr
+    assert both.returncode == 2 and "chọn --batch hoặc --query" in both.stderr
 
 
 @pytest.fixture

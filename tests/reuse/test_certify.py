@@ -80,7 +80,7 @@ def test_an_unsigned_pdf_and_a_non_pdf_have_their_own_answers(run_kho: RunKho, m
     assert unsigned.returncode == EXIT_CODES[Outcome.UNSIGNED]
     assert "unsigned" in unsigned.stdout
     nowhere = run_kho("certify", make_doc().record_id, "--purpose", PURPOSE, "--out", "thiếu/c.pdf")
-    assert nowhere.returncode == 2 and "nothing was certified" in nowhere.stderr
+    assert nowhere.returncode == 2 and "chưa chứng thực gì" in nowhere.stderr
     (tmp_path / "notes.pdf").write_text("không phải PDF")
     junk = run_kho("verify-copy", "notes.pdf")
     assert junk.returncode == 3

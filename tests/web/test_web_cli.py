@@ -49,7 +49,7 @@ def test_keys_create_list_revoke(tmp_path: Path) -> None:
     revoked = run(tmp_path, "keys", "revoke", data["id"])
     assert revoked.exit_code == 0
     text = run(tmp_path, "keys", "list").stdout
-    assert "revoked" in text and "Cổng dịch vụ công" in text
+    assert "thu hồi" in text and "giờ VN" in text and "Cổng dịch vụ công" in text
 
 
 def test_keys_create_rejects_bad_role_and_scope(tmp_path: Path) -> None:
@@ -169,5 +169,5 @@ def test_kho_serve_answers_on_a_loopback_port(tmp_path: Path) -> None:
     finally:
         process.terminate()
         _, stderr = process.communicate(timeout=30)
-    assert f"serving on http://127.0.0.1:{port}/" in stderr
+    assert f"đang phục vụ tại http://127.0.0.1:{port}/" in stderr
     assert "Traceback" not in stderr

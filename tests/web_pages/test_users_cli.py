@@ -33,7 +33,7 @@ def test_create_list_disable_enable(settings: Settings) -> None:
     assert [(u["username"], u["role"], u["active"]) for u in json.loads(listed.stdout)] == [
         ("can-bo", "official", True)]
     assert runner.invoke(cli, ["users", "disable", "can-bo"], env=env).exit_code == 0
-    assert "disabled" in runner.invoke(cli, ["users", "list"], env=env).stdout
+    assert "đã khóa" in runner.invoke(cli, ["users", "list"], env=env).stdout
     assert runner.invoke(cli, ["users", "enable", "can-bo"], env=env).exit_code == 0
     assert json.loads(runner.invoke(cli, ["users", "list", "--json"], env=env).stdout)[0]["active"] is True
 
