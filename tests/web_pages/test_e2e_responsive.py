@@ -22,6 +22,7 @@ from test_e2e_browser import Shots, _console_errors, _sign_in, _wait_for_images,
 
 from kho.backends import Backends
 from repository.catalog import NewBatchItem
+from repository.catalog_reuse import ReuseEvent
 
 pytestmark = pytest.mark.slow
 
@@ -158,7 +159,53 @@ def test_search_record_review_batch_and_statistics_fit_the_screen(
 
     page.goto(f"{live_url}/statistics")
     _fits(page, "statistics")
+    shot("statistics")  # the documented shot: test_statistics_per_locality_fits_the_screen
+    assert errors == []
+    context.close()
+
+
+def _seed_localities(make_doc: Callable[..., Doc], backends: Backends) -> None:
+    """Records in three localities (one revoked, one in review, one reused) and one month of batch items."""
+    places = ["xã Trà Sơn, huyện Bắc Trà My, tỉnh Quảng Nam"] * 4 + ["phường An Mỹ, thành phố Tam Kỳ"] * 2 + [
+        "phường Hải Châu, thành phố Đà Nẵng"]
+    docs = [make_doc(locality=place, status="revoked" if n == 1 else "valid",
+                     review_state="needs_review" if n == 2 else "none") for n, place in enumerate(places)]
+    backends.catalog.reuse.record_reuse([ReuseEvent("portal.documents", docs[0].record_id, "Giấy phép xây dựng",
+                                                    places[0], "cong-dvc")])
+    batch = backends.catalog.create_batch("Lô tháng này", ["/scans"])
+    backends.catalog.upsert_batch_items(batch.id, [NewBatchItem(f"{n}.pdf") for n in range(len(docs))])
+    for n, (doc, place) in enumerate(zip(docs, places, strict=True)):
+        backends.catalog.update_batch_item(batch.id, f"{n}.pdf", status="indexed", record_id=doc.record_id, pages=2,
+                                           fields={"locality": place, "document_type": "Giấy phép xây dựng"})
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_statistics_per_locality_fits_the_screen(
+    browser: object, live_url: str, make_doc: Callable[..., Doc], backends: Backends, width: int  # noqa: F811
+) -> None:
+    _seed_localities(make_doc, backends)
+    context = browser.new_context(locale="vi-VN", viewport={"width": width, "height": HEIGHTS[width]})  # type: ignore[attr-defined]
+    page = context.new_page()
+    errors = _console_errors(page)
+    shot = DocShots(page, f"statistics-{width}", width)
+    _sign_in(page, live_url, "can-bo")
+    page.goto(f"{live_url}/statistics")
+    _fits(page, "statistics")
+    rows = page.locator("#by-locality tbody tr")
+    assert rows.count() == 3
+    assert rows.first.locator("th").inner_text() == "huyện Bắc Trà My"
+    cards = page.evaluate("getComputedStyle(document.querySelector('#by-locality tbody tr')).display")
+    assert (cards == "block") == (width == 390), f"per-locality rows shown as {cards} at {width} px"
+    assert page.locator("#by-locality a").count() == 4 + 1 + 1 + 4  # every non-zero number, totals included
+    monthly = page.locator("#time-title ~ figure svg").first
+    assert monthly.locator("polyline").count() == 0, "one month of data: columns, not a lone dot"
+    assert "kho verify" not in page.inner_text("main") and page.locator("main code").count() == 0  # no CLI hints
+    page.evaluate("document.getElementById('locality-title').scrollIntoView()")
     shot.doc("statistics")
+    page.locator("#by-locality tbody tr").first.locator("a").nth(2).click()  # Bắc Trà My, revoked
+    page.wait_for_selector("ol.hits li")
+    assert page.locator("ol.hits > li").count() == 1 and "status=revoked" in page.url
+    _fits(page, "search from the statistics")
     assert errors == []
     context.close()
 
@@ -214,7 +261,7 @@ def test_an_upload_with_a_bad_file_sets_it_aside_and_keeps_the_selection(
 def test_the_documented_screenshots_exist_and_are_small() -> None:
     """docs/ui.md shows the screenshots of docs/ui/ (made with KHO_UPDATE_UI_SHOTS=1): they exist."""
     for width in WIDTHS:
-        for step in ("search", "record", "review-task", "batch", "upload"):
+        for step in ("search", "record", "review-task", "batch", "upload", "statistics"):
             shot = DOCS_UI / f"{step}-{width}.png"
             assert shot.is_file(), f"{shot} is missing: run this file with KHO_UPDATE_UI_SHOTS=1"
             assert shot.stat().st_size < 250_000, f"{shot} is too large"

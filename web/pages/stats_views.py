@@ -36,7 +36,7 @@ def _month(value: str) -> str:
 def measure_names() -> dict[Measure, str]:
     """The column titles of the per-locality table (in the page's language)."""
     return {"digitized": _("Đã số hóa"), "in_review": _("Đang rà soát"), "revoked": _("Đã thu hồi"),
-            "reused": _("Được cổng dịch vụ công tái sử dụng")}
+            "reused": _("Đã tái sử dụng")}
 
 
 def record_links(table: LocalityTable, linked: bool) -> dict[tuple[str, Measure], str]:
