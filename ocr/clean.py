@@ -362,14 +362,23 @@ def text_blobs_per_tile(grey_probe: np.ndarray, tiles: int = 8) -> np.ndarray:
     return counts
 
 
-def lost_text_share(plain_probe: np.ndarray, cleaned_probe: np.ndarray, min_blobs: int = 5) -> float:
-    """Share of the plain grey page's letter blobs that lie in tiles where the cleaned page has lost most of them.
+def lost_tiles(plain_probe: np.ndarray, cleaned_probe: np.ndarray, min_blobs: int = 5) -> tuple[np.ndarray, np.ndarray]:
+    """The tiles (8 x 8 grid, bool) where the cleaned page lost most of the plain page's letter blobs,
+    and the plain page's blobs per tile.
 
     Both probes must show the same page at the same size. A tile counts as lost when the plain page
     has at least ``min_blobs`` letter-sized blobs there and the cleaned page under a third as many.
     """
     plain = text_blobs_per_tile(plain_probe)
     cleaned = text_blobs_per_tile(cleaned_probe)
-    lost = (plain >= min_blobs) & (cleaned * 3 < plain)
+    return (plain >= min_blobs) & (cleaned * 3 < plain), plain
+
+
+def lost_text_share(plain_probe: np.ndarray, cleaned_probe: np.ndarray, min_blobs: int = 5) -> float:
+    """Share of the plain grey page's letter blobs that lie in tiles where the cleaned page has lost most of them.
+
+    Both probes must show the same page at the same size (tiles as :func:`lost_tiles`).
+    """
+    lost, plain = lost_tiles(plain_probe, cleaned_probe, min_blobs)
     total = int(plain.sum())
     return float(plain[lost].sum()) / total if total else 0.0

@@ -236,3 +236,32 @@ def test_a_region_lost_by_cleaning_is_read_from_the_plain_grey_page(tmp_path: Pa
     ours = recognize.recognize(lost, dpi=300, lang="vie", timeout=120, subject="x")
     kept, plain = pipeline._never_worse_than_plain(broken, ours, task)
     assert plain and "TÀI NGUYÊN" in kept.text and _good_words(kept.words) > _good_words(ours.words)
+
+
+def test_a_shadow_that_cleaning_removed_costs_a_region_reading_not_a_page_reading(
+    tmp_path: Path, page: np.ndarray, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shadowed = page.copy()
+    rng = np.random.default_rng(3)
+    corner = shadowed[1000:, :700]                            # a photo's shadowed corner: mottled grey, no text
+    mottle = cv2.resize(rng.normal(130, 45, (25, 35)), (700, 500), interpolation=cv2.INTER_NEAREST)
+    corner[:] = np.clip(mottle, 0, 255).astype(np.uint8)
+    prepared = replace(prepare_page(page, 300), archive=shadowed)
+    prepared = replace(prepared, plan=replace(prepared.plan, illumination=True))
+    ours = recognize.recognize(page, dpi=300, lang="vie", timeout=120, subject="x")
+    found = pipeline.lost_text(prepared, ours)
+    assert found and not found.page and found.region is not None
+    top, bottom, left, right = found.region
+    assert top >= 800 and right <= 1100                       # the corner, not the page
+    calls: list[tuple[int, ...]] = []
+    real = recognize.recognize
+
+    def counting(image: np.ndarray, **kwargs: Any) -> Recognition:
+        calls.append(image.shape)
+        return real(image, **kwargs)
+
+    monkeypatch.setattr(recognize, "recognize", counting)
+    task = PageTask(inspect_source(_tiff(tmp_path / "s.tif", [shadowed]), OPTIONS.limits), 0, OPTIONS)
+    kept, plain = pipeline._never_worse_than_plain(prepared, ours, task)
+    assert kept is ours and not plain
+    assert calls == [(bottom - top, right - left)]             # the region only
