@@ -25,7 +25,10 @@ engine's process and its Tesseract/poppler children, user + system: on a machine
 jobs, wall time measures the load more than the engine), and documents read as empty
 (no word of two letters or more) where plain Tesseract reads text. Then throughput (pages/min) of
 kho's page worker and of plain Tesseract with 1 and 2 worker processes over the same pages
-(``--no-throughput`` skips it). Citizen IDs are never printed. Usage::
+(``--no-throughput`` skips it). ``--profile`` prints instead, per document, every Tesseract run of
+kho's pipeline (model, page mode, image size, wall and CPU seconds: the debug line of
+``ocr/runner.py``), the rest of kho's CPU (Python and OpenCV) and plain Tesseract's CPU.
+Citizen IDs are never printed. Usage::
 
     .venv/bin/python bench/ocr.py --generate 56 --seed 11 --corpus /tmp/kho-bench-ocr \\
         --ocrmypdf /root/.cache/kho/bench-venv/bin/ocrmypdf
@@ -37,6 +40,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import re
 import resource
 import statistics
@@ -398,6 +402,45 @@ def run_real(files: Sequence[Path], engines: dict[str, Callable[[Path], Reading]
     return "\n".join(lines)
 
 
+class _Runs(logging.Handler):
+    """Collects the debug lines of ``ocr.runner`` (one per Tesseract run)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(record.getMessage())
+
+
+_RUN_CPU = re.compile(r"([\d.]+) s CPU$")
+
+
+def profile(items: Sequence[BenchItem]) -> str:
+    """Per document: kho's Tesseract runs, the rest of its CPU, plain Tesseract's CPU, and the ratio."""
+    runs = _Runs()
+    logger = logging.getLogger("ocr.runner")
+    logger.addHandler(runs)
+    logger.setLevel(logging.DEBUG)
+    lines, ours, theirs = [], 0.0, 0.0
+    try:
+        for item in items:
+            runs.lines.clear()
+            _, seconds, cpu = timed(read_kho, item.path, "kho")
+            _, _, plain = timed(read_tesseract, item.path, "tesseract")
+            tesseract_cpu = sum(float(m[1]) for m in map(_RUN_CPU.search, runs.lines) if m)
+            ours, theirs = ours + cpu, theirs + plain
+            lines.append(f"{item.level} {item.path.name}: kho {seconds:.2f} s, {cpu:.2f} CPU s "
+                         f"(Tesseract {tesseract_cpu:.2f}, rest {cpu - tesseract_cpu:.2f}); "
+                         f"plain Tesseract {plain:.2f} CPU s; ratio {cpu / max(plain, 1e-9):.2f}")
+            lines += [f"    {line}" for line in runs.lines]
+    finally:
+        logger.removeHandler(runs)
+    lines.append(f"total: kho {ours:.2f} CPU s, plain Tesseract {theirs:.2f} CPU s, "
+                 f"ratio {ours / max(theirs, 1e-9):.2f}")
+    return "\n".join(lines)
+
+
 Row = dict[str, float | str | int]
 
 
@@ -484,6 +527,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="Documents for the pages/min test (default all: few long pages unbalance 2 workers).")
     parser.add_argument("--json", type=Path, help="Also write all figures to this JSON file.")
     parser.add_argument("--throughput-only", action="store_true", help="Skip the accuracy table.")
+    parser.add_argument("--profile", action="store_true",
+                        help="Only print kho's Tesseract runs and the rest of its CPU per document (and --real files).")
     args = parser.parse_args(argv)
     if args.generate:
         generate_corpus(args.corpus, args.generate, seed=args.seed)
@@ -493,6 +538,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         items += derive_items(corpus, args.corpus / "derived", args.per_level, args.seed)
     if args.levels:
         items = [i for i in items if i.level in args.levels.split(",")]
+    if args.profile:
+        real = [BenchItem(p, "real", 1, "", ()) for p in real_files(args.real)] if args.real else []
+        print(profile([*items, *real]))
+        return 0
     chosen = args.engines.split(",")
     engines: dict[str, Callable[[Path], Reading]] = {"kho": read_kho, "tesseract": read_tesseract}
     if "kho-previous" in chosen:
