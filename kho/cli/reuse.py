@@ -226,11 +226,12 @@ def revoke_command(obj: CliContext, record_id: str, reason: str, purpose: str | 
                  f"{record_id}: {state} (version {outcome.record.version})"))
 
 
-@click.command("stats")
-@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@command("stats", "Thống kê theo địa bàn: hồ sơ đã số hóa, đang rà soát, đã thu hồi, đã tái sử dụng; tỉ lệ "
+         "tái sử dụng.", "Statistics per locality: records digitized, in review, revoked and reused; the reuse rate.")
+@click.option("--json", "as_json", is_flag=True, help=t("In kết quả dạng JSON.", "Print the result as JSON."))
 @click.pass_obj
 def stats_command(obj: CliContext, as_json: bool) -> None:
-    """Thống kê tái sử dụng / Records digitized, reused, and the reuse rate per locality."""
+    """The statistics page's per-locality table and the reuse rate (one service function with the page)."""
     from kho.reuse.stats import summarize
     from web.pages.stats import area_of, collect
     from web.pages.stats_localities import locality_table
@@ -238,13 +239,19 @@ def stats_command(obj: CliContext, as_json: bool) -> None:
     backends = obj.backends()
     catalog = backends.catalog
     summary = summarize(list(collect(catalog)), catalog.reuse.reused_records(), catalog.reuse.reuse_counts(), area_of)
+    table = locality_table(backends.index, catalog)
     if as_json:  # by_locality: the statistics page's per-locality table (digitized, in review, revoked, reused)
-        _echo_json({**summary.to_json(), "by_locality": locality_table(backends.index, catalog).to_json()})
+        _echo_json({**summary.to_json(), "by_locality": table.to_json()})
         return
-    click.echo(f"số hoá / digitized {summary.digitized}, tái sử dụng / reused {summary.reused}, "
-               f"tỉ lệ / rate {_percent(summary.rate)}")
-    for a in summary.by_area:
-        click.echo(f"  {a.area or '(chưa rõ)'}: {a.digitized} / {a.reused} / {_percent(a.rate)}")
+    click.echo(t("Theo địa bàn: đã số hóa / đang rà soát / đã thu hồi / đã tái sử dụng",
+                 "By locality: digitized / in review / revoked / reused"))
+    for row in (*table.rows, table.totals):
+        name = row.locality or t("Tổng cộng", "Total")
+        click.echo(f"  {name}: {row.digitized} / {row.in_review} / {row.revoked} / {row.reused}")
+    click.echo(t(f"Tỉ lệ tái sử dụng (đã tái sử dụng / đã số hóa qua các lô): {summary.reused} / "
+                 f"{summary.digitized} = {_percent(summary.rate)}",
+                 f"Reuse rate (reused / digitized in batches): {summary.reused} / {summary.digitized} = "
+                 f"{_percent(summary.rate)}"))
 
 
 def _percent(value: float | None) -> str:

@@ -15,6 +15,7 @@ from pages_helpers import Doc, text_of
 
 from kho.backends import Backends
 from kho.cli import cli
+from kho.cli.lang import language
 from kho.settings import Settings
 from repository.catalog import FixityRunSummary, NewBatchItem
 from repository.catalog_reuse import ReuseEvent
@@ -185,6 +186,14 @@ def test_kho_stats_json_has_the_same_per_locality_numbers(
     assert by_locality["rows"][0] == {"locality": "huyện Bắc Trà My", "digitized": 4, "in_review": 1, "revoked": 1,
                                       "reused": 1}
     assert by_locality["totals"]["digitized"] == 5
+    language.cache_clear()
+    try:
+        text = CliRunner().invoke(cli, ["stats"], env={**env, "KHO_LANGUAGE": "vi"}, catch_exceptions=False).output
+    finally:
+        language.cache_clear()
+    assert text.splitlines()[:4] == ["Theo địa bàn: đã số hóa / đang rà soát / đã thu hồi / đã tái sử dụng",
+                                     "  huyện Bắc Trà My: 4 / 1 / 1 / 1", "  thành phố Tam Kỳ: 1 / 0 / 0 / 0",
+                                     "  Tổng cộng: 5 / 1 / 1 / 1"]
 
 
 def test_the_search_page_filters_reused_records(
