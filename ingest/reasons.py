@@ -72,6 +72,14 @@ _RULES: tuple[_Rule, ...] = (
                 "gửi lại.",
                 f"The file is named {g['ext']} but holds {_KIND_EN.get(g['kind'], 'another kind of file')}; give "
                 "it the right extension and send it again."), None),
+    ("wrong_content", re.compile(r"tên là (?P<ext>\S+) nhưng nội dung không phải ảnh quét"),
+     lambda g: (f"Tên tệp có đuôi {g['ext']} nhưng nội dung không phải ảnh quét (tệp hỏng hoặc sai loại); hãy chọn "
+                "lại đúng tệp (hoặc quét lại) rồi gửi lại.",
+                f"The file is named {g['ext']} but its content is not a scan (a damaged or wrong file); choose the "
+                "right file (or scan it again) and send it again."), None),
+    ("not_a_zip", re.compile(r"tên là \.zip nhưng không phải tệp nén ZIP"),
+     _fixed("Tên tệp có đuôi .zip nhưng không phải tệp nén ZIP; hãy chọn lại đúng tệp rồi gửi lại.",
+            "The file is named .zip but is not a ZIP archive; choose the right file and send it again."), None),
     ("zip_empty", re.compile(r"^ZIP không có tệp nào|the ZIP holds no files"),
      _fixed("Tệp ZIP không có tệp quét nào để nhập (rỗng, hoặc chỉ có thư mục và tệp phụ); hãy gửi tệp ZIP "
             "chứa các bản quét PDF, TIFF, JPEG hoặc PNG.",
@@ -113,8 +121,7 @@ _RULES: tuple[_Rule, ...] = (
      _fixed("Ảnh quá lớn để xử lý (có thể là tệp độc hại); hãy quét lại ở 300 dpi rồi gửi lại.",
             "The image is too large to process (possibly a hostile file); scan it again at 300 dpi and send it "
             "again."), None),
-    ("unsupported_type", re.compile(r"unsupported file type|not a PDF, TIFF, JPEG or PNG|không phải tệp quét|"
-                                    r"không phải ảnh quét|tên là \.zip nhưng"),
+    ("unsupported_type", re.compile(r"unsupported file type|not a PDF, TIFF, JPEG or PNG|không phải tệp quét"),
      _fixed("Không phải tệp quét kho đọc được; hãy gửi tệp PDF, TIFF, JPEG hoặc PNG (hoặc tệp ZIP chứa các tệp "
             "đó).",
             "Not a scan kho reads; send PDF, TIFF, JPEG or PNG files (or a ZIP of them)."), None),
@@ -154,11 +161,12 @@ _RULES: tuple[_Rule, ...] = (
     ("unreadable_file", re.compile(r"cannot read the file: (?P<detail>.*)$"),
      _fixed("Không đọc được tệp (quyền truy cập hoặc lỗi đĩa); hãy kiểm tra tệp rồi chạy lại.",
             "The file cannot be read (permissions, or a disk error); check the file and run again."), "detail"),
-    ("not_regular_file", re.compile(r"not a regular file|symbolic link; not followed"),
+    ("not_regular_file",
+     re.compile(r"^(?P<detail>[^;]*?), not a regular file|^(?P<detail2>symbolic link); not followed"),
      _fixed("Không phải tệp thường (liên kết, thư mục, thiết bị…) nên không được mở; hãy đưa chính tệp quét cho "
             "kho.",
             "Not a regular file (a link, a folder, a device…), so it was not opened; give kho the scan itself."),
-     None),
+     "detail"),
     ("ocr_failed", re.compile(r"(?i)tesseract|pdftoppm|pdfinfo|poppler"),
      _fixed("Bộ nhận dạng chữ không chạy được với tệp này; hãy chạy lại lô, nếu vẫn lỗi hãy báo quản trị viên.",
             "Text recognition could not run on this file; run the batch again, and if it fails again tell the "

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from ingest.reasons import CODES as REASON_CODES
+
 Schema = dict[str, Any]
 
 NULLABLE_STRING: Schema = {"type": ["string", "null"]}
@@ -269,6 +271,16 @@ SEARCH_RESULT: Schema = {
 NULLABLE_DATETIME: Schema = {"type": ["string", "null"], "format": "date-time"}
 COUNTS: Schema = {"type": "object", "additionalProperties": {"type": "integer"}}
 
+REASON_PROPERTIES: dict[str, Any] = {
+    "reason": {**NULLABLE_STRING, "description": "Why the file was set aside or failed: a sentence in the server's "
+               "language (KHO_LANGUAGE, Vietnamese by default) saying what to do; the technical detail (a "
+               "library's words) only in brackets after it."},
+    "reason_code": {"type": ["string", "null"], "enum": [*REASON_CODES, None],
+                    "description": "The reason as a stable code for programs."},
+    "reason_detail": {**NULLABLE_STRING, "description": "The text the ingest step recorded (for support)."},
+}
+
+
 BATCH: Schema = {
     "type": "object",
     "required": ["id", "name", "status", "created_at", "started_at", "finished_at", "counts", "links", "progress"],
@@ -299,12 +311,13 @@ BATCH: Schema = {
             "type": "array",
             "items": {
                 "type": "object",
-                "required": ["key", "status", "record_id", "reason", "pages", "confidence", "warnings"],
+                "required": ["key", "status", "record_id", "reason", "reason_code", "pages", "confidence",
+                             "warnings"],
                 "properties": {
                     "key": {"type": "string"},
                     "status": {"type": "string"},
                     "record_id": NULLABLE_STRING,
-                    "reason": NULLABLE_STRING,
+                    **REASON_PROPERTIES,
                     "pages": {"type": ["integer", "null"]},
                     "confidence": {"type": ["number", "null"]},
                     "warnings": {"type": "array", "items": {"type": "string"}},
@@ -318,8 +331,8 @@ BATCH: Schema = {
             "type": "array",
             "description": "Files of the upload set aside (not usable scans), with the reason and what to do; "
                            "they are the batch's quarantined items (answer of POST only).",
-            "items": {"type": "object", "required": ["file", "reason"],
-                      "properties": {"file": {"type": "string"}, "reason": {"type": "string"}}},
+            "items": {"type": "object", "required": ["file", "reason", "reason_code"],
+                      "properties": {"file": {"type": "string"}, **REASON_PROPERTIES}},
         },
         "limit": {"type": "integer"},
         "offset": {"type": "integer"},

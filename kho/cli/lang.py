@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import tomllib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -57,12 +58,16 @@ def t(vi: str, en: str) -> str:
     return en if language() == "en" else vi
 
 
+_BILINGUAL = re.compile(r"^(?P<vi>[^/]*?) / (?P<en>[^:]*?)(?P<rest>: .*)?$", re.DOTALL)
+
+
 def one_side(text: str) -> str:
-    """The CLI language's side of a bilingual text written ``"Tiếng Việt / English"`` by another module."""
-    vi, sep, en = text.partition(" / ")
-    if not sep:
+    """The CLI language's side of a bilingual text written ``"Tiếng Việt / English: details"`` by another
+    module (the details kept as written)."""
+    parts = _BILINGUAL.match(text)
+    if parts is None:
         return text
-    return en if language() == "en" else vi
+    return (parts["en"] if language() == "en" else parts["vi"]) + (parts["rest"] or "")
 
 
 def day(value: date | datetime | None) -> str:

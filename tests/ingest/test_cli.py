@@ -79,7 +79,8 @@ def test_kho_ingest_end_to_end_then_rerun_stores_nothing_new(clean_corpus: Path,
 
 def test_kho_ingest_usage_errors(tmp_path: Path) -> None:
     missing = _ingest(tmp_path / "data", str(tmp_path / "nothing-here"))
-    assert missing.returncode == 3 and missing.stderr.strip().endswith("nothing-here: not found")
+    assert missing.returncode == 3 and missing.stderr.strip().endswith(
+        "nothing-here: Không tìm thấy tệp; hãy kiểm tra đường dẫn rồi chạy lại.")
     assert "Traceback" not in missing.stderr
     both = _ingest(tmp_path / "data", str(tmp_path), "--resume", "x")
     assert both.returncode == 2 and "--resume không đi kèm đường dẫn" in both.stderr
@@ -149,7 +150,7 @@ def test_d10_cli_ingest_never_hangs_on_a_fifo(tmp_path: Path) -> None:
     summary = json.loads(result.stdout)
     assert (summary["documents"], summary["quarantined"]) == (2, 1)
     report = Path(summary["report_csv"]).read_text("utf-8-sig")
-    assert "FIFO (named pipe), not a regular file; not opened" in report
+    assert "không được mở" in report and "(chi tiết: FIFO (named pipe))" in report and "not_regular_file" in report
 
 
 def test_d13_cli_empty_zip_is_a_one_line_error(tmp_path: Path) -> None:
@@ -159,4 +160,4 @@ def test_d13_cli_empty_zip_is_a_one_line_error(tmp_path: Path) -> None:
     with zipfile.ZipFile(empty, "w"):
         pass
     line = _one_line_error(_ingest(tmp_path / "data", str(empty)))
-    assert "nothing to ingest" in line and "empty.zip" in line
+    assert "không có tệp quét nào để nhập" in line and "nothing to ingest" not in line and "empty.zip" in line

@@ -69,12 +69,12 @@ def test_out_writes_searchable_pdf_text_and_json(tmp_path: Path, two_page_tiff: 
     assert "gray" in images                  # the grey page image, not a binarised one
 
 
-@pytest.mark.parametrize(("name", "reason"), [
-    ("corrupt.pdf", "corrupt PDF"),
-    ("encrypted.pdf", "encrypted PDF"),
-    ("not-an-image.jpg", "not a PDF, TIFF, JPEG or PNG"),
-    ("truncated.jpg", "corrupt or unreadable image"),
-    ("bomb.png", "decompression bomb"),
+@pytest.mark.parametrize(("name", "reason"), [  # worded by ingest/reasons.py in the CLI language (vi)
+    ("corrupt.pdf", "PDF bị hỏng, không mở được"),
+    ("encrypted.pdf", "PDF có đặt mật khẩu"),
+    ("not-an-image.jpg", "Không phải tệp quét kho đọc được"),
+    ("truncated.jpg", "Ảnh bị hỏng, không đọc được"),
+    ("bomb.png", "Ảnh quá lớn để xử lý"),
 ])
 def test_bad_input_is_one_line_error(bad_dir: Path, name: str, reason: str) -> None:
     done = _kho("ocr", str(bad_dir / name), "--text")
@@ -90,7 +90,8 @@ def test_too_many_pages(two_page_tiff: Path) -> None:
     done = _kho("ocr", str(two_page_tiff), env={"KHO_MAX_PAGES": "1"})
     assert done.returncode == 3
     assert done.stderr.strip() == (
-        f"kho: error: {two_page_tiff}: 2 pages, more than the limit of 1 (KHO_MAX_PAGES); split the file"
+        f"kho: error: {two_page_tiff}: Tệp có 2 trang, quá giới hạn 1 trang (KHO_MAX_PAGES); hãy tách thành các "
+        "tệp nhỏ hơn rồi gửi lại."
     )
 
 
@@ -100,7 +101,7 @@ def test_timeout(tmp_path: Path, page: np.ndarray) -> None:
     Image.fromarray(big).save(path, dpi=(600, 600))
     done = _kho("ocr", str(path), env={"KHO_OCR_TIMEOUT": "1"})
     assert done.returncode == ExitCode.TIMEOUT  # transient (retry with more time), not bad input
-    assert done.stderr.startswith(f"kho: error: {path}: tesseract took longer than 1 s")
+    assert done.stderr.startswith(f"kho: error: {path}: Xử lý quá thời gian cho phép (1 giây, tesseract)")
     assert "Traceback" not in done.stderr
 
 

@@ -52,7 +52,8 @@ def test_batch_progress_and_items(client: FlaskClient, keys: dict[str, str], bac
     body = js(r)
     assert body["progress"]["total"] == 2 and body["progress"]["counts"]["quarantined"] == 1
     assert [i["key"] for i in body["items"]] == ["a.pdf", "b.pdf"]
-    assert body["items"][0]["reason"] == "encrypted PDF"
+    assert body["items"][0]["reason_code"] == "encrypted_pdf" and body["items"][0]["reason_detail"] == "encrypted PDF"
+    assert body["items"][0]["reason"] == "PDF có đặt mật khẩu; hãy lưu một bản không đặt mật khẩu rồi gửi lại."
     assert "079085001234" not in r.get_data(as_text=True)
     only = js(client.get(f"/api/v1/batches/{batch.id}?status=queued", headers=auth(keys["admin"])))
     assert [i["key"] for i in only["items"]] == ["b.pdf"]

@@ -50,7 +50,8 @@ def test_good_scan_and_empty_jpg_is_202_and_ends_with_one_record_and_one_file_se
     body = js(r)
     assert runner.started == [body["id"]]
     [aside] = body["set_aside"]
-    assert aside["file"] == "rỗng.jpg" and "tệp rỗng" in aside["reason"] and "tải lên lại" in aside["reason"]
+    assert aside["file"] == "rỗng.jpg" and aside["reason_code"] == "empty_file"
+    assert aside["reason"].startswith("Tệp rỗng (0 byte)") and "gửi lại" in aside["reason"]
     [event] = backends.catalog.query_audit(action="batch.create")
     assert event.details["files"] == [good] and event.details["set_aside"] == ["rỗng.jpg"]
 
@@ -69,23 +70,24 @@ def test_good_scan_and_empty_jpg_is_202_and_ends_with_one_record_and_one_file_se
     assert backends.index.count() == 1
 
 
-@pytest.mark.parametrize(("content", "name", "reason"), [
-    (b"hello", "notes.txt", "không phải tệp quét"),
-    (b"MZ\x90\x00binary", "setup.exe", "không phải tệp quét"),
-    (b"not really a pdf", "fake.pdf", "nội dung không phải ảnh quét"),
-    (PNG, "picture.pdf", "nội dung là ảnh PNG"),
-    (TINY_PDF, "document.zip", "không phải tệp nén ZIP"),
-    (TINY_PDF, "no-extension", "không phải tệp quét"),
-    (b"", "empty.pdf", "tệp rỗng"),
+@pytest.mark.parametrize(("content", "name", "reason", "code"), [
+    (b"hello", "notes.txt", "không phải tệp quét", "unsupported_type"),
+    (b"MZ\x90\x00binary", "setup.exe", "không phải tệp quét", "unsupported_type"),
+    (b"not really a pdf", "fake.pdf", "nội dung không phải ảnh quét", "wrong_content"),
+    (PNG, "picture.pdf", "nội dung là ảnh PNG", "wrong_extension"),
+    (TINY_PDF, "document.zip", "không phải tệp nén ZIP", "not_a_zip"),
+    (TINY_PDF, "no-extension", "không phải tệp quét", "unsupported_type"),
+    (b"", "empty.pdf", "tệp rỗng", "empty_file"),
 ])
 def test_each_unusable_file_is_set_aside_alone_with_a_vietnamese_reason(
     client: FlaskClient, keys: dict[str, str], runner: RecordingRunner, backends: Backends,
-    content: bytes, name: str, reason: str,
+    content: bytes, name: str, reason: str, code: str,
 ) -> None:
     r = upload(client, keys["archivist"], [(TINY_PDF, "ok.pdf"), (content, name)])
     assert r.status_code == 202, r.get_data(as_text=True)
     body = js(r)
-    assert [a["file"] for a in body["set_aside"]] == [name] and reason in body["set_aside"][0]["reason"]
+    [aside] = body["set_aside"]
+    assert aside["file"] == name and aside["reason_code"] == code and reason.lower() in aside["reason"].lower()
     [item] = backends.catalog.list_batch_items(body["id"], "quarantined")
     assert item.key == name and reason in (item.reason or "")
     folder = Path(backends.catalog.get_batch(body["id"]).sources[0])
@@ -119,9 +121,12 @@ def test_every_error_of_a_manifest_row_is_reported(
     assert done["status"] == DONE_WITH_ERRORS  # nothing stored: never a plain "done"
     [item] = done["items"]
     reason = item["reason"]
-    assert item["status"] == "quarantined" and reason.startswith("manifest row 2: ")
-    assert "citizen_id" in reason and "issued_on is not a date" in reason and "31/02/2023" in reason
-    assert "pages is not a positive whole number" in reason
+    assert item["status"] == "quarantined" and item["reason_code"] == "manifest_row_invalid"
+    assert reason.startswith("Dòng 2 của bảng kê có lỗi") and "hãy sửa dòng đó" in reason
+    assert "số định danh (citizen_id)" in reason and "ngày ban hành (issued_on)" in reason and "31/02/2023" in reason
+    assert "số trang (pages) không phải số nguyên dương" in reason
+    detail = item["reason_detail"]  # as the ingest step recorded it
+    assert detail.startswith("manifest row 2: ") and "issued_on is not a date" in detail and "pages is not" in detail
 
 
 def test_batch_state() -> None:

@@ -115,3 +115,15 @@ def test_history_reasons_and_times_are_in_words(as_user: Callable[..., FlaskClie
     english = _visible(text_of(_in_english(as_user("quan-tri")).get(record_url)))
     assert "Review: corrected Document number" in english and "Vietnam time" in english
     assert "low OCR confidence" not in page and "Poor text recognition" in english
+
+
+def test_set_aside_reasons_are_in_the_page_language_with_what_to_do(
+    as_user: Callable[..., FlaskClient], pages_to_check: list[str]
+) -> None:
+    batch_url = pages_to_check[8]
+    page = _visible(text_of(as_user("quan-tri").get(batch_url)))
+    assert "Tệp rỗng (0 byte), không có trang nào để đọc; hãy chọn lại đúng tệp" in page
+    assert "The file is empty" not in page
+    english = _visible(text_of(_in_english(as_user("quan-tri")).get(batch_url)))
+    assert "The file is empty (0 bytes): there is no page to read; choose the right file" in english
+    assert "Tệp rỗng" not in english and "tệp rỗng" not in english

@@ -6,9 +6,11 @@ import shutil
 from typing import Any
 
 from flask import Response, jsonify, request
+from flask_babel import get_locale
 
 from access.batches import batch_report, create_uploaded_batch
 from access.permissions import Permission, require
+from ingest.reasons import explain
 from kho.errors import NotFoundError, UnsupportedTypeError, UsageError
 from repository.catalog import BatchItem
 from repository.catalog_types import ITEM_STATUSES
@@ -28,13 +30,23 @@ ADVICE = {
 """What to do about an item that did not end stored (Vietnamese), by its status."""
 
 
+def reason_json(reason: str | None) -> dict[str, Any]:
+    """Why a file was set aside or failed: ``reason`` (a sentence in the request's language with what to do,
+    the technical detail after it), ``reason_code`` (stable: :data:`ingest.reasons.CODES`) and
+    ``reason_detail`` (the text the ingest step recorded, for support)."""
+    why = explain(reason)
+    if why is None:
+        return {"reason": None, "reason_code": None, "reason_detail": None}
+    return {"reason": why.text(str(get_locale() or "vi")), "reason_code": why.code, "reason_detail": reason}
+
+
 def item_json(item: BatchItem) -> dict[str, Any]:
     """One item of a batch report (no extracted fields: they hold citizen IDs)."""
     return {
         "key": item.key,
         "status": item.status,
         "record_id": item.record_id,
-        "reason": item.reason,
+        **reason_json(item.reason),
         "pages": item.pages,
         "confidence": item.confidence,
         "warnings": list(item.warnings),
@@ -66,7 +78,7 @@ def create_batch() -> tuple[Response, int, dict[str, str]]:
     if web.batch_runner is not None:
         web.batch_runner.start(batch.id)
     body = batch_json(batch, web.backends.catalog.batch_progress(batch.id))
-    body["set_aside"] = [{"file": f.name, "reason": f.reason} for f in saved.set_aside]
+    body["set_aside"] = [{"file": f.name, **reason_json(f.reason)} for f in saved.set_aside]
     return jsonify(body), 202, {"Location": f"/api/v1/batches/{batch.id}"}
 
 

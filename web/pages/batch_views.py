@@ -13,11 +13,13 @@ from typing import Any
 
 from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from access.batches import batch_report, batch_state, create_uploaded_batch
 from access.permissions import Permission
 from ingest.progress import estimate_eta, format_seconds
+from ingest.reasons import explain
 from kho.errors import ConflictError, InputError, ServiceUnavailableError, UsageError
 from repository.catalog import BatchProgress
 from web.batches import BatchStarter, uploaded_files
@@ -58,6 +60,12 @@ def progress_json(progress: BatchProgress) -> dict[str, Any]:
         "eta_text": _eta_text(finished, progress.total, eta),
         "counts": dict(progress.counts),
     }
+
+
+def item_reason(reason: str | None) -> str:
+    """Why a file was set aside or failed, in the page language, with what to do (:mod:`ingest.reasons`)."""
+    why = explain(reason)
+    return "—" if why is None else why.text(str(get_locale() or "vi"))
 
 
 def _eta_text(finished: bool, total: int, eta: float | None) -> str:
@@ -117,7 +125,7 @@ def batch(batch_id: int) -> ResponseReturnValue:
     review = [i for i in items if (i.fields or {}).get("review_state") == "needs_review"]
     return render_template(
         "batch.html", batch=found, progress=progress, live=progress_json(progress), items=items,
-        problems=problems, review=review, items_shown=ITEMS_SHOWN,
+        problems=problems, review=review, items_shown=ITEMS_SHOWN, item_reason=item_reason,
     )
 
 
