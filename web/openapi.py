@@ -110,7 +110,11 @@ PATHS: dict[str, Schema] = {
             "description": "Roles: official, archivist, admin. Scoped; audited (hits carry personal data).",
             "parameters": [
                 ref("parameters", "Purpose"),
-                text_param("q", "Words and \"phrases\"; a document number (07/QĐ-UBND) matches exactly.", 500),
+                {"name": "q", "in": "query", "required": False, "allowEmptyValue": True,
+                 "description": "Words and \"phrases\"; a document number (07/QĐ-UBND) matches exactly. Absent "
+                                "or empty (q=): no words, the newest records first (as on the search page), "
+                                "narrowed by the filters.",
+                 "schema": {"type": "string", "maxLength": 500}},
                 {"name": "citizen_id", "in": "query", "required": False,
                  "schema": {"type": "string", "pattern": CITIZEN_ID_PATTERN}},
                 text_param("type", "Document type, e.g. Quyết định."),
@@ -124,7 +128,8 @@ PATHS: dict[str, Schema] = {
                  "description": "Issued on or after (not after 'to')."},
                 {"name": "to", "in": "query", "required": False, "schema": {"type": "string", "format": "date"}},
                 {"name": "sort", "in": "query", "required": False,
-                 "schema": {"type": "string", "enum": ["relevance", "date"], "default": "relevance"}},
+                 "description": "Default: relevance when q has words, else date (newest first).",
+                 "schema": {"type": "string", "enum": ["relevance", "date"]}},
                 {"name": "limit", "in": "query", "required": False,
                  "schema": {"type": "integer", "minimum": 0, "maximum": 1000, "default": 20}},
                 {"name": "offset", "in": "query", "required": False,

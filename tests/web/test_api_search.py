@@ -46,9 +46,30 @@ def test_search_filters_and_paging(client: FlaskClient, make_doc: MakeDoc, keys:
 @pytest.mark.parametrize("query", [
     "limit=1001", "limit=-1", "limit=abc", "offset=9001", "sort=random", "status=lost", "facets=yes",
     "from=2024-13-01", "from=1/2/2024", "from=2024-03-05&to=2024-03-01", "citizen_id=123", "issuer=!!!",
-    "locality=", "q=%20", "review_state=maybe",
+    "locality=", "review_state=maybe",
 ])
 def test_malformed_parameters_are_400(client: FlaskClient, keys: dict[str, str], query: str) -> None:
     r = client.get(f"/api/v1/search?{query}", headers=auth(keys["official"]))
     assert r.status_code == 400, query
     assert js(r)["error"]["code"] == "bad_request"
+
+
+@pytest.mark.parametrize("query", ["q=", "q=%20", ""])
+def test_an_empty_query_lists_the_newest_records_like_the_search_page(
+    client: FlaskClient, make_doc: MakeDoc, keys: dict[str, str], query: str
+) -> None:
+    docs = [make_doc() for _ in range(3)]  # issued on 1, 2 and 3 March 2024
+    body = js(client.get(f"/api/v1/search?{query}", headers=auth(keys["official"])))
+    assert body["total"] == 3
+    assert [h["record_id"] for h in body["hits"]] == [d.record_id for d in reversed(docs)]  # newest first
+    filtered = js(client.get(f"/api/v1/search?{query}&to=2024-03-02", headers=auth(keys["official"])))
+    assert [h["record_id"] for h in filtered["hits"]] == [docs[1].record_id, docs[0].record_id]
+    oldest = js(client.get(f"/api/v1/search?{query}&sort=relevance&limit=3", headers=auth(keys["official"])))
+    assert oldest["total"] == 3  # an explicit sort is kept
+
+
+def test_the_openapi_says_what_an_empty_query_does(client: FlaskClient) -> None:
+    spec = js(client.get("/api/v1/openapi.json"))
+    [q] = [p for p in spec["paths"]["/api/v1/search"]["get"]["parameters"] if p.get("name") == "q"]
+    assert q["allowEmptyValue"] is True and "newest records first" in q["description"]
+    assert "minLength" not in q["schema"]

@@ -60,11 +60,23 @@ def _flag(name: str, default: bool) -> bool:
     return value == "true"
 
 
+def _text() -> str:
+    """The ``q`` words; absent or blank (``q=``) is no words: the newest records, as on the search page."""
+    raw = request.args.get("q")
+    if raw is None or not raw.strip():
+        return ""
+    return str_arg("q", 500) or ""
+
+
 def query_from_request() -> SearchQuery:
-    """The :class:`SearchQuery` of the request's parameters (400 for malformed ones)."""
-    sort = _choice("sort", ("relevance", "date")) or "relevance"
+    """The :class:`SearchQuery` of the request's parameters (400 for malformed ones).
+
+    Without words (``q`` absent or empty) and without ``sort``, hits come newest first (``sort=date``),
+    like the search page and ``kho search`` with nothing asked."""
+    text = _text()
+    sort = _choice("sort", ("relevance", "date")) or ("relevance" if text else "date")
     return SearchQuery(
-        text=str_arg("q", 500) or "",
+        text=text,
         citizen_id=str_arg("citizen_id", 40),
         document_type=str_arg("type"),
         issuer=_name("issuer"),
