@@ -107,9 +107,14 @@ def sort_rows(rows: Iterable[LocalityRow]) -> tuple[LocalityRow, ...]:
     return tuple(sorted((r for r in rows if r.digitized), key=lambda r: (-r.digitized, r.locality)))
 
 
-def locality_table(index: SearchIndex, catalog: Catalog) -> LocalityTable:
-    """The per-locality table: one search per area (two when anything was reused), plus the totals."""
-    reused_ids = tuple(r.record_id for r in catalog.reuse.reused_records())
+def count_table(index: SearchIndex, reused_ids: tuple[str, ...]) -> LocalityTable:
+    """The per-locality table of an index, given the reused records: one search per area (two when
+    anything was reused), plus the totals."""
     everything = index.search(SearchQuery(limit=0, facet_size=MAX_FACET_SIZE))
     rows = [count_row(index, area, reused_ids) for area in areas_of(everything.facets.get("locality", ()))]
     return LocalityTable(sort_rows(rows), count_row(index, "", reused_ids))
+
+
+def locality_table(index: SearchIndex, catalog: Catalog) -> LocalityTable:
+    """The per-locality table (the statistics page and ``kho stats``): the index's records, the catalog's reuse."""
+    return count_table(index, tuple(r.record_id for r in catalog.reuse.reused_records()))
