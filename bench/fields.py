@@ -65,10 +65,10 @@ TARGETS: dict[str, tuple[float, float]] = {
     "issuer": (0.90, 0.90),
     "holder_name": (0.90, 0.90),
 }
-CACHE_NAME = "fields-ocr-cache-v2.pickle"  # v2: readings carry the fill-in readings
+CACHE_NAME = "fields-ocr-cache-v3.pickle"  # v3: readings carry the fill-in readings and set-aside layers
 
 
-Reading = tuple[list[str], list[tuple], list]  # page texts, each page's positioned words, fill-in readings
+Reading = tuple[list[str], list[tuple], list, list[str]]  # texts, words, fill-in readings, set-aside layers
 
 
 def _ocr_texts(
@@ -87,7 +87,7 @@ def _ocr_texts(
                 result = future.result()
                 if isinstance(result, str):
                     print(f"OCR failed on {futures[future].id} ({futures[future].level}): {result}")
-                    result = ([], [], [])
+                    result = ([], [], [], [])
                 cache[futures[future].id] = result
                 cache_path.write_bytes(pickle.dumps(cache))
         print(f"OCR of {len(todo)} documents: {time.perf_counter() - started:.0f} s with {jobs} workers")
@@ -112,8 +112,9 @@ def _score(items: Sequence[CorpusItem], read: Mapping[str, Reading], layout: boo
     started = time.perf_counter()
     pairs = []
     for item in items:
-        texts, words, fill_ins = read[item.id]
-        fields = extract_fields(texts, words if layout else None, fill_ins=fill_ins if layout else ())
+        texts, words, fill_ins, side = read[item.id]
+        fields = extract_fields(texts, words if layout else None, fill_ins=fill_ins if layout else (),
+                                side_texts=side)
         truth = (truths or {}).get(item.path.name) or item.fields.to_json()
         pairs.append((item.id, fields.values(), truth))
     elapsed = time.perf_counter() - started
@@ -132,7 +133,8 @@ def _ocr_pages_and_words(path: str) -> Reading | str:
         pages = ocr_document(Path(path), options, SerialExecutor()).pages
     except KhoError as e:
         return e.one_line()
-    return [p.text for p in pages], [tuple(p.words) for p in pages], [r for p in pages for r in p.fill_ins]
+    return ([p.text for p in pages], [tuple(p.words) for p in pages], [r for p in pages for r in p.fill_ins],
+            [p.layer_text for p in pages if p.layer_text])
 
 
 def _real_ocr(files: Sequence[Path], cache_dir: Path, jobs: int, fresh: bool) -> dict[Path, tuple]:
@@ -142,7 +144,7 @@ def _real_ocr(files: Sequence[Path], cache_dir: Path, jobs: int, fresh: bool) ->
     out: dict[Path, tuple] = {}
     todo = []
     for f in files:
-        cached = cache_dir / f"{keys[f]}.v2.pkl"
+        cached = cache_dir / f"{keys[f]}.v3.pkl"
         if cached.is_file() and not fresh:
             out[f] = pickle.loads(cached.read_bytes())
         else:
@@ -156,9 +158,9 @@ def _real_ocr(files: Sequence[Path], cache_dir: Path, jobs: int, fresh: bool) ->
                 result = future.result()
                 if isinstance(result, str):
                     print(f"OCR failed on {f.name}: {result}")
-                    result = ([], [], [])
+                    result = ([], [], [], [])
                 out[f] = result
-                (cache_dir / f"{keys[f]}.v2.pkl").write_bytes(pickle.dumps(result))
+                (cache_dir / f"{keys[f]}.v3.pkl").write_bytes(pickle.dumps(result))
         print(f"OCR of {len(todo)} real documents: {time.perf_counter() - started:.0f} s with {jobs} workers")
     return out
 
@@ -185,8 +187,8 @@ def run_real(sets: Sequence[Path], out: Path, jobs: int, fresh: bool, errors: in
         target.mkdir(parents=True, exist_ok=True)
         new_pairs, old_pairs = [], []
         for row in rows:
-            texts, words, fill_ins = read[folder / row["file"]]
-            new = extract_fields(texts, words, fill_ins=fill_ins)
+            texts, words, fill_ins, side = read[folder / row["file"]]
+            new = extract_fields(texts, words, fill_ins=fill_ins, side_texts=side)
             (target / f"kho-{row['file']}.json").write_text(
                 json.dumps({"file": row["file"], "fields": new.to_json()}, ensure_ascii=False), encoding="utf-8")
             new_pairs.append((row["file"], new.values(), row))
@@ -293,7 +295,7 @@ def main(argv: Sequence[str] | None = None) -> int:
           f"levels {', '.join(levels)}")
 
     truths = _truth_rows(folder)
-    truth_texts: dict[str, Reading] = {item.id: (list(item.page_texts), [], []) for item in items}
+    truth_texts: dict[str, Reading] = {item.id: (list(item.page_texts), [], [], []) for item in items}
     truth_board, truth_time = _score(items, truth_texts, truths=truths)
     boards = {"truth text": truth_board}
     if not args.no_ocr:

@@ -44,9 +44,9 @@ from kho.errors import (
     ProcessingTimeoutError,
     ServiceUnavailableError,
 )
-from ocr.fields import extract_fields
 from ocr.pipeline import OcrOptions, PageTask, plan_tasks
 from ocr.rasterize import SourceInfo, inspect_source
+from ocr.understand import document_fields
 from repository.catalog import Batch
 from repository.layout import record_json_key
 from repository.records import SourceFile, record_id_for, source_files
@@ -202,9 +202,7 @@ class BatchRun:
         files = _split_pages(ready, recognised)
         pages = [p.ocr for p in recognised]
         texts = [p.text for p in pages]
-        fields = extract_fields(texts, [p.words for p in pages],
-                                id_readings=[r for p in pages for r in p.id_readings],
-                                fill_ins=[r for p in pages for r in p.fill_ins])
+        fields = document_fields(pages)
         verdict = assess(pages, fields, doc.entry, "\n".join(texts), self.rules)
         metadata = build_metadata(fields, doc.entry, pages, verdict)
         engine = engine_identity(self.options.lang, self.options.timeout)  # asked once per process, cached

@@ -117,6 +117,7 @@ class PageOcr:
     from_text_layer: bool = False
     id_readings: tuple[recognize.IdReading, ...] = field(default=(), repr=False)
     fill_ins: tuple[recognize.FillInReading, ...] = field(default=(), repr=False)
+    layer_text: str = field(default="", repr=False)  # a text layer not used as the page's text (a stamp's)
     qr_codes: tuple[QrCode, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
@@ -459,9 +460,15 @@ def run_page(task: PageTask) -> PageOcr:
         fill_ins=recognize.read_fill_in_regions(  # the hand-filled day of the date line, read again
             prepared.archive, rec.words, to_image=1 / prepared.plan.scale, page=number, dpi=page.dpi,
             timeout=task.options.timeout, subject=str(task.source.path)),
-        qr_codes=qr_codes,
+        qr_codes=qr_codes, layer_text=set_aside_layer(task),
     )
     return _finish(result, prepared, task, rec, page)
+
+
+def set_aside_layer(task: PageTask) -> str:
+    """The page's PDF text layer when it was not taken as the page's text (e.g. a signature stamp's)."""
+    layers = task.source.text_layer
+    return task.existing_text or (layers[task.index] if layers and task.index < len(layers) else "") or ""
 
 
 def attach_images(result: PageOcr, archive: np.ndarray, dpi: int, wanted: bool) -> PageOcr:

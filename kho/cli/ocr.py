@@ -36,14 +36,10 @@ def write_atomic(path: Path, data: bytes) -> None:
 
 def document_json(document: DocumentOcr) -> str:
     """The ``--json`` output of a document (UTF-8 text, NFC, not ASCII-escaped)."""
-    from ocr.fields import extract_fields
+    from ocr.understand import document_fields
 
     data = document.to_json()
-    # extracted fields (docs/fields.md), after "pages"
-    pages = document.pages
-    data["fields"] = extract_fields([page.text for page in pages], [page.words for page in pages],
-                                    id_readings=[r for page in pages for r in page.id_readings],
-                                    fill_ins=[r for page in pages for r in page.fill_ins]).to_json()
+    data["fields"] = document_fields(document.pages).to_json()  # extracted fields (docs/fields.md), after "pages"
     return json.dumps(data, ensure_ascii=False, indent=2)
 
 

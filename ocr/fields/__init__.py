@@ -61,11 +61,12 @@ def _dedupe(values: list[FieldValue]) -> tuple[FieldValue, ...]:
 
 
 def _header(texts: Sequence[str], page_words: Sequence[Sequence[BoxedWord]],
-            fill_ins: Sequence[FillInReading] = ()) -> HeaderFields | None:
+            fill_ins: Sequence[FillInReading] = (), side_texts: Sequence[str] = ()) -> HeaderFields | None:
     """Header fields from the layout of the first page that has a Decree-30 header (None: no layout)."""
     document_text = "\n".join(texts)
     cited = latest_cited_date(texts)
-    day = DayEvidence(fill_ins, signing_dates(texts), None if cited is None else dt.date.fromisoformat(cited))
+    day = DayEvidence(fill_ins, signing_dates([*texts, *side_texts]),
+                      None if cited is None else dt.date.fromisoformat(cited))
     for index, words in enumerate(page_words[: len(texts)]):
         layout = page_layout(words) if words else None
         blocks = find_header_blocks(layout) if layout is not None else None
@@ -85,7 +86,7 @@ def _place_date_line(texts: Sequence[str]) -> DateLine | None:
 
 def extract_fields(
     pages: Sequence[str], page_words: Sequence[Sequence[BoxedWord]] | None = None, *,
-    id_readings: Sequence[IdReading] = (), fill_ins: Sequence[FillInReading] = (),
+    id_readings: Sequence[IdReading] = (), fill_ins: Sequence[FillInReading] = (), side_texts: Sequence[str] = (),
 ) -> ExtractedFields:
     """Every field of one document from its pages' recognised text (page 1 first).
 
@@ -97,7 +98,8 @@ def extract_fields(
     with ``id_readings`` (the pages' ``PageOcr.id_readings``) each citizen ID is reconciled with its
     digit-only second reading (:mod:`ocr.fields.idcheck`); with ``fill_ins`` (``PageOcr.fill_ins``) a
     date line whose day was filled in by hand gets that day when two sources agree on it
-    (:mod:`ocr.fields.fillins`).
+    (:mod:`ocr.fields.fillins`). ``side_texts`` are texts on the pages that are not their reading (a
+    PDF text layer set aside: a signature stamp's), used only for the signing time.
     """
     texts = [clean_page(p) for p in pages]
     citizen: list[FieldValue] = []
@@ -114,7 +116,7 @@ def extract_fields(
         notes.extend((*scan.notes, *check.notes))
         conflicts.extend(check.conflicts)
     summary = _first(texts, find_summary)
-    header = _header(texts, page_words or (), fill_ins)
+    header = _header(texts, page_words or (), fill_ins, side_texts)
     if header is not None:
         document_number = header.document_number
         date_line = header.date_line or (None if header.date_line_seen else _place_date_line(texts))

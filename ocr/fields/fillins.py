@@ -13,7 +13,8 @@ independent sources agree on it (:func:`agreed_day`):
 * a reading gives the day of the document's digital-signature time (``Thời gian ký: 08.04.2026``,
   printed by the signing software on every e-signed copy), in the printed month and year;
 
-and the date is not later than the latest signature time nor earlier than a document the text cites.
+and the date is neither later than the latest signature time nor more than a month before it, nor
+earlier than a document the text cites.
 Otherwise the date stays missing: a handwritten day is never guessed. Pure functions; no I/O.
 """
 
@@ -87,6 +88,36 @@ def _cut(word: BoxedWord, chars: int) -> int:
     return word.left + round(word.width * chars / max(1, len(word.text)))
 
 
+#: A printed word's box may run this much longer than its letters before the rest is taken as ink
+#: that is not its own (a handwritten stroke Tesseract joined to ``ngày`` or ``tháng``).
+WORD_SLACK = 1.15
+
+
+def _letter_width(line: Sequence[BoxedWord]) -> float | None:
+    """The median width of one letter in the line's confidently read words (None: none to measure)."""
+    widths = sorted(w.width / len(w.text) for w in line
+                    if w.confidence >= CONFIDENT_DAY and len(w.text) >= 3 and w.text.isalpha())
+    return widths[len(widths) // 2] if widths else None
+
+
+def _blank_edges(line: list[BoxedWord], start: int, end: int, folded: list[str]) -> tuple[int, int]:
+    """Where the blank between ``ngày`` (word ``start``) and ``tháng`` (word ``end``) begins and ends.
+
+    A glued word is cut where its label's letters end; a word box wider than its letters (a
+    handwritten stroke joined to it) is cut at the letters' expected width.
+    """
+    ngay, thang = line[start], line[end]
+    at = folded[end].index("thang")
+    letter = _letter_width(line)
+    left = _cut(ngay, 4) if len(folded[start]) > 4 else ngay.left + ngay.width
+    right = _cut(thang, at)
+    if letter is not None:
+        left = min(left, ngay.left + round(4 * letter * WORD_SLACK))
+        if len(folded[end]) - at == 5:   # "tháng" ends its word: its letters end the box
+            right = max(right, thang.left + thang.width - round(5 * letter * WORD_SLACK))
+    return left, right
+
+
 def _day_region(line: list[BoxedWord]) -> FillInRegion | None:
     folded = [fold(w.text).lower() for w in line]
     if not re.fullmatch(r"\d{4}[.,]?", folded[-1]) or not any(f.startswith("nam") for f in folded[-3:]):
@@ -107,8 +138,7 @@ def _day_region(line: list[BoxedWord]) -> FillInRegion | None:
     printed = re.fullmatch(r"\d{1,2}", "".join(between).strip())
     if printed and inside and all(w.confidence >= CONFIDENT_DAY for w in inside):
         return None   # a printed, confident day: nothing to read again
-    left = _cut(line[start], 4) if len(folded[start]) > 4 else line[start].left + line[start].width
-    right = _cut(line[end], folded[end].index("thang"))
+    left, right = _blank_edges(line, start, end, folded)
     if right - left < 4:
         return None
     top = min(w.top for w in line)
@@ -153,6 +183,10 @@ def _day(text: str) -> int | None:
     return int(text) if re.fullmatch(r"\d{1,2}", text) and 1 <= int(text) <= 31 else None
 
 
+#: A document is signed within this many days of its date (the number and date are given when it is
+#: registered, on the day it is signed or shortly after); a signature much later is of a later copy, and a
+#: day read that far from it is not taken.
+SIGNED_WITHIN_DAYS = 31
 #: A day is taken when this many of the readings (every crop by every reader) give it.
 MIN_SUPPORT = 3
 
@@ -164,7 +198,8 @@ def agreed_day(readings: Sequence[Sequence[str]], month: int, year: int, signed:
     ``readings`` holds each reader's readings of the blank's crops. A day is agreed when every reader
     reads it in some crop, at least :data:`MIN_SUPPORT` readings give it and no other day has as
     many; or when some reading gives the day of a signature time of the printed month and year. The
-    date must be valid, not later than the latest signature time and not earlier than ``not_before``.
+    date must be valid, within :data:`SIGNED_WITHIN_DAYS` before the latest signature time (when there
+    is one) and not earlier than ``not_before``.
     """
     per_reader = [[d for d in (_day(r) for r in crops) if d is not None] for crops in readings]
     days = [d for reader in per_reader for d in reader]
@@ -181,7 +216,7 @@ def agreed_day(readings: Sequence[Sequence[str]], month: int, year: int, signed:
         date = dt.date(year, month, candidates.pop())
     except ValueError:
         return None
-    if signed and date > max(signed):
+    if signed and not max(signed) - dt.timedelta(days=SIGNED_WITHIN_DAYS) <= date <= max(signed):
         return None
     if not_before is not None and date < not_before:
         return None

@@ -86,6 +86,8 @@ def test_an_agreed_day_is_refused_after_the_signature_or_before_a_cited_document
     assert agreed_day(both, 1, 2025, [dt.date(2025, 1, 24)]) is None
     assert agreed_day(both, 1, 2025, [], not_before=dt.date(2025, 1, 30)) is None
     assert agreed_day(both, 1, 2025, [dt.date(2025, 1, 28)]) == dt.date(2025, 1, 28)
+    assert agreed_day(both, 1, 2025, [dt.date(2025, 2, 20)]) == dt.date(2025, 1, 28)
+    assert agreed_day(both, 12, 2024, [dt.date(2025, 1, 31)]) is None      # signed over a month later
     assert agreed_day((("31", "31", "31"), ("31", "31", "31")), 2, 2025, []) is None   # no 31 February
     assert agreed_day((("0", "0", "0"), ("0", "0", "0")), 2, 2025, []) is None
     assert agreed_day((("", "", ""), ("", "", "")), 2, 2025, []) is None

@@ -34,12 +34,13 @@ def _dev_set(name: str) -> Path:
     pytest.skip(message)
 
 
-def _read(path: str) -> tuple[list[str], list[tuple], list]:
+def _read(path: str) -> tuple[list[str], list[tuple], list, list[str]]:
     from kho.settings import load_settings
     from ocr.pipeline import OcrOptions, SerialExecutor, ocr_document
 
     pages = ocr_document(Path(path), OcrOptions.from_settings(load_settings(environ={})), SerialExecutor()).pages
-    return [p.text for p in pages], [tuple(p.words) for p in pages], [r for p in pages for r in p.fill_ins]
+    return ([p.text for p in pages], [tuple(p.words) for p in pages], [r for p in pages for r in p.fill_ins],
+            [p.layer_text for p in pages if p.layer_text])
 
 
 @pytest.fixture(scope="module")
@@ -52,8 +53,8 @@ def scored() -> dict[str, object]:
     # spawned, not forked: earlier tests leave threads in this process, and a fork can inherit their locks
     with ProcessPoolExecutor(max_workers=2, mp_context=multiprocessing.get_context("spawn")) as pool:
         readings = list(pool.map(_read, [str(path) for path, _ in rows]))
-    pairs = [(row["file"], extract_fields(texts, words, fill_ins=fill_ins).values(), row)
-             for (_, row), (texts, words, fill_ins) in zip(rows, readings, strict=True)]
+    pairs = [(row["file"], extract_fields(texts, words, fill_ins=fill_ins, side_texts=side).values(), row)
+             for (_, row), (texts, words, fill_ins, side) in zip(rows, readings, strict=True)]
     return {"board": score_real_documents(pairs), "count": len(pairs)}
 
 
