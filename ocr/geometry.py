@@ -98,21 +98,36 @@ def background_value(image: np.ndarray) -> tuple[int, ...]:
     return tuple(int(v) for v in np.percentile(sample, 90, axis=0))
 
 
-def rotate_by(image: np.ndarray, angle: float) -> np.ndarray:
-    """``image`` rotated counter-clockwise by ``angle`` degrees on a canvas enlarged to keep every pixel."""
-    if angle == 0:
-        return image
-    height, width = image.shape[:2]
+def rotation_matrix(shape: tuple[int, ...], angle: float) -> tuple[np.ndarray, tuple[int, int]]:
+    """The affine matrix that turns an image of ``shape`` counter-clockwise by ``angle`` degrees onto a
+    canvas enlarged to keep every pixel, and that canvas's (width, height)."""
+    height, width = shape[:2]
     matrix = cv2.getRotationMatrix2D((width / 2.0, height / 2.0), angle, 1.0)
     cos, sin = abs(matrix[0, 0]), abs(matrix[0, 1])
     new_w, new_h = round(height * sin + width * cos), round(height * cos + width * sin)
     matrix[0, 2] += new_w / 2.0 - width / 2.0
     matrix[1, 2] += new_h / 2.0 - height / 2.0
+    return matrix, (new_w, new_h)
+
+
+def rotate_by(image: np.ndarray, angle: float) -> np.ndarray:
+    """``image`` rotated counter-clockwise by ``angle`` degrees on a canvas enlarged to keep every pixel."""
+    if angle == 0:
+        return image
+    matrix, size = rotation_matrix(image.shape, angle)
     fill = background_value(image)
     return cv2.warpAffine(
-        image, matrix, (new_w, new_h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT,
+        image, matrix, size, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT,
         borderValue=fill if image.ndim == 3 else fill[0],
     )
+
+
+def point_before_deskew(shape: tuple[int, ...], skew: float, x: float, y: float) -> tuple[float, float]:
+    """Where the point (``x``, ``y``) of ``deskew(image, skew)`` lies in ``image`` (of ``shape``)."""
+    if skew == 0:
+        return x, y
+    back = cv2.invertAffineTransform(rotation_matrix(shape, -skew)[0])
+    return (float(back[0, 0] * x + back[0, 1] * y + back[0, 2]), float(back[1, 0] * x + back[1, 1] * y + back[1, 2]))
 
 
 def deskew(image: np.ndarray, skew: float) -> np.ndarray:

@@ -48,6 +48,13 @@ BLOBS_PER_WORD = 6.0
 FEW_WORDS = 0.3
 GOOD_WORD_CONFIDENCE = 60.0
 S_PLAIN_GREY = "plain-grey"
+# A region of letter blobs the reading left without a word (Tesseract took it for a picture: a
+# blurred, tilted letterhead) is read again: tiles of a UNREAD_TILES grid holding at least
+# UNREAD_TILE_BLOBS blobs and no word, joined, with at least UNREAD_REGION_BLOBS blobs together.
+UNREAD_TILES = 16
+UNREAD_TILE_BLOBS = 6
+UNREAD_REGION_BLOBS = 30
+MIN_REGION_SKEW = 0.4
 
 # Warning codes (documented in docs/ocr.md).
 W_BLANK = "blank"
@@ -345,13 +352,13 @@ class LostText:
         return self.page or self.region is not None
 
 
-def tiles_region(lost: np.ndarray, shape: tuple[int, ...]) -> tuple[int, int, int, int]:
-    """The box (top, bottom, left, right) of the true tiles of ``lost`` on an image of ``shape``, half a tile wider."""
+def tiles_region(lost: np.ndarray, shape: tuple[int, ...], pad: float = 0.5) -> tuple[int, int, int, int]:
+    """The box (top, bottom, left, right) of the true tiles of ``lost`` on an image of ``shape``, ``pad`` tiles out."""
     rows, cols = np.nonzero(lost)
     height, width = shape[0], shape[1]
     tiles = lost.shape[0]
-    return (max(0, int((rows.min() - 0.5) * height / tiles)), min(height, int((rows.max() + 1.5) * height / tiles)),
-            max(0, int((cols.min() - 0.5) * width / tiles)), min(width, int((cols.max() + 1.5) * width / tiles)))
+    return (max(0, int((rows.min() - pad) * height / tiles)), min(height, int((rows.max() + 1 + pad) * height / tiles)),
+            max(0, int((cols.min() - pad) * width / tiles)), min(width, int((cols.max() + 1 + pad) * width / tiles)))
 
 
 def lost_text(prepared: PreparedPage, rec: Recognition) -> LostText:
@@ -396,11 +403,12 @@ def _never_worse_than_plain(prepared: PreparedPage, rec: Recognition, task: Page
 
     When only a region looks lost, that region of the plain page is read first (a fraction of a
     reading); the whole plain page is read only if the region gives more good words than the
-    cleaned reading found there. Returns the reading kept and whether it is the plain one.
+    cleaned reading found there. The reading kept then gets the words of regions it left unread
+    (:func:`read_unread_regions`). Returns the reading kept and whether it is the plain one.
     """
     found = lost_text(prepared, rec)
     if not found:
-        return rec, False
+        return read_unread_regions(prepared, rec, task), False
     image = plain_grey(prepared)
     if found.region is not None:
         top, bottom, left, right = found.region
@@ -410,12 +418,99 @@ def _never_worse_than_plain(prepared: PreparedPage, rec: Recognition, task: Page
         except ProcessingTimeoutError:
             return rec, False
         if good_words(there) <= good_words(rec, found.region):
-            return rec, False
+            return read_unread_regions(prepared, rec, task), False
     try:
         plain = _recognize(prepared, task, reading_budget(image, task.options.timeout), image=image)
     except ProcessingTimeoutError:
         return rec, False
-    return (plain, True) if good_words(plain) > good_words(rec) else (rec, False)
+    return (plain, True) if good_words(plain) > good_words(rec) else (read_unread_regions(prepared, rec, task), False)
+
+
+def words_per_tile(words: tuple[Word, ...], shape: tuple[int, ...], tiles: int) -> np.ndarray:
+    """How many of ``words`` are centred in each tile of a ``tiles`` x ``tiles`` grid over an image of ``shape``."""
+    counts = np.zeros((tiles, tiles), dtype=np.int64)
+    height, width = shape[0], shape[1]
+    for w in words:
+        row = min(tiles - 1, max(0, int((w.top + w.height / 2) * tiles / height)))
+        col = min(tiles - 1, max(0, int((w.left + w.width / 2) * tiles / width)))
+        counts[row, col] += 1
+    return counts
+
+
+def unread_tiles(recognition: np.ndarray, words: tuple[Word, ...]) -> list[np.ndarray]:
+    """Groups of tiles (bool masks, :data:`UNREAD_TILES` grid) full of letter blobs where no word was read."""
+    small, _ = geometry.probe(geometry.to_grey(recognition))
+    blobs = clean.text_blobs_per_tile(small, UNREAD_TILES)
+    unread = (blobs >= UNREAD_TILE_BLOBS) & (words_per_tile(words, recognition.shape, UNREAD_TILES) == 0)
+    if not unread.any():
+        return []
+    count, labels = cv2.connectedComponents(unread.astype(np.uint8), connectivity=8)
+    groups = [labels == label for label in range(1, count)]
+    return [group for group in groups if blobs[group].sum() >= UNREAD_REGION_BLOBS]
+
+
+def _words_back(found: Recognition, crop_shape: tuple[int, ...], skew: float, region: tuple[int, int, int, int],
+                read: np.ndarray, page_shape: tuple[int, ...], block: int) -> list[Word]:
+    """The words read in a (deskewed) crop, placed back on the page; not those centred in a tile
+    where the page's reading has words already (``read``: words per tile), which would be read twice."""
+    top, _, left, _ = region
+    placed = []
+    for w in found.words:
+        x, y = geometry.point_before_deskew(crop_shape, skew, w.left + w.width / 2, w.top + w.height / 2)
+        x, y = x + left, y + top
+        row = min(UNREAD_TILES - 1, max(0, int(y * UNREAD_TILES / page_shape[0])))
+        col = min(UNREAD_TILES - 1, max(0, int(x * UNREAD_TILES / page_shape[1])))
+        if not read[row, col]:
+            placed.append(replace(w, left=round(x - w.width / 2), top=round(y - w.height / 2),
+                                  line=(block + w.line[0], w.line[1], w.line[2])))
+    return placed
+
+
+def words_text(words: list[Word]) -> str:
+    """``words`` as text: one line per Tesseract line, in the order read."""
+    lines: dict[tuple[int, int, int], list[str]] = {}
+    for w in words:
+        lines.setdefault(w.line, []).append(w.text)
+    return "\n".join(" ".join(line) for line in lines.values())
+
+
+def read_unread_regions(prepared: PreparedPage, rec: Recognition, task: PageTask) -> Recognition:
+    """``rec`` with the words of the regions it left unread, each read alone and straightened.
+
+    Tesseract's page layout takes a blurred or tilted block (a phone photo's letterhead on a curled
+    page) for a picture and drops it: letter blobs with no word on them. Each such region is cut
+    out, straightened by its own skew and read (one short run each; none on a page read whole).
+    Its words join the page's (new block numbers, page coordinates); its text goes before the
+    page's text when the region lies in the upper half of the page, after it otherwise.
+    """
+    groups = unread_tiles(prepared.recognition, rec.words)
+    if not groups:
+        return rec
+    words, text = list(rec.words), rec.text
+    read = words_per_tile(rec.words, prepared.recognition.shape, UNREAD_TILES)
+    block = 1000
+    for group in groups:
+        region = tiles_region(group, prepared.recognition.shape, pad=1.0)   # whole lines, whole words
+        top, bottom, left, right = region
+        crop = np.ascontiguousarray(prepared.recognition[top:bottom, left:right])
+        skew, _ = geometry.estimate_skew(geometry.to_grey(crop))
+        straight = geometry.deskew(crop, skew) if abs(skew) >= MIN_REGION_SKEW else crop
+        try:
+            found = _recognize(prepared, task, reading_budget(straight, task.options.timeout), image=straight)
+        except ProcessingTimeoutError:
+            continue
+        added = _words_back(found, crop.shape, skew if straight is not crop else 0.0, region, read,
+                            prepared.recognition.shape, block)
+        if not added:
+            continue
+        block += 1000
+        words += added
+        found_text = words_text(added)
+        text = f"{found_text}\n\n{text}" if 2 * top < prepared.recognition.shape[0] else f"{text}\n\n{found_text}"
+    added_words = tuple(words)
+    if len(added_words) == len(rec.words):
+        return rec
+    return replace(rec, text=text, words=added_words, confidence=recognize.mean_confidence(added_words))
 
 
 def run_page(task: PageTask) -> PageOcr:

@@ -265,3 +265,34 @@ def test_a_shadow_that_cleaning_removed_costs_a_region_reading_not_a_page_readin
     kept, plain = pipeline._never_worse_than_plain(prepared, ours, task)
     assert kept is ours and not plain
     assert calls == [(bottom - top, right - left)]             # the region only
+
+
+def test_text_the_reading_left_unread_is_read_alone_and_put_back_in_place(
+    tmp_path: Path, page: np.ndarray, rotate: Callable[..., np.ndarray], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tilted = page.copy()
+    tilted[120:340, :1300] = rotate(page[120:340, :1300], 4.0)     # a curled letterhead: its own tilt
+    prepared = prepare_page(tilted, 300)
+    whole = recognize.recognize(tilted, dpi=300, lang="vie", timeout=120, subject="x")
+    below = tuple(w for w in whole.words if w.top > 360)          # Tesseract took the header for a picture
+    dropped = replace(whole, words=below, text="\n".join(w.text for w in below))
+    task = PageTask(inspect_source(_tiff(tmp_path / "t.tif", [tilted]), OPTIONS.limits), 0, OPTIONS)
+    calls: list[tuple[int, ...]] = []
+    real = recognize.recognize
+
+    def counting(image: np.ndarray, **kwargs: Any) -> Recognition:
+        calls.append(image.shape)
+        return real(image, **kwargs)
+
+    monkeypatch.setattr(recognize, "recognize", counting)
+    assert pipeline.read_unread_regions(prepared, whole, task) is whole and calls == []   # read whole: no run
+    mended = pipeline.read_unread_regions(prepared, dropped, task)
+    assert len(calls) == 1 and calls[0][0] < tilted.shape[0] // 2     # one run on a region, not the page
+    assert mended.text.startswith("ỦY BAN NHÂN DÂN")                  # the header's text first
+    added = mended.words[len(below):]
+    assert {"HUYỆN", "BẮC", "TRÀ"} <= {w.text for w in added}
+    assert len({w.text for w in added} & {w.text for w in below}) <= 2  # the region's edges are not read twice
+    for word in added:                                                 # boxes where the letters are on the page
+        original = [w for w in whole.words if w.text == word.text and w.top <= 360]
+        if original:
+            assert min(abs(w.top - word.top) + abs(w.left - word.left) for w in original) < 40
