@@ -28,6 +28,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from kho.core.citizen_id import PROVINCE_NAMES
 from ocr.fields.doctype import DOCUMENT_TYPES
 from ocr.fields.fillins import FillInReading, agreed_day
 from ocr.fields.header import DateLine, find_date_line, find_document_number
@@ -227,6 +228,34 @@ def _body_name(lines: list[str], document_text: str) -> str:
     return unify_tone_placement(" ".join(words))
 
 
+def _province_spellings() -> dict[tuple[str, ...], tuple[str, ...]]:
+    """Each province's name by its accent-folded words (``("ho", "chi", "minh")`` → ``("Hồ", "Chí", "Minh")``)."""
+    return {tuple(fold(name).lower().split()): tuple(name.split()) for name in PROVINCE_NAMES.values()}
+
+
+PROVINCE_SPELLINGS = _province_spellings()
+
+
+def spell_province_names(words: list[str]) -> list[str]:
+    """``words`` with every run fold-equal to a province's name spelt as that name.
+
+    Marks on capitals are often misread (``HÒ CHÍ MINH``) and a name may appear in the document
+    spelt both ways once each; a province's name has one spelling.
+    """
+    out = list(words)
+    folded = [fold(w).lower() for w in words]
+    i = 0
+    while i < len(words):
+        for size in (4, 3, 2):
+            spelling = PROVINCE_SPELLINGS.get(tuple(folded[i:i + size]))
+            if spelling is not None and len(folded[i:i + size]) == size:
+                out[i:i + size] = spelling
+                i += size - 1
+                break
+        i += 1
+    return out
+
+
 def respell_from_document(name: str, document_text: str) -> str:
     """``name`` with each run of words spelt as the document spells it most often (case kept from ``name``).
 
@@ -268,7 +297,7 @@ def respell_from_document(name: str, document_text: str) -> str:
             fixed = chosen[k]
             out[i + k] = fixed[:1].upper() + fixed[1:] if original[:1].isupper() else fixed
         i += size
-    return " ".join(out)
+    return " ".join(spell_province_names(out))
 
 
 def _issuer(blocks: HeaderBlocks, page_text: str, document_text: str, page: int
@@ -457,7 +486,7 @@ def _filled_in_date(segment: Segment, page_text: str, page: int, evidence: DayEv
     folded = fold(segment.text).lower()
     prefix = segment.text[: folded.find("ngay")] if "ngay" in folded else ""
     found = find_date_line(f"{prefix}ngày {date.day:02d} tháng {date.month:02d} năm {date.year}", page)
-    place = None if found is None else _shift(found.place, page_text, segment)
+    place = None if found is None else _province_spelt(_shift(found.place, page_text, segment))
     return DateLine(FieldValue(date.isoformat(), FILLED_IN_CONFIDENCE, _span(page_text, segment, page)), place)
 
 
@@ -471,7 +500,14 @@ def _date_line(blocks: HeaderBlocks, page_text: str, page: int, evidence: DayEvi
     issued_on = _shift(found.issued_on, page_text, segment)
     if issued_on is None:
         return None
-    return DateLine(issued_on, _shift(found.place, page_text, segment))
+    return DateLine(issued_on, _province_spelt(_shift(found.place, page_text, segment)))
+
+
+def _province_spelt(place: FieldValue | None) -> FieldValue | None:
+    """``place`` with a province's name in it spelt as that name (:func:`spell_province_names`)."""
+    if place is None:
+        return None
+    return FieldValue(" ".join(spell_province_names(place.value.split(" "))), place.confidence, place.evidence)
 
 
 def read_header(blocks: HeaderBlocks, page_text: str, document_text: str, page: int,

@@ -255,3 +255,14 @@ def test_a_word_like_a_unit_kind_inside_a_name_keeps_its_reading() -> None:
                     ["QUYẾT ĐỊNH"])
     f = fields_of(page)
     assert f.issuer is not None and f.issuer.value.casefold() == "cục quản lý khám, chữa bệnh"
+
+
+def test_a_province_name_has_one_spelling_in_the_issuer_and_the_place() -> None:
+    from ocr.fields.header_layout import respell_from_document, spell_province_names
+
+    assert respell_from_document("Trường Đại học Công Thương thành phố Hô Chí Minh",
+                                 "Thành phố Hô Chí Minh, ngày 5. Hồ Chí Minh") \
+        == "Trường Đại học Công Thương thành phố Hồ Chí Minh"
+    assert spell_province_names(["TP", "Ho", "Chi", "Minh,"]) == ["TP", "Ho", "Chi", "Minh,"]  # a comma: not a name
+    assert spell_province_names(["tỉnh", "Ha", "Nam"]) == ["tỉnh", "Hà", "Nam"]
+    assert spell_province_names(["ông", "Hô", "Văn", "Minh"]) == ["ông", "Hô", "Văn", "Minh"]
