@@ -209,11 +209,30 @@ _ORG_NAMED_AFTER = frozenset({"BO", "SO", "CUC", "TONG CUC", "CHI CUC", "PHONG",
                               "THANH TRA", "KHO BAC"})
 
 
+_GLUED_UNIT = re.compile(r"^(?P<head>.*[AEIOUY].*?)(?P<unit>TINH|HUYEN|QUAN|PHUONG)$")
+
+
+def split_glued_units(words: list[str]) -> list[str]:
+    """Words with a unit kind glued to the word before it split in two (``KHOATỈNH`` → ``KHOA TỈNH``).
+
+    A Vietnamese word is one syllable: a word that holds a vowel and then ends in a whole unit kind is
+    two words the engine read without their space (``KHUYÊN`` holds no vowel before ``HUYÊN``)."""
+    out = []
+    for word in words:
+        m = _GLUED_UNIT.match(fold(word).upper())
+        if m is None or len(word) != len(fold(word)):
+            out.append(word)
+            continue
+        cut = len(m.group("head"))
+        out.extend((word[:cut], word[cut:]))
+    return out
+
+
 def _body_name(lines: list[str], document_text: str) -> str:
     """One body's name from its header lines: canonical administrative words, names spelt as the document does."""
     text = collapse_spaces(" ".join(lines))
     text = re.sub(r"\s*-\s*", " - ", text)
-    cased = _case_words(text.split(" "))
+    cased = _case_words(split_glued_units(text.split(" ")))
     words = [w for w, _ in cased]
     start = 0
     while start < len(cased):  # respell each run of words that are not administrative vocabulary

@@ -266,3 +266,11 @@ def test_a_province_name_has_one_spelling_in_the_issuer_and_the_place() -> None:
     assert spell_province_names(["TP", "Ho", "Chi", "Minh,"]) == ["TP", "Ho", "Chi", "Minh,"]  # a comma: not a name
     assert spell_province_names(["tỉnh", "Ha", "Nam"]) == ["tỉnh", "Hà", "Nam"]
     assert spell_province_names(["ông", "Hô", "Văn", "Minh"]) == ["ông", "Hô", "Văn", "Minh"]
+
+
+def test_a_unit_kind_glued_to_the_word_before_is_split_but_one_syllable_never() -> None:
+    from ocr.fields.header_layout import split_glued_units
+
+    assert split_glued_units(["BỆNH", "VIỆN", "ĐA", "KHOATỈNH"]) == ["BỆNH", "VIỆN", "ĐA", "KHOA", "TỈNH"]
+    for one_syllable in ("KHUYẾN", "CHUYÊN", "THUYỀN", "TỈNH", "PHƯỜNG", "QUÂN"):
+        assert split_glued_units([one_syllable]) == [one_syllable]
