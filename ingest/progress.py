@@ -60,7 +60,8 @@ def plain_line(event: ProgressEvent, language: str = "vi") -> str:
     if language == "en":
         return (f"{done} documents, pages: {event.pages_done}, pages per minute: {event.pages_per_minute:.1f}, "
                 f"time left: {eta}")
-    return f"{done} văn bản, {event.pages_done} trang, {event.pages_per_minute:.1f} trang/phút, còn {eta}"
+    rate = f"{event.pages_per_minute:.1f}".replace(".", ",")
+    return f"{done} văn bản, {event.pages_done} trang, {rate} trang/phút, còn {eta}"
 
 
 class PlainProgress:
@@ -89,7 +90,7 @@ class RichProgress:
         from rich.console import Console
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-        english = language == "en"
+        english = self.english = language == "en"
         self._progress = Progress(
             TextColumn("[bold]Ingest" if english else "[bold]Số hóa"),
             BarColumn(bar_width=20),
@@ -116,6 +117,6 @@ class RichProgress:
             completed=event.documents_done,
             total=event.documents_total or None,
             pages=event.pages_done,
-            rate=f"{event.pages_per_minute:.1f}",
+            rate=f"{event.pages_per_minute:.1f}" if self.english else f"{event.pages_per_minute:.1f}".replace(".", ","),
             eta=format_seconds(event.eta_seconds),
         )

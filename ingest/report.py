@@ -88,6 +88,7 @@ class BatchSummary:
         english = language == "en"
         state = (STATE_WORDS_EN if english else STATE_WORDS_VI).get(self.state(), self.status)
         name = redact_ids(self.name)
+        seconds, rate = decimal(self.seconds, language), decimal(self.pages_per_minute, language)
         if english:
             return [
                 f"Batch {self.batch_id} «{name}»: {state}",
@@ -95,7 +96,7 @@ class BatchSummary:
                 f"already stored: {self.already_stored})",
                 f"  pages: {self.pages} (this run: {self.pages_this_run})",
                 f"  failed: {self.failed}, set aside: {self.quarantined}, to review: {self.needs_review}",
-                f"  time: {self.seconds:.1f} s, pages per minute: {self.pages_per_minute:.1f}",
+                f"  time: {seconds} s, pages per minute: {rate}",
                 f"  report: {self.report_csv}",
                 f"          {self.report_json}",
             ]
@@ -105,7 +106,7 @@ class BatchSummary:
             f"đã có từ trước {self.already_stored})",
             f"  trang: {self.pages} (lần chạy này {self.pages_this_run})",
             f"  lỗi: {self.failed}, để riêng: {self.quarantined}, cần rà soát: {self.needs_review}",
-            f"  thời gian: {self.seconds:.1f} giây, {self.pages_per_minute:.1f} trang/phút",
+            f"  thời gian: {seconds} giây, {rate} trang/phút",
             f"  báo cáo: {self.report_csv}",
             f"           {self.report_json}",
         ]
@@ -116,6 +117,12 @@ STATE_WORDS_VI = {"queued": "Đang chờ", "running": "Đang xử lý", "done": 
                   "done_with_errors": "Hoàn tất – có lỗi", "failed": "Thất bại"}
 STATE_WORDS_EN = {"queued": "Queued", "running": "Running", "done": "Done",
                   "done_with_errors": "Done – with errors", "failed": "Failed"}
+
+
+def decimal(value: float, language: str = "vi") -> str:
+    """``12,5`` (Vietnamese: decimal comma) or ``12.5``: one decimal place."""
+    text = f"{value:.1f}"
+    return text if language == "en" else text.replace(".", ",")
 
 
 def report_row(item: BatchItem, language: str = "vi") -> dict[str, Any]:

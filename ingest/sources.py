@@ -40,6 +40,8 @@ EMPTY_ZIP = (
     "ZIP không có tệp nào để nhập / the ZIP holds no files to ingest (it is empty, or has only folders "
     "and side files)"
 )
+EMPTY_FILE = "empty file (0 bytes): there is no page to read"
+"""The problem of an empty input file (worded for people by :mod:`ingest.reasons`, code ``empty_file``)."""
 NOTHING_TO_INGEST = (
     "không có tệp quét nào để nhập / nothing to ingest: the inputs hold no scans (an empty ZIP, or only "
     "folders and side files); send PDF, TIFF, JPEG or PNG scans, or a ZIP of them"
@@ -308,6 +310,8 @@ def _zip_member(
             yield SourceItem(key, None, where, problem or f"corrupt ZIP entry: {e}")
             return
     path = target if readable else None
+    if problem is None and readable and info.file_size == 0:
+        problem = EMPTY_FILE
     if problem is None and kind == "other":
         problem = _unsupported(target)
     yield SourceItem(key, path, where, problem)
@@ -364,7 +368,18 @@ def _file_items(path: Path, key: str, staging: Path, limits: ZipLimits, discover
     if kind == "archive":
         yield from _zip_items(path, key + "/", origin, staging, limits)
         return
+    if _is_empty(path):
+        yield SourceItem(key, path, origin, EMPTY_FILE)
+        return
     yield SourceItem(key, path, origin, _unsupported(path) if kind == "other" else None)
+
+
+def _is_empty(path: Path) -> bool:
+    """Whether a regular file holds no byte (an unreadable one is judged later, with its own reason)."""
+    try:
+        return path.stat().st_size == 0
+    except OSError:
+        return False
 
 
 def _root_items(root: Path, staging: Path, limits: ZipLimits, discovery: Discovery) -> Iterator[SourceItem]:

@@ -18,7 +18,7 @@ import functools
 import os
 import re
 import tomllib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
@@ -92,8 +92,28 @@ _SECTIONS = {"Options": ("Tùy chọn", "Options"), "Commands": ("Lệnh", "Comm
              "Positional arguments": ("Tham số", "Positional arguments")}
 
 
+_EXTRA = re.compile(r"\[(?P<inner>[^\[\]]*)\]$")
+_EXTRA_WORDS = (("env var: ", "biến môi trường: "), ("default: ", "mặc định: "), ("required", "bắt buộc"))
+
+
+def _extra_in_words(help_text: str) -> str:
+    """An option's help with click's ``[default: 20; required]`` worded in the CLI language."""
+    found = _EXTRA.search(help_text)
+    if found is None or language() == "en":
+        return help_text
+    inner = found["inner"]
+    for english, vietnamese in _EXTRA_WORDS:
+        inner = inner.replace(english, vietnamese)
+    return help_text[:found.start()] + f"[{inner}]"
+
+
 class KhoFormatter(click.HelpFormatter):
-    """Click's help formatter with its own words ("Usage:", "Options", "Commands") in the CLI language."""
+    """Click's help formatter with its own words ("Usage:", "Options", "Commands", "[default: …]") in the
+    CLI language."""
+
+    def write_dl(self, rows: Iterable[tuple[str, str]], col_max: int = 30, col_spacing: int = 2) -> None:
+        """The rows of a section, click's bracketed extras worded in the CLI language."""
+        super().write_dl([(term, _extra_in_words(text)) for term, text in rows], col_max, col_spacing)
 
     def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
         """The usage line, headed ``Cách dùng:`` / ``Usage:``."""

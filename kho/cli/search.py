@@ -264,7 +264,8 @@ def print_report(report: ReindexReport, console: Console) -> None:
                            (t("Lỗi thời (khác phiên bản)", "Outdated (version differs)"), report.outdated)):
             console.print(f"{title}: {len(ids)}" + (f" — {', '.join(ids[:20])}" if ids else ""))
     else:
-        console.print(t(f"Đã lập chỉ mục {report.indexed}/{report.records} hồ sơ trong {report.seconds:.1f} giây",
+        seconds = f"{report.seconds:.1f}".replace(".", ",")
+        console.print(t(f"Đã lập chỉ mục {report.indexed}/{report.records} hồ sơ trong {seconds} giây",
                         f"Indexed: {report.indexed} of {report.records} records in {report.seconds:.1f} s"))
     for failure in report.failures[:20]:
         console.print(Text(f"  {failure.record_id}: {failure.reason}", style="red"))

@@ -36,7 +36,7 @@ def test_plain_progress_prints_every_interval_and_at_the_end() -> None:
     progress(_event(10, finished=True))
     lines = out.getvalue().splitlines()
     assert [line.split()[2] for line in lines] == ["1/10", "3/10", "10/10"]
-    assert plain_line(_event(3)).endswith("văn bản, 6 trang, 12.5 trang/phút, còn 1:10")
+    assert plain_line(_event(3)).endswith("văn bản, 6 trang, 12,5 trang/phút, còn 1:10")
     assert plain_line(_event(3), "en").endswith("pages per minute: 12.5, time left: 1:10")
 
 
@@ -44,7 +44,7 @@ def test_rich_progress_draws_a_bar() -> None:
     out = io.StringIO()
     with RichProgress(out) as bar:
         bar(_event(4))
-    assert "4/10" in out.getvalue() and "12.5 trang/phút" in out.getvalue() and "còn 0:45" in out.getvalue()
+    assert "4/10" in out.getvalue() and "12,5 trang/phút" in out.getvalue() and "còn 0:45" in out.getvalue()
     english = io.StringIO()
     with RichProgress(english, "en") as bar:
         bar(_event(4))
