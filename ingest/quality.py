@@ -23,8 +23,9 @@ _DIGIT_GAP = re.compile(r"(?<=\d)[ .\-](?=\d)")
 _SPACES = re.compile(r"\s+")
 _WORD = re.compile(r"[0-9a-z]+")
 #: Abbreviations of administrative words (folded) that a manifest and a header may each use.
-_ABBREVIATIONS: dict[str, str] = {
-    "ubnd": "uybannhandan", "hdnd": "hoidongnhandan", "tp": "thanhpho", "tx": "thixa",
+_ABBREVIATIONS: dict[str, tuple[str, ...]] = {
+    "ubnd": ("uy", "ban", "nhan", "dan"), "hdnd": ("hoi", "dong", "nhan", "dan"),
+    "tp": ("thanh", "pho"), "tx": ("thi", "xa"),
 }
 _MANIFEST_EVIDENCE = Evidence(page=0, start=0, end=0)
 
@@ -37,8 +38,11 @@ _DIFFERS: dict[str, str] = {
     "document_number": "số văn bản khác bảng kê / document number differs from the manifest",
     "issued_on": "ngày ban hành khác bảng kê / issue date differs from the manifest",
 }
+#: Fields a manifest or a page may give more or less fully (a kind and its specific name, a commune
+#: and its district): a value that is the start of the other is not a disagreement.
+PARTIAL_FIELDS = frozenset({"document_type", "issuer", "locality"})
 #: How a manifest value and the OCR's reading of the same field compare (see :func:`compare_readings`).
-Agreement = Literal["same", "same_folded", "differs"]
+Agreement = Literal["same", "same_folded", "partial", "differs"]
 
 
 class PageFacts(Protocol):
@@ -119,21 +123,29 @@ def with_manifest(fields: ExtractedFields, entry: DocumentEntry | None) -> Extra
     return replace(fields, citizen_ids=confirmed, **changes)  # type: ignore[arg-type]
 
 
-def _folded_words(text: str) -> str:
-    """``text`` folded (accents, case), its words only, the usual abbreviations written out."""
-    words = _WORD.findall(fold_accents_lower(text))
-    return "".join(_ABBREVIATIONS.get(w, w) for w in words)
+def _folded_words(text: str) -> list[str]:
+    """The words of ``text`` folded (accents, case), the usual abbreviations written out."""
+    return [part for w in _WORD.findall(fold_accents_lower(text)) for part in _ABBREVIATIONS.get(w, (w,))]
 
 
-def compare_readings(given: str, read: str) -> Agreement:
-    """How two values of one field compare: ``same`` (letter for letter, one tone spelling, spaces
-    aside), ``same_folded`` (equal but for accents, case, punctuation and the usual abbreviations:
-    ``Nguyen Van An`` and ``Nguyễn Văn An``, ``UBND huyện`` and ``Ủy ban nhân dân huyện``) or
-    ``differs``. The first two are an agreement."""
+def compare_readings(given: str, read: str, field: str | None = None) -> Agreement:
+    """How two values of ``field`` compare; all but ``differs`` are an agreement.
+
+    ``same``: letter for letter (one tone spelling, spaces aside); ``same_folded``: equal but for
+    accents, case, punctuation and the usual abbreviations (``Nguyen Van An``/``Nguyễn Văn An``,
+    ``UBND huyện``/``Ủy ban nhân dân huyện``); ``partial``, for a field that may be given more or
+    less fully (:data:`PARTIAL_FIELDS`, not names, numbers or dates): equal so far as the shorter
+    goes, whole words (``Giấy phép``/``Giấy phép xây dựng``, ``xã Trà Sơn``/``xã Trà Sơn, huyện Bắc
+    Trà My``): one of them says more, neither contradicts the other.
+    """
     if _SPACES.sub("", canonical_spelling(given)) == _SPACES.sub("", canonical_spelling(read)):
         return "same"
-    if _folded_words(given) == _folded_words(read):
+    ours, theirs = _folded_words(given), _folded_words(read)
+    if "".join(ours) == "".join(theirs):
         return "same_folded"
+    shorter, longer = sorted((ours, theirs), key=len)
+    if field in PARTIAL_FIELDS and shorter and longer[: len(shorter)] == shorter:
+        return "partial"
     return "differs"
 
 
@@ -168,7 +180,7 @@ def manifest_reasons(fields: ExtractedFields, entry: DocumentEntry | None, text:
             )
     for name in COMPARED_FIELDS:
         given, read = _manifest_value(entry, name), getattr(fields, name)
-        if given is not None and read is not None and compare_readings(given, read.value) == "differs":
+        if given is not None and read is not None and compare_readings(given, read.value, name) == "differs":
             reasons.append(differs_reason(name))
     return reasons
 

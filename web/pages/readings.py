@@ -75,8 +75,8 @@ def _as_reading(evidence: FieldEvidence) -> OcrReading | None:
     return evidence.ocr
 
 
-def field_reading(value: object, evidence: FieldEvidence | None, corrected: bool) -> FieldReading | None:
-    """The note beside a field holding ``value`` (``None``: nothing to say)."""
+def field_reading(name: str, value: object, evidence: FieldEvidence | None, corrected: bool) -> FieldReading | None:
+    """The note beside field ``name`` holding ``value`` (``None``: nothing to say)."""
     if evidence is None and not corrected:
         return None
     if evidence is not None and evidence.source in _READ and not corrected:
@@ -84,7 +84,7 @@ def field_reading(value: object, evidence: FieldEvidence | None, corrected: bool
     ocr = _as_reading(evidence) if evidence is not None else None
     source = "official" if corrected else evidence.source if evidence is not None else "official"
     mine, theirs = _text(value), _text(ocr.value) if ocr is not None else None
-    agreement = compare_readings(mine, theirs) if mine is not None and theirs is not None else None
+    agreement = compare_readings(mine, theirs, name) if mine is not None and theirs is not None else None
     return FieldReading(source, ocr=ocr, agreement=agreement)
 
 
@@ -92,7 +92,7 @@ def field_readings(meta: RecordMetadata, names: Iterable[str], corrected: frozen
     """The notes beside the fields ``names`` of a record (fields with nothing to say are left out)."""
     out: dict[str, FieldReading] = {}
     for name in names:
-        found = field_reading(getattr(meta, name, None), meta.evidence.get(name), name in corrected)
+        found = field_reading(name, getattr(meta, name, None), meta.evidence.get(name), name in corrected)
         if found is not None:
             out[name] = found
     return out
