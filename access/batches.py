@@ -1,31 +1,28 @@
-"""Batches started by a caller (upload through the API or pages): permission, record, audit."""
+"""Batches started by a caller (upload through the API or pages): permission, record, audit.
+
+A batch's state as shown (``done_with_errors`` …) is :func:`ingest.report.batch_state`, the one rule that
+the pages, the API and ``kho ingest`` share (re-exported here for the web layer).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from access.audit import Action, write_event
 from access.context import AccessContext
 from access.permissions import Permission, require
+from ingest.report import DONE_WITH_ERRORS, batch_state
 from ingest.service import SetAsideFile, create_batch, set_aside
 from kho.backends import Backends
 from repository.catalog import Batch, BatchItem, BatchProgress
 
+__all__ = ["DONE_WITH_ERRORS", "BatchReport", "UploadedFiles", "batch_report", "batch_state",
+           "create_uploaded_batch"]
+
 MAX_NAMES_AUDITED = 50
 UPLOAD_PURPOSE = "Số hóa lô tải lên / digitize an uploaded batch"
-DONE_WITH_ERRORS = "done_with_errors"
-"""The state of a ``done`` batch in which an item failed or was set aside (shown "Hoàn tất – có lỗi")."""
-_ERROR_STATUSES = ("failed", "quarantined")
-
-
-def batch_state(status: str, counts: Mapping[str, int]) -> str:
-    """What to show of a batch: its catalog ``status``, but ``done_with_errors`` when a ``done`` batch
-    has failed or quarantined items (or stored nothing: every item set aside)."""
-    if status == "done" and any(counts.get(s, 0) > 0 for s in _ERROR_STATUSES):
-        return DONE_WITH_ERRORS
-    return status
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ import json
 import os
 import re
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -45,6 +45,20 @@ REPORT_COLUMNS: tuple[str, ...] = (
     "error",
     "reason_code",
 )
+
+
+DONE_WITH_ERRORS = "done_with_errors"
+"""The state of a ``done`` batch in which an item failed or was set aside (shown "Hoàn tất – có lỗi")."""
+_ERROR_STATUSES = ("failed", "quarantined")
+
+
+def batch_state(status: str, counts: Mapping[str, int]) -> str:
+    """What to show of a batch (the one rule, for the pages, the API and ``kho ingest``): its catalog
+    ``status``, but ``done_with_errors`` when a ``done`` batch has failed or quarantined items (or stored
+    nothing: every item set aside)."""
+    if status == "done" and any(counts.get(s, 0) > 0 for s in _ERROR_STATUSES):
+        return DONE_WITH_ERRORS
+    return status
 
 
 def redact_ids(text: str) -> str:
@@ -78,10 +92,8 @@ class BatchSummary:
         return asdict(self)
 
     def state(self) -> str:
-        """``done``, ``done_with_errors`` (a file failed or was set aside), or the batch status as is."""
-        if self.status == "done" and (self.failed or self.quarantined):
-            return "done_with_errors"
-        return self.status
+        """:func:`batch_state` of this run's batch: ``done_with_errors`` when a file failed or was set aside."""
+        return batch_state(self.status, {"failed": self.failed, "quarantined": self.quarantined})
 
     def lines(self, language: str = "vi") -> list[str]:
         """The printed summary in one language (``vi`` or ``en``); numbers without plural endings."""

@@ -105,3 +105,15 @@ def test_d6_report_csv_escapes_formula_cells(tmp_path: Path) -> None:
     assert row["pages"] == "1" and row["mean_confidence"] == "80.0" and row["status"] == "indexed"
     data = json.loads(Path(final.report_json).read_text("utf-8"))
     assert data["items"][0]["holder_name"] == hostile["holder_name"]  # JSON keeps the value as it is
+
+
+def test_one_rule_for_a_batch_state_in_the_summary_the_pages_and_the_api() -> None:
+    import access.batches
+    import web.pages.batch_views
+    import web.shapes
+    from ingest.report import DONE_WITH_ERRORS, batch_state
+
+    assert access.batches.batch_state is batch_state  # re-exported, not a copy
+    assert web.pages.batch_views.batch_state is batch_state and web.shapes.batch_state is batch_state
+    assert BatchSummary(1, "x", "done", 1, 0, 0, 0, 0, 0, 0, 1, 0, 1.0, 0.0).state() == DONE_WITH_ERRORS
+    assert BatchSummary(1, "x", "done", 1, 1, 1, 0, 1, 1, 0, 0, 0, 1.0, 60.0).state() == "done"
