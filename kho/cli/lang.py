@@ -17,7 +17,6 @@ from __future__ import annotations
 import functools
 import os
 import re
-import tomllib
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta, timezone
@@ -34,6 +33,10 @@ PAIRS: dict[str, str] = {}
 
 def _from_toml(env: dict[str, str] | os._Environ[str]) -> str | None:
     path = Path(env["KHO_CONFIG"]) if env.get("KHO_CONFIG") else Path("kho.toml")
+    if not path.is_file():
+        return None
+    import tomllib  # only when there is a file to read
+
     try:
         with path.open("rb") as fh:
             data = tomllib.load(fh)
@@ -58,13 +61,13 @@ def t(vi: str, en: str) -> str:
     return en if language() == "en" else vi
 
 
-_BILINGUAL = re.compile(r"^(?P<vi>[^/]*?) / (?P<en>[^:]*?)(?P<rest>: .*)?$", re.DOTALL)
+_BILINGUAL = r"^(?P<vi>[^/]*?) / (?P<en>[^:]*?)(?P<rest>: .*)?$"  # compiled on first use (re's cache)
 
 
 def one_side(text: str) -> str:
     """The CLI language's side of a bilingual text written ``"Tiếng Việt / English: details"`` by another
     module (the details kept as written)."""
-    parts = _BILINGUAL.match(text)
+    parts = re.match(_BILINGUAL, text, re.DOTALL)
     if parts is None:
         return text
     return (parts["en"] if language() == "en" else parts["vi"]) + (parts["rest"] or "")
@@ -92,13 +95,13 @@ _SECTIONS = {"Options": ("Tùy chọn", "Options"), "Commands": ("Lệnh", "Comm
              "Positional arguments": ("Tham số", "Positional arguments")}
 
 
-_EXTRA = re.compile(r"\[(?P<inner>[^\[\]]*)\]$")
+_EXTRA = r"\[(?P<inner>[^\[\]]*)\]$"
 _EXTRA_WORDS = (("env var: ", "biến môi trường: "), ("default: ", "mặc định: "), ("required", "bắt buộc"))
 
 
 def _extra_in_words(help_text: str) -> str:
     """An option's help with click's ``[default: 20; required]`` worded in the CLI language."""
-    found = _EXTRA.search(help_text)
+    found = re.search(_EXTRA, help_text)
     if found is None or language() == "en":
         return help_text
     inner = found["inner"]

@@ -27,6 +27,8 @@ SKIPPED = ("stats",)
 VIETNAMESE_LETTERS = re.compile("[ăâđêôơưĂÂĐÊÔƠƯ\u0300-\u0323]|"
                                 "[àáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ]")
 """A Vietnamese letter: an English screen shows none (but in data such as a document type's name)."""
+NEW_TONE_STYLE = re.compile(r"(?<![qQ])(?:[oO][áàảãạ]|[oO][éèẻẽẹ]|[uU][ýỳỷỹỵ])(?!\w)")
+"""``hoá``, ``khoẻ``, ``thuỷ``: the project writes the old style (``hóa``, ``khỏe``, ``thủy``; kho.core.vntext)."""
 LOG_LINE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ (DEBUG|INFO|WARNING|ERROR) ")
 """A line of the operators' log (``KHO_LOG_LEVEL``), written in English for support: not the command's output."""
 CLICK_ENGLISH = ("Usage:", "Options:", "Commands:", "Show this message and exit", "[default:", "[required]")
@@ -161,6 +163,7 @@ def test_help_screens_show_one_language(language: str) -> None:
         assert any(f in flat for f in own), f"`{path} --help`: no text of {language} recognised"
         assert not [w for w in other_click if w in screen], f"`{path} --help` in {language}: click's own words"
         assert screen.startswith(own_click[0]), path
+        assert not NEW_TONE_STYLE.search(screen), f"`{path} --help`: {NEW_TONE_STYLE.findall(screen)}"
     listing = [line for line in helps(language)["kho"].splitlines() if not line.strip().startswith("stats ")]
     assert not sorted(f for f in other if f in _flat("\n".join(listing)))
 
@@ -217,6 +220,7 @@ def test_outputs_in_vietnamese_show_no_english(tmp_path: Path) -> None:
     assert "Tìm thấy 0 hồ sơ" in out and "dùng lần cuối chưa dùng" in out
     assert re.search(r"can-bo\s+official\s+đang dùng\s+\d\d/\d\d/\d{4}", out), out
     assert "Đã kiểm tra 0 hồ sơ" in out and "--resume không đi kèm" in out
+    assert not NEW_TONE_STYLE.search(out), NEW_TONE_STYLE.findall(out)
     for word in ("documents", "pages", " done", "records", "found", "Usage:", "active", "never", "failed:",
                  "quarantined", "Checked", "not a PDF"):
         assert word not in out, word
