@@ -11,7 +11,7 @@ from kho.cli.lang import group, t
 from kho.errors import ServiceUnavailableError, UsageError
 
 if TYPE_CHECKING:
-    from kho.services.base import ManagedService
+    from kho.services.base import ManagedService, ServiceStatus
 
 SERVICE_NAMES = ("postgresql", "minio", "elasticsearch", "redis")
 
@@ -30,6 +30,14 @@ def _select(names: tuple[str, ...]) -> list[ManagedService]:
     factories = {"postgresql": PostgresService, "minio": MinioService, "elasticsearch": ElasticsearchService,
                  "redis": RedisService}
     return [factories[name]() for name in SERVICE_NAMES if name in chosen]
+
+
+def status_line(status: ServiceStatus) -> str:
+    """One server's status on one line, in the CLI language: name, running or stopped, endpoint, pid."""
+    state = t("đang chạy", "running") if status.running else t("đã dừng", "stopped")
+    pid = f" pid {status.pid}" if status.pid else ""
+    detail = f" ({status.detail})" if status.detail else ""
+    return f"{status.name:<14} {state:<9} {status.endpoint}{pid}{detail}"
 
 
 @group("services", "Cài, chạy, dừng và kiểm tra Elasticsearch, MinIO và PostgreSQL trên 127.0.0.1.",
@@ -53,7 +61,7 @@ def up(names: tuple[str, ...]) -> None:
             failures.append(f"{service.name}: {e.one_line()}")
             click.echo(f"{service.name:<14} {t('LỖI', 'FAILED')}: {e.one_line()}", err=True)
             continue
-        click.echo(f"{status.line()}  [{time.monotonic() - started:.1f}s]")
+        click.echo(f"{status_line(status)}  [{time.monotonic() - started:.1f}s]")
     if failures:
         raise ServiceUnavailableError("; ".join(failures))
 
@@ -76,4 +84,4 @@ def down(names: tuple[str, ...]) -> None:
 def status(names: tuple[str, ...]) -> None:
     """The status line of each server named (all by default)."""
     for service in _select(names):
-        click.echo(service.status().line())
+        click.echo(status_line(service.status()))

@@ -52,4 +52,4 @@ def test_services_status_prints_one_line_per_server() -> None:
 def test_unknown_service_is_a_usage_error() -> None:
     out = run_kho("services", "status", "mysql")
     assert out.returncode == 2
-    assert "unknown service 'mysql'" in out.stderr
+    assert "không có dịch vụ 'mysql'" in out.stderr
