@@ -16,12 +16,12 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from kho import __version__
-from kho.cli.lang import language, one_side, t
+from kho.cli.lang import t
 from kho.cli.lazy import LazyCommand, LazyGroup
 from kho.cli.reuse import ENTRIES as REUSE_ENTRIES
 from kho.cli.workers import ENTRY as WORKERS_ENTRY
 from kho.context import CliContext
-from kho.errors import InputError, KhoError, ProcessingTimeoutError
+from kho.errors import KhoError
 
 if TYPE_CHECKING:
     from kho.settings import Settings
@@ -173,20 +173,6 @@ def cli(ctx: click.Context) -> None:
     ctx.call_on_close(ctx.obj.close)
 
 
-def error_line(error: KhoError) -> str:
-    """``SUBJECT: reason`` in the CLI language: a file kho cannot use is worded by :mod:`ingest.reasons`
-    (what to do, the library's words only as a detail), a bilingual message shows its own side."""
-    message = one_side(error.message)
-    if isinstance(error, InputError | ProcessingTimeoutError):
-        from ingest.reasons import explain  # only on this path: start-up does not pay for it
-
-        why = explain(error.message)
-        if why is not None and why.code != "other":
-            message = why.text(language())
-    text = " ".join(message.split())
-    return f"{error.subject}: {text}" if error.subject else text
-
-
 def show_usage_error(e: click.UsageError) -> None:
     """A wrong command line: the usage, where to find help and the error, in the CLI language (click's
     own description of the mistake stays as click words it)."""
@@ -215,6 +201,8 @@ def main(argv: list[str] | None = None) -> Any:
         e.show()
         sys.exit(e.exit_code)
     except KhoError as e:
+        from kho.cli.errorline import error_line  # only when a command fails
+
         click.echo(f"kho: error: {error_line(e)}", err=True)
         sys.exit(e.exit_code)
     except KeyboardInterrupt:

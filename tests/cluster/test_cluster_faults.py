@@ -77,7 +77,9 @@ def test_kho_ingest_with_an_unreachable_scheduler_exits_with_one_line(tmp_path: 
     done = subprocess.run([str(KHO), "ingest", str(scans), "--quiet"], env=env, capture_output=True, text=True,
                           timeout=120, check=False)
     assert done.returncode == 6, done.stderr
-    assert done.stderr.strip().splitlines()[-1].startswith("kho: error: KHO_WORKERS: cannot reach the Dask scheduler")
+    last = done.stderr.strip().splitlines()[-1]
+    assert last.startswith("kho: error: KHO_WORKERS: dịch vụ chưa sẵn sàng")
+    assert "cannot reach the Dask scheduler" in last
     assert "Traceback" not in done.stderr
 
 

@@ -122,7 +122,8 @@ def test_command_line_errors_are_one_line(
     repo, record_id, _ = stored
     result = run(env, tmp_path, "show", "kho-0123456789abcdef0123")
     assert result.returncode == NotFoundError.exit_code
-    assert result.stderr.strip().splitlines()[-1] == "kho: error: kho-0123456789abcdef0123: no such record"
+    assert result.stderr.strip().splitlines()[-1] == ("kho: error: kho-0123456789abcdef0123: không tìm thấy "
+                                                      "(chi tiết: no such record)")
     result = run(env, tmp_path, "get", "../../etc/passwd")
     assert result.returncode == NotFoundError.exit_code and "Traceback" not in result.stderr
     raw = subprocess.run([str(KHO), "get", record_id, "--out", "-"], env=env, cwd=tmp_path, capture_output=True)

@@ -84,7 +84,7 @@ def test_an_unsigned_pdf_and_a_non_pdf_have_their_own_answers(run_kho: RunKho, m
     (tmp_path / "notes.pdf").write_text("không phải PDF")
     junk = run_kho("verify-copy", "notes.pdf")
     assert junk.returncode == 3
-    assert junk.stderr.strip() == "kho: error: notes.pdf: not a PDF file"
+    assert junk.stderr.strip() == "kho: error: notes.pdf: tệp hoặc giá trị không dùng được (chi tiết: not a PDF file)"
 
 
 def test_superseded_untrusted_and_unknown_copies(backends: Backends, make_doc: Callable[..., Doc]) -> None:

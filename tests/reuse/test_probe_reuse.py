@@ -93,8 +93,8 @@ def test_p2_a_fifo_in_a_bag_is_refused_at_once_not_read(two_record_bag: tuple[Pa
         pytest.fail("kho import --bagit hung on a FIFO in the bag")
     assert done.returncode == 3, done.stderr
     assert done.stderr.strip().splitlines() == [
-        f"kho: error: data/records/{ids[0]}/extra: the bag holds a special file (FIFO, device or socket); "
-        "a bag must hold only regular files and folders"]
+        f"kho: error: data/records/{ids[0]}/extra: tệp hoặc giá trị không dùng được (chi tiết: the bag holds a "
+        "special file (FIFO, device or socket); a bag must hold only regular files and folders)"]
     assert not (tmp_path / "other" / "store" / "records").exists() or not any(
         (tmp_path / "other" / "store" / "records").iterdir())
 

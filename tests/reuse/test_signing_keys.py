@@ -42,7 +42,8 @@ def test_create_list_and_the_key_is_encrypted_at_rest(run_kho: RunKho, tmp_path:
     assert "PRIVATE KEY" not in run_kho("signing-keys", "list", "--json").stdout
     short = run_kho("signing-keys", "create", "--id", "office-x", KHO_SIGNING_PASSPHRASE="ngắn")
     assert short.returncode == 2
-    assert short.stderr.startswith("kho: error: KHO_SIGNING_PASSPHRASE: set a passphrase")
+    assert short.stderr.startswith("kho: error: KHO_SIGNING_PASSPHRASE: thiết lập không hợp lệ")
+    assert "(chi tiết: set a passphrase" in short.stderr
 
 
 def test_a_pkcs12_key_imported_signs_copies_that_verify(run_kho: RunKho, backends: Backends,

@@ -123,7 +123,7 @@ def test_keys_and_audit_errors_through_the_real_entry_point(tmp_path: Path) -> N
     assert last_line(missing.stderr).startswith("kho: error: 000000000000: ") and "Traceback" not in missing.stderr
     bad = kho("audit", "--purpose", PURPOSE, "--citizen", "12ab")
     assert bad.returncode == 2
-    assert last_line(bad.stderr).startswith("kho: error: citizen ID: not a citizen ID")
+    assert last_line(bad.stderr).startswith("kho: error: citizen ID: tham số không hợp lệ (chi tiết: not a citizen ID")
 
 
 def test_exit_codes_through_the_real_entry_point(tmp_path: Path) -> None:

@@ -42,7 +42,8 @@ def test_an_error_is_one_line_with_its_exit_code(settings: Settings) -> None:
     short = subprocess.run([str(KHO), "users", "create", "x", "--role", "admin", "--password-stdin"],
                            input="short\n", capture_output=True, text=True, env=_env(settings), timeout=120)
     assert short.returncode == 2 and "Traceback" not in short.stderr
-    assert short.stderr.strip().splitlines()[-1] == "kho: error: x: a password must have at least 8 characters"
+    assert short.stderr.strip().splitlines()[-1] == ("kho: error: x: tham số không hợp lệ (chi tiết: a password must "
+                                                     "have at least 8 characters)")
 
 
 def test_duplicate_and_unknown_users_are_refused(settings: Settings) -> None:
