@@ -204,8 +204,9 @@ def _outputs(language: str, data_dir: Path) -> str:
         kho(language, data_dir, "reindex", "--check"),
         kho(language, data_dir, "verify"),
         kho(language, data_dir, "ingest", "--resume", "x", str(scans)),
+        kho(language, data_dir, "show", "kho-0123456789abcdef0123", "--purpose", "test"),
     ]
-    assert [r.returncode for r in runs] == [0, 0, 0, 0, 0, 0, 0, 0, 2], [r.stderr for r in runs]
+    assert [r.returncode for r in runs] == [0, 0, 0, 0, 0, 0, 0, 0, 2, 4], [r.stderr for r in runs]
     shown = "\n".join(r.stdout + r.stderr for r in runs)
     return "\n".join(line for line in shown.splitlines() if not LOG_LINE.match(line))
 
@@ -221,6 +222,7 @@ def test_outputs_in_vietnamese_show_no_english(tmp_path: Path) -> None:
     assert re.search(r"can-bo\s+official\s+đang dùng\s+\d\d/\d\d/\d{4}", out), out
     assert "Đã kiểm tra 0 hồ sơ" in out and "--resume không đi kèm" in out
     assert not NEW_TONE_STYLE.search(out), NEW_TONE_STYLE.findall(out)
+    assert "kho: error: kho-0123456789abcdef0123: không tìm thấy (chi tiết: no such record)" in out
     for word in ("documents", "pages", " done", "records", "found", "Usage:", "active", "never", "failed:",
                  "quarantined", "Checked", "not a PDF"):
         assert word not in out, word
@@ -236,3 +238,4 @@ def test_outputs_in_english_show_no_vietnamese(tmp_path: Path) -> None:
     assert "Records found: 0" in out and re.search(r"time: \d+\.\d s, pages per minute: \d+\.\d", out)
     assert re.search(r"can-bo\s+official\s+active\s+\d{4}-\d\d-\d\d", out), out
     assert "--resume takes no paths" in out
+    assert "kho: error: kho-0123456789abcdef0123: no such record" in out
