@@ -182,7 +182,9 @@ def show_usage_error(e: click.UsageError) -> None:
         names = ctx.help_option_names or ["--help"]
         click.echo(t(f"Xem '{ctx.command_path} {names[-1]}' để được hướng dẫn.",
                      f"Try '{ctx.command_path} {names[-1]}' for help."), err=True)
-    click.echo(f"kho: error: {e.format_message()}", err=True)
+    from kho.cli.errorline import usage_message  # only when the command line is wrong
+
+    click.echo(f"kho: error: {usage_message(e)}", err=True)
 
 
 def main(argv: list[str] | None = None) -> Any:

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+import click
+
 from kho.cli.lang import language, one_side
 from kho.errors import (
     AuthenticationError,
@@ -67,3 +69,32 @@ def error_line(error: KhoError) -> str:
     if language() == "vi" and not VIETNAMESE.search(text):
         text = f"{kind_words(error)} (chi tiết: {text})"
     return f"{error.subject}: {text}" if error.subject else text
+
+
+def _hint(error: click.BadParameter) -> str:
+    if error.param_hint is not None:
+        hint = error.param_hint
+        return hint if isinstance(hint, str) else " / ".join(hint)
+    if error.param is not None:
+        return str(error.param.get_error_hint(error.ctx))
+    return ""
+
+
+def usage_message(error: click.UsageError) -> str:
+    """A wrong command line, in the CLI language: click's own English for the common mistakes (an unknown
+    command or option, a missing or bad value) worded in Vietnamese, click's words kept as the detail."""
+    english = error.format_message()
+    if language() == "en":
+        return english
+    if isinstance(error, click.NoSuchOption):
+        return f"không có tùy chọn {error.option_name} (chi tiết: {english})"
+    if isinstance(error, click.MissingParameter):
+        return f"thiếu {_hint(error)} (chi tiết: {english})"
+    if isinstance(error, click.BadParameter):
+        return f"giá trị không hợp lệ cho {_hint(error)} (chi tiết: {english})"
+    unknown = re.match(r"^No such command '(.+)'\.$", english)
+    if unknown:
+        return f"không có lệnh '{unknown[1]}'; xem kho --help"
+    if VIETNAMESE.search(english):
+        return english
+    return f"dòng lệnh không đúng (chi tiết: {english})"

@@ -239,3 +239,18 @@ def test_outputs_in_english_show_no_vietnamese(tmp_path: Path) -> None:
     assert re.search(r"can-bo\s+official\s+active\s+\d{4}-\d\d-\d\d", out), out
     assert "--resume takes no paths" in out
     assert "kho: error: kho-0123456789abcdef0123: no such record" in out
+
+
+def test_a_wrong_command_line_is_told_in_the_language(tmp_path: Path) -> None:
+    vi = kho("vi", tmp_path, "search", "--bogus")
+    assert vi.returncode == 2 and vi.stdout == ""
+    assert vi.stderr.splitlines() == ["Cách dùng: kho search [TÙY_CHỌN] [QUERY]...",
+                                      "Xem 'kho search --help' để được hướng dẫn.",
+                                      "kho: error: không có tùy chọn --bogus (chi tiết: No such option '--bogus'.)"]
+    missing = kho("vi", tmp_path, "audit").stderr.splitlines()[-1]
+    assert missing == "kho: error: thiếu '--purpose' (chi tiết: Missing option '--purpose'.)"
+    assert kho("vi", tmp_path, "nosuch").stderr.splitlines()[-1] == "kho: error: không có lệnh 'nosuch'; xem kho --help"
+    en = kho("en", tmp_path, "search", "--bogus")
+    assert en.returncode == 2 and en.stderr.splitlines() == [
+        "Usage: kho search [OPTIONS] [QUERY]...", "Try 'kho search --help' for help.",
+        "kho: error: No such option '--bogus'."]
