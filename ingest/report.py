@@ -44,6 +44,7 @@ REPORT_COLUMNS: tuple[str, ...] = (
     "warnings",
     "error",
     "reason_code",
+    "reason_detail",
 )
 
 
@@ -139,7 +140,8 @@ def decimal(value: float, language: str = "vi") -> str:
 
 def report_row(item: BatchItem, language: str = "vi") -> dict[str, Any]:
     """One report row (JSON shape; lists stay lists) for a catalog item; why a file was set aside or failed
-    in words (``language``) with what to do, and its stable code (:mod:`ingest.reasons`)."""
+    in words (``language``) with what to do, its stable code (:mod:`ingest.reasons`) and the text the step
+    recorded (``reason_detail``, for support)."""
     fields = item.fields or {}
     why = explain(item.reason)
     return {
@@ -160,6 +162,7 @@ def report_row(item: BatchItem, language: str = "vi") -> dict[str, Any]:
         "warnings": list(item.warnings),
         "error": None if why is None else why.text(language),
         "reason_code": None if why is None else why.code,
+        "reason_detail": item.reason,
     }
 
 
