@@ -517,3 +517,22 @@ def validate_row(line: int, header: Sequence[str], cells: Sequence[Any]) -> Mani
         warnings=tuple(warnings),
         **texts,
     )
+
+
+_PROBLEM_COLUMN: tuple[tuple[re.Pattern[str], str | None], ...] = (
+    (re.compile(r"^(?P<c>issued_on|pages) is not"), None),
+    (re.compile(r"^(?P<c>citizen_id): "), None),
+    (re.compile(r"^(?P<c>\w+) is longer than \d+ characters$"), None),
+    (re.compile(r"^row \d+, column \d+ \((?P<c>\w+)\): control character"), None),
+    (re.compile(r"^unknown column '(?P<c>[^']*)'"), None),
+    (re.compile(r"^row \d+ names no file$|^file must be a relative path|^file listed twice"), "file"),
+)
+
+
+def problem_column(problem: str) -> str | None:
+    """The column a problem of :func:`validate_row` is about (``issued_on``, ``file`` …), or ``None``."""
+    for pattern, column in _PROBLEM_COLUMN:
+        found = pattern.search(problem)
+        if found is not None:
+            return column or found.group("c")
+    return None

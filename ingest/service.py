@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from ingest.corrections import load_corrections, with_corrections
 from ingest.manifest import Manifest, manifest_bytes, parse_manifest, read_manifest
 from ingest.plan import PlannedDocument, plan_documents
 from ingest.progress import ProgressCallback
@@ -171,9 +172,14 @@ def _load_manifest(batch: Batch) -> Manifest | None:
     return parse_manifest(data, str(batch.options.get("manifest_name") or path.name))
 
 
+def batch_manifest(backends: Backends, batch: Batch) -> Manifest | None:
+    """The batch's manifest as a run reads it: the uploaded rows, corrected rows in their place."""
+    return with_corrections(_load_manifest(batch), load_corrections(backends.settings.data_dir, batch.id))
+
+
 def _plan(backends: Backends, batch: Batch, staging: Path) -> tuple[list[PlannedDocument], list[BatchItem]]:
     discovery = discover([Path(s) for s in batch.sources], staging)
-    planned = plan_documents(discovery, _load_manifest(batch))
+    planned = plan_documents(discovery, batch_manifest(backends, batch))
     items = backends.catalog.upsert_batch_items(
         batch.id, [NewBatchItem(doc.key, pages=doc.expected_pages) for doc in planned]
     )
