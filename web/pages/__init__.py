@@ -12,6 +12,7 @@ from flask.blueprints import BlueprintSetupState
 
 from web.pages import (  # noqa: F401  (modules register their views)
     auth_views,
+    batch_fix_views,
     batch_views,
     certify_views,
     home_views,
