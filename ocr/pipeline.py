@@ -286,21 +286,23 @@ def _first_turn(page: PageImage, prepared: PreparedPage, task: PageTask) -> tupl
         side = prepare_page(page.pixels, page.dpi, 90)
         turn = None if side.plan.sideways else orientation.evident_turn(side.recognition)
         if turn is not None:
-            return (side, Turn(90, True, "lines")) if turn == 0 else (turned_half(side), Turn(270, True, "lines"))
+            return (side, Turn(90, True, "lines")) if turn == 0 else (
+                turned_half(side, page.pixels), Turn(270, True, "lines"))
         asked = _osd_turn(page, task)
         if asked is not None:
-            chosen = {0: prepared, 90: side, 180: turned_half(prepared), 270: turned_half(side)}[asked]
-            return chosen, Turn(asked, True, "osd")
+            base = side if asked in (90, 270) else prepared
+            return (base if asked in (0, 90) else turned_half(base, page.pixels)), Turn(asked, True, "osd")
         flipped, sure = _probe_upside_down(side, task)
-        return (turned_half(side), Turn(270, sure, "strip")) if flipped else (side, Turn(90, sure, "strip"))
+        return (turned_half(side, page.pixels), Turn(270, sure, "strip")) if flipped else (
+            side, Turn(90, sure, "strip"))
     turn = orientation.evident_turn(prepared.recognition)
     if turn == 180:
-        return turned_half(prepared), Turn(180, True, "lines")
+        return turned_half(prepared, page.pixels), Turn(180, True, "lines")
     if turn == 0:
         return prepared, Turn(0, True, "lines")
     flipped, sure = _probe_upside_down(prepared, task)
     if flipped:
-        return turned_half(prepared), Turn(180, sure, "strip")
+        return turned_half(prepared, page.pixels), Turn(180, sure, "strip")
     return prepared, Turn(0, sure, "strip")
 
 
@@ -319,7 +321,7 @@ def _read_upright(page: PageImage, prepared: PreparedPage, task: PageTask) -> tu
         if budget >= task.options.timeout:
             raise
     if not turn.sure:
-        other = turned_half(prepared)
+        other = turned_half(prepared, page.pixels)
         with suppress(ProcessingTimeoutError):
             return other, _recognize(other, task, budget)
     return prepared, _recognize(prepared, task)
