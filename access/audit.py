@@ -33,6 +33,7 @@ class Action(StrEnum):
     REVIEW_RESOLVE = "review.resolve"
     DOCUMENT_CERTIFY = "document.certify"
     BATCH_CREATE = "batch.create"
+    BATCH_ROW_READ = "batch.row_read"
     BATCH_ROW_FIX = "batch.row_fix"
     AUDIT_QUERY = "audit.query"
     RECORDS_EXPORT = "records.export"

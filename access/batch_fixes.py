@@ -1,9 +1,10 @@
 """Correct a batch's bad manifest row and run its document again: permission and audit around
 :mod:`ingest.rowfix` (the one service the pages and the CLI call).
 
-Only roles that may run batches (``batch_create``) may see the form or correct a row. A correction
-is audited ``batch.row_fix`` (who, when, the batch, the document, the row, each changed cell old →
-new) before it is kept; a correction that is refused writes nothing.
+Only roles that may run batches (``batch_create``) may see the form or correct a row. Showing rows
+that give citizen IDs is audited ``batch.row_read``; a correction is audited ``batch.row_fix`` (who,
+when, the batch, the document, the row, each changed cell old → new) before it is kept; a correction
+that is refused writes no ``batch.row_fix`` event and changes nothing.
 """
 
 from __future__ import annotations
@@ -30,9 +31,22 @@ class RowFixOutcome:
 
 
 def row_fix_form(backends: Backends, ctx: AccessContext, batch_id: int, item_key: str) -> RowFixView:
-    """The rows of a quarantined document to correct (403 without ``batch_create``; 404 / 409 as said)."""
+    """The rows of a quarantined document to correct (403 without ``batch_create``; 404 / 409 as said).
+
+    Rows that give citizen IDs are personal data: the read is audited ``batch.row_read`` (one event
+    per valid ID, one without an ID when the cells hold none that is valid) before they are returned.
+    """
     require(ctx.principal, Permission.BATCH_CREATE)
-    return load_fix(backends, batch_id, item_key)
+    view = load_fix(backends, batch_id, item_key)
+    cells = [row.values().get("citizen_id", "") for row in view.rows]
+    if any(cells):
+        if not (ctx.purpose and ctx.purpose.strip()):
+            ctx = replace(ctx, purpose=FIX_PURPOSE)
+        ids: list[str | None] = list(dict.fromkeys(cid for cell in cells for cid in parse_citizen_ids(cell)[0]))
+        details = {"batch_id": batch_id, "item": item_key, "rows": [row.line for row in view.rows]}
+        for cid in ids or [None]:
+            write_event(backends.catalog, ctx, Action.BATCH_ROW_READ, citizen_id=cid, details=details)
+    return view
 
 
 def fix_manifest_row(backends: Backends, ctx: AccessContext, batch_id: int, item_key: str, line: int,

@@ -197,3 +197,15 @@ def test_only_roles_that_run_batches_may_fix_and_unknown_batches_or_items_are_40
     no_token = archivist.post(f"/batches/{bad_batch.id}/fix-row",
                               data={"item": bad_batch.key, "line": "2", "issued_on": "28/02/2023"})
     assert no_token.status_code == 400 and runner.started == []
+
+
+def test_showing_a_row_that_gives_a_citizen_id_is_an_audited_read(
+    as_user: Callable[..., FlaskClient], backends: Backends, tmp_path: Path, scan: Path
+) -> None:
+    batch = _bad_batch(backends, tmp_path, scan, "{file},Giấy phép,31/02/2023,Nguyễn Văn An,049085001234,1\n")
+    assert backends.catalog.query_audit(action="batch.row_read") == []
+    page = text_of(as_user("luu-tru").get(_form_url(batch)))
+    assert 'value="049085001234"' in page
+    [event] = backends.catalog.query_audit(action="batch.row_read")
+    assert event.citizen_id == "049085001234" and event.actor == "luu-tru"
+    assert event.details == {"batch_id": batch.id, "item": batch.key, "rows": [2]}
