@@ -99,6 +99,11 @@ def _ingest() -> click.Command:
     return ingest
 
 
+def _batch() -> click.Command:
+    from kho.cli.batch import batch
+    return batch
+
+
 # Every command of the group: name, its one-line help for `kho --help` (the first paragraph of the
 # command's docstring; tests/foundation/test_cli_startup.py checks they agree) and its loader.
 COMMANDS: tuple[LazyCommand, ...] = (
@@ -139,6 +144,9 @@ COMMANDS: tuple[LazyCommand, ...] = (
     LazyCommand("ingest", t("Số hóa một lô: tệp, thư mục và tệp ZIP chứa bản quét PDF, TIFF, JPEG, PNG.",
                             "Digitize a batch: files, folders and ZIPs of PDF, TIFF, JPEG and PNG scans."),
                 _ingest),
+    LazyCommand("batch", t("Các lô số hóa: sửa dòng bảng kê của một văn bản bị cách ly rồi chạy lại lô.",
+                           "Digitization batches: correct the manifest row of a quarantined document and run the "
+                           "batch again."), _batch),
     *REUSE_ENTRIES,
     WORKERS_ENTRY,
 )
