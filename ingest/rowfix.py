@@ -27,7 +27,7 @@ from datetime import UTC, datetime
 
 from ingest.corrections import EDITABLE, RowCorrection, corrected_row, load_corrections, save_correction
 from ingest.manifest import MAX_TEXT, TEXT_COLUMNS, ManifestRow, problem_column
-from ingest.reasons import reason_code, row_problems_vi
+from ingest.reasons import explain, row_problems_vi
 from ingest.service import batch_manifest
 from kho.backends import Backends
 from kho.errors import ConflictError, InputError, NotFoundError
@@ -136,8 +136,15 @@ class RowFixRefused(InputError):
 
 
 def row_fixable(item: BatchItem) -> bool:
-    """Whether ``item`` was quarantined for a problem of its manifest row(s), which a correction can fix."""
-    return item.status == "quarantined" and reason_code(item.reason) in FIXABLE_REASONS
+    """Whether ``item`` was quarantined for a problem of its manifest row(s) that a correction can fix
+    (not when every problem is about the ``file`` column, which the correction does not change)."""
+    if item.status != "quarantined":
+        return False
+    why = explain(item.reason)
+    if why is None or why.code not in FIXABLE_REASONS:
+        return False
+    problems = why.detail.split("; ") if why.code == "manifest_row_invalid" else []
+    return not problems or any(problem_column(p) != "file" for p in problems)
 
 
 def _find_item(backends: Backends, batch_id: int, key: str) -> BatchItem:
@@ -225,7 +232,7 @@ def check_fix(backends: Backends, batch_id: int, item_key: str, line: int, cells
     problems += [Problem(p, problem_column(p)) for p in fixed.problems]
     problems += list(_disagreements(rows).values())
     old = current.values()
-    if not problems and old == new:
+    if not problems and old == new and not current.problems:  # an unknown column's value is dropped: a change
         problems.append(Problem(NOTHING_CHANGED))
     if problems:
         raise RowFixRefused(problems, subject=f"{item_key}, row {line}")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,7 @@ from ingest.corrections import (
     save_correction,
     with_corrections,
 )
-from ingest.manifest import parse_manifest, problem_column, validate_row
+from ingest.manifest import COLUMNS, parse_manifest, problem_column, validate_row
 from ingest.plan import plan_documents
 from ingest.rowfix import RowFixRefused, apply_fix, check_fix, load_fix, row_fixable
 from ingest.service import batch_manifest, create_batch
@@ -34,6 +35,8 @@ MANIFEST = (
     "b.png,,01/02/2023,,1,Lê Thị Bích\n"
     "b.png,,02/02/2023,,1,Lê Thị Bích\n"
 )
+
+MISSING_FILE = MANIFEST.replace("b.png,,02", "c.png,,02")  # row 4 names a file that is not among the inputs
 
 
 def test_each_problem_of_a_row_names_its_column() -> None:
@@ -78,13 +81,13 @@ def test_corrections_are_kept_with_their_history_and_a_broken_file_is_named(tmp_
     assert "file" not in EDITABLE and "document" not in EDITABLE
 
 
-def _quarantined_batch(backends: Backends, tmp_path: Path) -> int:
+def _quarantined_batch(backends: Backends, tmp_path: Path, text: str = MISSING_FILE) -> int:
     scans = tmp_path / "scans"
     scans.mkdir()
     for name in ("a.png", "b.png"):
         (scans / name).write_bytes(b"\x89PNG\r\n\x1a\n")
     manifest = tmp_path / "bang-ke.csv"
-    manifest.write_text(MANIFEST.replace("b.png,,02", "c.png,,02"), "utf-8")
+    manifest.write_text(text, "utf-8")
     batch = create_batch(backends, [scans], manifest, "lô thử")
     plan = plan_documents(discover([scans], tmp_path / "staging"), batch_manifest(backends, batch))
     backends.catalog.upsert_batch_items(batch.id, [NewBatchItem(d.key) for d in plan])
@@ -101,6 +104,9 @@ def test_the_service_checks_keeps_and_requeues_and_refuses_what_is_still_wrong(
     items = {i.key: i for i in backends.catalog.list_batch_items(batch_id)}
     assert row_fixable(items["a.png"]) and not row_fixable(items["b.png"])
     assert not row_fixable(items["c.png"])  # a missing file is not a row a correction can fix
+    twice = replace(items["a.png"], reason="manifest row 4: file listed twice in the manifest (rows 3 and 4)")
+    assert not row_fixable(twice)  # nor a file listed twice: the file column is not corrected
+    assert row_fixable(replace(twice, reason=f"{twice.reason}; pages is not a positive whole number: '0'"))
     view = load_fix(backends, batch_id, "a.png")
     [row] = view.rows
     assert row.values()["issued_on"] == "31/02/2023"
@@ -133,3 +139,14 @@ def test_the_service_checks_keeps_and_requeues_and_refuses_what_is_still_wrong(
     corrected = batch_manifest(backends, batch)
     assert corrected is not None and corrected.rows[0].issued_on == dt.date(2023, 2, 28)
     assert Path(batch.options["manifest"]).read_text("utf-8").count("31/02/2023") == 1  # the upload as it was
+
+
+def test_a_value_in_an_unknown_column_is_dropped_by_the_correction(backends: Backends, tmp_path: Path) -> None:
+    batch_id = _quarantined_batch(backends, tmp_path, "file,issued_on,colour\na.png,01/02/2023,red\n")
+    [row] = load_fix(backends, batch_id, "a.png").rows
+    assert [p.text for p in row.other_problems] == ["unknown column 'colour' (known: " + ", ".join(COLUMNS) + ")"]
+    fix = check_fix(backends, batch_id, "a.png", 2, row.values())  # sent unchanged: the row is valid without it
+    assert fix.changes == {} and fix.document_ready
+    assert apply_fix(backends, fix, "luu-tru") is True
+    with pytest.raises(ConflictError, match="not quarantined"):  # queued now: nothing more to correct
+        check_fix(backends, batch_id, "a.png", 2, row.values())
