@@ -123,3 +123,21 @@ def test_batch_creation_needs_the_permission_and_is_audited(backends: Backends, 
     batch = create_uploaded_batch(backends, _ctx("archivist", purpose=None), upload, "lô 1")
     event = backends.catalog.query_audit(action=Action.BATCH_CREATE.value)[0]
     assert event.details["batch_id"] == batch.id and event.purpose
+
+
+def test_the_review_queue_is_for_reviewers_and_the_next_task_wraps(backends: Backends, record_id: str) -> None:
+    from access.review import next_review_task, open_review_tasks, review_task
+
+    first = backends.catalog.open_review_task(record_id, ["Thiếu số văn bản"])
+    second = backends.catalog.open_review_task(record_id, ["Thiếu ngày"])
+    queue = open_review_tasks(backends, _ctx("archivist"), limit=10)
+    assert [t.id for t in queue.tasks] == [first.id, second.id] and queue.backlog == 2
+    assert next_review_task(backends, _ctx("archivist")) == first
+    assert next_review_task(backends, _ctx("archivist"), after=first.id) == second
+    assert next_review_task(backends, _ctx("archivist"), after=second.id) == first     # wraps to the oldest
+    assert review_task(backends, _ctx("archivist"), second.id) == second
+    for role in ("official", "portal"):
+        with pytest.raises(PermissionDeniedError):
+            open_review_tasks(backends, _ctx(role), limit=10)
+        with pytest.raises(PermissionDeniedError):
+            next_review_task(backends, _ctx(role))

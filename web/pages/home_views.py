@@ -15,10 +15,11 @@ from flask.typing import ResponseReturnValue
 from access.batches import batch_state
 from access.permissions import Permission
 from access.reads import search_documents
+from access.review import open_review_tasks
 from repository.catalog import Batch, BatchProgress, ReviewTask
 from search.index import SearchHit, SearchQuery
 from web.context import state
-from web.pages.base import access_context, may, pages, signed_in
+from web.pages.base import REVIEW_PURPOSE, access_context, may, pages, signed_in
 from web.pages.review_views import task_titles
 
 NEWEST = 6
@@ -54,9 +55,8 @@ def _batches() -> list[BatchLine]:
 
 
 def _tasks() -> tuple[int, list[ReviewTask], dict[str, str]]:
-    catalog = state().backends.catalog
-    tasks = catalog.list_review_tasks("open", limit=TASKS)
-    return catalog.review_backlog(), tasks, task_titles(tasks)
+    queue = open_review_tasks(state().backends, access_context(REVIEW_PURPOSE), limit=TASKS)
+    return queue.backlog, queue.tasks, task_titles(queue.tasks)
 
 
 @pages.get("/")

@@ -19,6 +19,8 @@ from flask_babel import gettext as _
 from access.changes import resolve_review
 from access.permissions import Permission
 from access.reads import read_document, search_documents
+from access.review import next_review_task, open_review_tasks, review_backlog
+from access.review import review_task as review_task_of
 from kho.errors import ConflictError
 from kho.reuse.evidence import recorded_qr_codes
 from repository.catalog import ReviewTask
@@ -34,32 +36,15 @@ QUEUE_PAGE = 50
 TITLE_LOOKUP = 100
 
 
-def _next_task(after: int | None = None) -> ReviewTask | None:
-    """The oldest open task, or the first open task after ``after`` (wrapping to the oldest)."""
-    catalog = state().backends.catalog
-    offset = 0
-    while True:
-        tasks = catalog.list_review_tasks("open", limit=QUEUE_PAGE, offset=offset)
-        if after is None:
-            return tasks[0] if tasks else None
-        later = [t for t in tasks if t.id > after]
-        if later:
-            return later[0]
-        if len(tasks) < QUEUE_PAGE:
-            first = catalog.list_review_tasks("open", limit=1)
-            return first[0] if first and first[0].id != after else None
-        offset += QUEUE_PAGE
-
-
 @pages.get("/review")
 @require_page(Permission.REVIEW)
 def review_queue() -> ResponseReturnValue:
     """The open review tasks, oldest first, 50 a page."""
-    catalog = state().backends.catalog
     page = max(1, request.args.get("page", 1, type=int) or 1)
-    tasks = catalog.list_review_tasks("open", limit=QUEUE_PAGE, offset=(page - 1) * QUEUE_PAGE)
-    return render_template("review_queue.html", tasks=tasks, backlog=catalog.review_backlog(), page=page,
-                           page_size=QUEUE_PAGE, titles=task_titles(tasks))
+    queue = open_review_tasks(state().backends, access_context(REVIEW_PURPOSE), limit=QUEUE_PAGE,
+                              offset=(page - 1) * QUEUE_PAGE)
+    return render_template("review_queue.html", tasks=queue.tasks, backlog=queue.backlog, page=page,
+                           page_size=QUEUE_PAGE, titles=task_titles(queue.tasks))
 
 
 def task_titles(tasks: Sequence[ReviewTask]) -> dict[str, str]:
@@ -82,7 +67,7 @@ def task_titles(tasks: Sequence[ReviewTask]) -> dict[str, str]:
 def review_next() -> ResponseReturnValue:
     """Open the next task (after ``?after=ID``), or go back to the queue when none is left."""
     after = request.args.get("after", type=int)
-    task = _next_task(after)
+    task = next_review_task(state().backends, access_context(REVIEW_PURPOSE), after)
     if task is None:
         flash(_("Không còn hồ sơ nào cần rà soát."), "success")
         return redirect(url_for("pages.review_queue"))
@@ -103,7 +88,7 @@ def _task_page(task: ReviewTask, current: Record, result: FormResult | None, sta
         page_images=current.objects_with_role("page"),
         readings=record_readings(current, REVIEW_FIELDS, _history(current)),
         qr_codes=recorded_qr_codes(state().backends.repository, current),
-        backlog=state().backends.catalog.review_backlog(),
+        backlog=review_backlog(state().backends, access_context(REVIEW_PURPOSE)),
     )
     return page, status
 
@@ -113,7 +98,7 @@ def _task_page(task: ReviewTask, current: Record, result: FormResult | None, sta
 def review_task(task_id: int) -> ResponseReturnValue:
     """One task: GET shows it; POST ``decision=accept`` (as read) or ``decision=save`` (with corrections)."""
     web = state()
-    task = web.backends.catalog.get_review_task(task_id)
+    task = review_task_of(web.backends, access_context(REVIEW_PURPOSE), task_id)
     current = read_document(web.backends, web.scope_policy, access_context(REVIEW_PURPOSE), task.record_id)
     remember_seen(current.record_id)
     if task.status != "open":
