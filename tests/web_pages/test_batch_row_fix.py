@@ -93,6 +93,7 @@ def test_a_row_with_31_02_is_corrected_on_the_page_and_the_batch_stores_the_reco
     assert response.status_code == 302, text_of(response)  # type: ignore[attr-defined]
     assert response.headers["Location"] == f"/batches/{bad_batch.id}"  # type: ignore[attr-defined]
     assert runner.started == [bad_batch.id]
+    assert "Đã lưu dòng 2 đã sửa; văn bản được xử lý lại." in text_of(client.get(f"/batches/{bad_batch.id}"))
     [item] = backends.catalog.list_batch_items(bad_batch.id)
     assert item.status == "queued" and item.reason is None
     [event] = backends.catalog.query_audit(action="batch.row_fix")
