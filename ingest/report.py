@@ -89,8 +89,8 @@ class BatchSummary:
     report_json: str = ""
 
     def to_json(self) -> dict[str, Any]:
-        """The summary as plain values (``kho ingest --json``)."""
-        return asdict(self)
+        """The summary as plain values (``kho ingest --json``), with the state shown (:func:`batch_state`)."""
+        return {**asdict(self), "state": self.state()}
 
     def state(self) -> str:
         """:func:`batch_state` of this run's batch: ``done_with_errors`` when a file failed or was set aside."""
@@ -138,6 +138,20 @@ def decimal(value: float, language: str = "vi") -> str:
     return text if language == "en" else text.replace(".", ",")
 
 
+_BILINGUAL = re.compile(r"^(?P<vi>[^/]*?) / (?P<en>[^:]*?)(?P<rest>: .*)?$", re.DOTALL)
+
+
+def one_language(text: str, language: str = "vi") -> str:
+    """A bilingual warning (``"độ tin cậy OCR thấp / low OCR confidence: 48 < 60"``, as the quality gate
+    writes them) in one language; ``trang/page`` in its details too. Other texts are kept as written."""
+    parts = _BILINGUAL.match(text)
+    if parts is None:
+        return text
+    english = language == "en"
+    rest = (parts["rest"] or "").replace("trang/page", "page" if english else "trang")
+    return (parts["en"] if english else parts["vi"]) + rest
+
+
 def report_row(item: BatchItem, language: str = "vi") -> dict[str, Any]:
     """One report row (JSON shape; lists stay lists) for a catalog item; why a file was set aside or failed
     in words (``language``) with what to do, its stable code (:mod:`ingest.reasons`) and the text the step
@@ -159,7 +173,7 @@ def report_row(item: BatchItem, language: str = "vi") -> dict[str, Any]:
         "issuer": fields.get("issuer"),
         "locality": fields.get("locality"),
         "holder_name": fields.get("holder_name"),
-        "warnings": list(item.warnings),
+        "warnings": [one_language(w, language) for w in item.warnings],
         "error": None if why is None else why.text(language),
         "reason_code": None if why is None else why.code,
         "reason_detail": item.reason,

@@ -75,7 +75,7 @@ def test_write_report(tmp_path: Path) -> None:
     data = json.loads(Path(final.report_json).read_text("utf-8"))
     assert data["summary"]["report_json"] == final.report_json and len(data["items"]) == 2
     assert all("049085001234" not in line for line in final.lines())
-    assert final.lines()[0] == "Lô 7 «lô 7»: Hoàn tất – có lỗi"
+    assert final.lines()[0] == "Lô 7 «lô 7»: Hoàn tất – có lỗi" and final.to_json()["state"] == "done_with_errors"
     assert final.lines("en")[0] == "Batch 7 «lô 7»: Done – with errors"
     assert not any(word in " ".join(final.lines()) for word in ("documents", "pages", "done", "report:"))
 
@@ -117,3 +117,15 @@ def test_one_rule_for_a_batch_state_in_the_summary_the_pages_and_the_api() -> No
     assert web.pages.batch_views.batch_state is batch_state and web.shapes.batch_state is batch_state
     assert BatchSummary(1, "x", "done", 1, 0, 0, 0, 0, 0, 0, 1, 0, 1.0, 0.0).state() == DONE_WITH_ERRORS
     assert BatchSummary(1, "x", "done", 1, 1, 1, 0, 1, 1, 0, 0, 0, 1.0, 60.0).state() == "done"
+
+
+def test_report_warnings_in_one_language(tmp_path: Path) -> None:
+    batch = Batch(9, "lô 9", "done", ("/in",), {}, {}, NOW, NOW, NOW)
+    warnings = ("độ tin cậy OCR thấp / low OCR confidence: trang/page 2",
+                "không có trong bảng kê / not in the manifest")
+    items = [BatchItem(9, "a.pdf", "indexed", None, "kho-00000000000000000003", (), 2, 50.0, warnings, {}, NOW)]
+    summary = BatchSummary(9, "lô 9", "done", 1, 1, 1, 0, 2, 2, 0, 0, 1, 1.0, 60.0)
+    vi = json.loads(Path(write_report(tmp_path, batch, items, summary).report_json).read_text("utf-8"))
+    assert vi["items"][0]["warnings"] == ["độ tin cậy OCR thấp: trang 2", "không có trong bảng kê"]
+    en = json.loads(Path(write_report(tmp_path, batch, items, summary, "en").report_json).read_text("utf-8"))
+    assert en["items"][0]["warnings"] == ["low OCR confidence: page 2", "not in the manifest"]
