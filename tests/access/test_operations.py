@@ -129,7 +129,7 @@ def test_the_review_queue_is_for_reviewers_and_the_next_task_wraps(backends: Bac
     from access.review import next_review_task, open_review_tasks, review_task
 
     first = backends.catalog.open_review_task(record_id, ["Thiếu số văn bản"])
-    second = backends.catalog.open_review_task(record_id, ["Thiếu ngày"])
+    second = backends.catalog.open_review_task("kho-00000000000000000002", ["Thiếu ngày"])  # one task a record
     queue = open_review_tasks(backends, _ctx("archivist"), limit=10)
     assert [t.id for t in queue.tasks] == [first.id, second.id] and queue.backlog == 2
     assert next_review_task(backends, _ctx("archivist")) == first
