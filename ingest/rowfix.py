@@ -25,7 +25,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from ingest.corrections import EDITABLE, RowCorrection, corrected_row, load_corrections, save_correction
+from ingest.corrections import EDITABLE, RowCorrection, corrected_row, save_correction
 from ingest.manifest import MAX_TEXT, TEXT_COLUMNS, ManifestRow, problem_column
 from ingest.reasons import explain, row_problems_vi
 from ingest.service import batch_manifest
@@ -202,11 +202,12 @@ def load_fix(backends: Backends, batch_id: int, item_key: str) -> RowFixView:
 
 
 def _clean(cells: Mapping[str, str]) -> tuple[dict[str, str], list[Problem]]:
-    """The submitted editable cells (NFC, trimmed) and a problem for each longer than :data:`MAX_TEXT`."""
+    """The submitted editable cells (NFC, line breaks as ``\\n``, spaces and line breaks trimmed; control
+    characters kept for :func:`validate_row` to refuse) and a problem for each longer than :data:`MAX_TEXT`."""
     out: dict[str, str] = {}
     problems = []
     for column in EDITABLE:
-        value = unicodedata.normalize("NFC", str(cells.get(column, "") or "")).strip()
+        value = unicodedata.normalize("NFC", str(cells.get(column, "") or "")).replace("\r\n", "\n").strip(" \t\n")
         if len(value) > MAX_TEXT:
             problems.append(Problem(f"{column} is longer than {MAX_TEXT} characters", column))
             value = ""
@@ -254,8 +255,3 @@ def apply_fix(backends: Backends, fix: RowFix, actor: str, now: datetime | None 
     backends.catalog.update_batch_item(fix.batch_id, fix.item_key, status="queued", reason=None)
     return True
 
-
-def corrections_of(backends: Backends, batch_id: int) -> dict[int, dict[str, str]]:
-    """The rows of a batch's manifest corrected so far (row number → corrected cells)."""
-    backends.catalog.get_batch(batch_id)
-    return load_corrections(backends.settings.data_dir, batch_id)

@@ -89,7 +89,7 @@ def test_a_row_with_31_02_is_corrected_on_the_page_and_the_batch_stores_the_reco
     assert "ngày ban hành (issued_on) không phải một ngày có thật" in form  # the faulty cell, marked in words
     assert 'name="csrf_token"' in form
 
-    response = _post(client, bad_batch, issued_on="28/02/2023")
+    response = _post(client, bad_batch, issued_on="28/02/2023", notes="Bản gốc\r\nlưu tại kho ")  # a browser's CRLF
     assert response.status_code == 302, text_of(response)  # type: ignore[attr-defined]
     assert response.headers["Location"] == f"/batches/{bad_batch.id}"  # type: ignore[attr-defined]
     assert runner.started == [bad_batch.id]
@@ -98,7 +98,8 @@ def test_a_row_with_31_02_is_corrected_on_the_page_and_the_batch_stores_the_reco
     assert item.status == "queued" and item.reason is None
     [event] = backends.catalog.query_audit(action="batch.row_fix")
     assert event.actor == "luu-tru" and event.details["row"] == 2 and event.details["item"] == bad_batch.key
-    assert event.details["changes"] == {"issued_on": {"old": "31/02/2023", "new": "28/02/2023"}}
+    assert event.details["changes"] == {"issued_on": {"old": "31/02/2023", "new": "28/02/2023"},
+                                        "notes": {"old": "", "new": "Bản gốc\nlưu tại kho"}}
     assert bad_batch.manifest.read_bytes() == bad_batch.manifest_bytes  # the uploaded manifest is never modified
     assert corrections_path(backends.settings.data_dir, bad_batch.id).is_file()
 
@@ -139,6 +140,7 @@ def test_an_invalid_correction_comes_back_with_its_reason_and_changes_nothing(
 
 @pytest.mark.parametrize(("cells", "reason"), [
     ({"holder_name": "Nguyễn\x07Văn An"}, "ký tự điều khiển U+0007"),
+    ({"issued_on": "28/02/2023", "holder_name": "Nguyễn Văn An\x1f"}, "ký tự điều khiển U+001F"),  # even at the end
     ({"notes": "x" * 50_000}, "cột notes dài quá 1000 ký tự"),
     ({"citizen_id": "0" * 5_000}, "cột citizen_id dài quá 1000 ký tự"),
     ({"issued_on": "28/02/2023", "pages": "\u0661"}, "số trang (pages) không phải số nguyên dương"),  # Arabic-Indic 1
