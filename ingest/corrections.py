@@ -10,6 +10,7 @@ rename), so a run reading it never sees half a file.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 from collections.abc import Mapping
@@ -65,21 +66,27 @@ def load_corrections(data_dir: Path, batch_id: int) -> dict[int, dict[str, str]]
 
 
 def save_correction(data_dir: Path, batch_id: int, correction: RowCorrection) -> None:
-    """Record ``correction`` (its cells replace the row's; the history keeps every correction)."""
+    """Record ``correction`` (its cells replace the row's; the history keeps every correction).
+
+    Two corrections of one batch saved at once (two archivists, two web workers) are written one
+    after the other under an exclusive lock, so neither is lost.
+    """
     path = corrections_path(data_dir, batch_id)
-    data = _read(path)
-    data["rows"][str(correction.line)] = correction.new
-    data.setdefault("history", []).append(
-        {"line": correction.line, "by": correction.by, "at": correction.at, "old": correction.old,
-         "new": correction.new}
-    )
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".part")
-    with tmp.open("w", encoding="utf-8") as fh:
-        json.dump(data, fh, ensure_ascii=False, indent=1, sort_keys=True)
-        fh.flush()
-        os.fsync(fh.fileno())
-    tmp.replace(path)
+    with path.with_name(path.name + ".lock").open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        data = _read(path)
+        data["rows"][str(correction.line)] = correction.new
+        data.setdefault("history", []).append(
+            {"line": correction.line, "by": correction.by, "at": correction.at, "old": correction.old,
+             "new": correction.new}
+        )
+        tmp = path.with_name(path.name + ".part")
+        with tmp.open("w", encoding="utf-8") as fh:
+            json.dump(data, fh, ensure_ascii=False, indent=1, sort_keys=True)
+            fh.flush()
+            os.fsync(fh.fileno())
+        tmp.replace(path)
 
 
 def corrected_row(row: ManifestRow, cells: Mapping[str, str]) -> ManifestRow:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 
@@ -150,3 +151,13 @@ def test_a_value_in_an_unknown_column_is_dropped_by_the_correction(backends: Bac
     assert apply_fix(backends, fix, "luu-tru") is True
     with pytest.raises(ConflictError, match="not quarantined"):  # queued now: nothing more to correct
         check_fix(backends, batch_id, "a.png", 2, row.values())
+
+
+def test_corrections_saved_at_once_are_all_kept(tmp_path: Path) -> None:
+    def save(line: int) -> None:
+        save_correction(tmp_path, 5, RowCorrection(line, "luu-tru", "2026-12-05T10:00:00+00:00", {}, {"pages": "1"}))
+
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(save, range(2, 42)))
+    assert sorted(load_corrections(tmp_path, 5)) == list(range(2, 42))
+    assert len(json.loads(corrections_path(tmp_path, 5).read_text("utf-8"))["history"]) == 40
