@@ -266,7 +266,7 @@ def print_report(report: ReindexReport, console: Console) -> None:
     else:
         seconds = f"{report.seconds:.1f}".replace(".", ",")
         console.print(t(f"Đã lập chỉ mục {report.indexed}/{report.records} hồ sơ trong {seconds} giây",
-                        f"Indexed: {report.indexed} of {report.records} records in {report.seconds:.1f} s"))
+                        f"Records indexed: {report.indexed} of {report.records}, in {report.seconds:.1f} s"))
     for failure in report.failures[:20]:
         console.print(Text(f"  {failure.record_id}: {failure.reason}", style="red"))
     console.print("[green]OK[/green]" if report.ok else t("[red]Có vấn đề[/red]", "[red]Problems found[/red]"))

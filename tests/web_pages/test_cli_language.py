@@ -4,7 +4,7 @@
 The texts of each language are read from the CLI's sources the way ``test_one_language.py`` reads the
 web catalogue: every ``t("Tiếng Việt", "English")`` (and ``command``/``group`` help) of ``kho/cli``, split
 into literal fragments long enough to be recognised. A text left in one language only, or shown
-bilingual, fails here. ``kho stats`` is another engineer's (see issue 16) and is left out.
+bilingual, fails here.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ import pytest
 REPO_ROOT = Path(__file__).resolve().parents[2]
 CLI_SOURCES = sorted((REPO_ROOT / "kho" / "cli").glob("*.py"))
 MIN_FRAGMENT = 12
-SKIPPED = ("stats",)
+SKIPPED: tuple[str, ...] = ()
 VIETNAMESE_LETTERS = re.compile("[ăâđêôơưĂÂĐÊÔƠƯ\u0300-\u0323]|"
                                 "[àáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ]")
 """A Vietnamese letter: an English screen shows none (but in data such as a document type's name)."""
@@ -157,21 +157,18 @@ def test_help_screens_show_one_language(language: str) -> None:
                                                                                          CLICK_VIETNAMESE)
     for path, screen in helps(language).items():
         flat = _flat(screen)
-        if path != "kho":  # the group lists `kho stats`, another engineer's command
-            left = sorted(f for f in other if f in flat)
-            assert not left, f"`{path} --help` in {language} shows: {left}"
+        left = sorted(f for f in other if f in flat)
+        assert not left, f"`{path} --help` in {language} shows: {left}"
         assert any(f in flat for f in own), f"`{path} --help`: no text of {language} recognised"
         assert not [w for w in other_click if w in screen], f"`{path} --help` in {language}: click's own words"
         assert screen.startswith(own_click[0]), path
         assert not NEW_TONE_STYLE.search(screen), f"`{path} --help`: {NEW_TONE_STYLE.findall(screen)}"
-    listing = [line for line in helps(language)["kho"].splitlines() if not line.strip().startswith("stats ")]
-    assert not sorted(f for f in other if f in _flat("\n".join(listing)))
 
 
 def test_english_help_has_no_vietnamese_letters_but_in_examples() -> None:
     for path, screen in helps("en").items():
         lines = [line for line in screen.splitlines()
-                 if VIETNAMESE_LETTERS.search(line) and "Quyết định" not in line and " stats " not in line]
+                 if VIETNAMESE_LETTERS.search(line) and "Quyết định" not in line]
         assert not lines, f"`{path} --help` in English: {lines}"
 
 
