@@ -45,6 +45,9 @@ BUDGET_FACTOR = 5.0
 # or when the cleaned reading found fewer words than this share of the blobs' estimate.
 LOST_SHARE = 0.05
 BLOBS_PER_WORD = 6.0
+# The plain page is read whole only when its lost region gives clearly more good words than the
+# cleaned reading found there: more than PLAIN_MARGIN times as many, plus two.
+PLAIN_MARGIN = 1.1
 FEW_WORDS = 0.3
 GOOD_WORD_CONFIDENCE = 60.0
 S_PLAIN_GREY = "plain-grey"
@@ -349,6 +352,7 @@ class LostText:
 
     page: bool = False
     region: tuple[int, int, int, int] | None = None
+    core: tuple[int, int, int, int] | None = None   # the lost tiles themselves (``region`` without its margin)
 
     def __bool__(self) -> bool:
         return self.page or self.region is not None
@@ -392,7 +396,7 @@ def lost_text(prepared: PreparedPage, rec: Recognition) -> LostText:
     top, bottom, left, right = region
     if (bottom - top) * (right - left) * 2 >= prepared.recognition.shape[0] * prepared.recognition.shape[1]:
         return LostText(page=True)
-    return LostText(region=region)
+    return LostText(region=region, core=tiles_region(lost, prepared.recognition.shape, pad=0.0))
 
 
 def text_may_be_lost(prepared: PreparedPage, rec: Recognition) -> bool:
@@ -412,14 +416,17 @@ def _never_worse_than_plain(prepared: PreparedPage, rec: Recognition, task: Page
     if not found:
         return read_unread_regions(prepared, rec, task), False
     image = plain_grey(prepared)
-    if found.region is not None:
+    if found.region is not None and found.core is not None:
         top, bottom, left, right = found.region
         crop = np.ascontiguousarray(image[top:bottom, left:right])
         try:
             there = _recognize(prepared, task, reading_budget(crop, task.options.timeout), image=crop)
         except ProcessingTimeoutError:
             return rec, False
-        if good_words(there) <= good_words(rec, found.region):
+        # Counted in the lost tiles only: the crop's edges cut words into pieces read as words.
+        core_top, core_bottom, core_left, core_right = found.core
+        in_crop = (core_top - top, core_bottom - top, core_left - left, core_right - left)
+        if good_words(there, in_crop) <= PLAIN_MARGIN * good_words(rec, found.core) + 2:
             return read_unread_regions(prepared, rec, task), False
     try:
         plain = _recognize(prepared, task, reading_budget(image, task.options.timeout), image=image)
