@@ -185,7 +185,7 @@ def test_kho_help_stays_lazy_in_both_languages() -> None:
 
 def _outputs(language: str, data_dir: Path) -> str:
     """The output of a few commands on a tiny data folder: a user, a key, a batch with a file set aside,
-    a search, a reindex check, a fixity check, a usage error."""
+    a search, a reindex check, a fixity check, the statistics, a usage error, a record not found."""
     scans = data_dir / "scans"
     scans.mkdir(parents=True)
     (scans / "empty.jpg").write_bytes(b"")
@@ -200,10 +200,11 @@ def _outputs(language: str, data_dir: Path) -> str:
         kho(language, data_dir, "search", "--purpose", "test"),
         kho(language, data_dir, "reindex", "--check"),
         kho(language, data_dir, "verify"),
+        kho(language, data_dir, "stats"),
         kho(language, data_dir, "ingest", "--resume", "x", str(scans)),
         kho(language, data_dir, "show", "kho-0123456789abcdef0123", "--purpose", "test"),
     ]
-    assert [r.returncode for r in runs] == [0, 0, 0, 0, 0, 0, 0, 0, 2, 4], [r.stderr for r in runs]
+    assert [r.returncode for r in runs] == [0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 4], [r.stderr for r in runs]
     shown = "\n".join(r.stdout + r.stderr for r in runs)
     return "\n".join(line for line in shown.splitlines() if not LOG_LINE.match(line))
 
