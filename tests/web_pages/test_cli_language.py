@@ -252,3 +252,31 @@ def test_a_wrong_command_line_is_told_in_the_language(tmp_path: Path) -> None:
     assert en.returncode == 2 and en.stderr.splitlines() == [
         "Usage: kho search [OPTIONS] [QUERY]...", "Try 'kho search --help' for help.",
         "kho: error: No such option '--bogus'."]
+
+
+def test_the_language_comes_from_the_setting_like_the_other_settings(tmp_path: Path) -> None:
+    """``KHO_LANGUAGE`` wins over ``kho.toml`` (``KHO_CONFIG``); a value the settings refuse falls back to
+    Vietnamese for the help (the command itself then reports the bad setting)."""
+    (tmp_path / "conf").mkdir()
+    config = tmp_path / "conf" / "settings.toml"
+    config.write_text('[kho]\nlanguage = "en"\n', "utf-8")
+
+    def first_line(**env: str) -> str:
+        full = {k: v for k, v in os.environ.items() if not k.startswith("KHO_")}
+        full.update(env, PYTHONPATH=str(REPO_ROOT))
+        done = subprocess.run([sys.executable, "-m", "kho", "--help"], capture_output=True, text=True, env=full,
+                              cwd=tmp_path, timeout=120, check=True)
+        return done.stdout.splitlines()[0]
+
+    assert first_line().startswith("Cách dùng: kho")
+    assert first_line(KHO_CONFIG=str(config)).startswith("Usage: kho")
+    assert first_line(KHO_CONFIG=str(config), KHO_LANGUAGE="vi").startswith("Cách dùng: kho")
+    assert first_line(KHO_LANGUAGE="EN").startswith("Usage: kho")
+    assert first_line(KHO_LANGUAGE="fr").startswith("Cách dùng: kho")
+    (tmp_path / "local").mkdir()
+    (tmp_path / "local" / "kho.toml").write_text('language = "en"\n', "utf-8")
+    full = {k: v for k, v in os.environ.items() if not k.startswith("KHO_")}
+    full["PYTHONPATH"] = str(REPO_ROOT)
+    here = subprocess.run([sys.executable, "-m", "kho", "--help"], capture_output=True, text=True, env=full,
+                          cwd=tmp_path / "local", timeout=120, check=True)
+    assert here.stdout.startswith("Usage: kho")  # ./kho.toml, as the settings read it
