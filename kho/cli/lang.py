@@ -5,8 +5,9 @@ The language is the ``language`` setting (``KHO_LANGUAGE``, else ``language`` in
 would refuse falls back to Vietnamese (the command itself then reports the bad setting).
 
 Every text of a command (help, options, output) is written once in both languages, Vietnamese
-first: ``t("Tìm hồ sơ", "Search records")``. :data:`PAIRS` keeps every pair asked for, so the
-one-language test (``tests/web_pages/test_cli_language.py``) knows the texts of each language.
+first: ``t("Tìm hồ sơ", "Search records")``; the one-language test
+(``tests/web_pages/test_cli_language.py``) reads these pairs from the sources to know the texts of
+each language.
 Click's own words ("Usage:", "Options", "Show this message and exit.") are worded by
 :class:`KhoFormatter` and :class:`KhoCommand`; dates are written ``dd/mm/yyyy`` and times in
 Vietnam time with their label (:func:`vn_time`).
@@ -27,8 +28,6 @@ import click
 
 Language = Literal["vi", "en"]
 VIETNAM_TIME = timezone(timedelta(hours=7), "ICT")
-PAIRS: dict[str, str] = {}
-"""Every ``t(vi, en)`` asked for in this process: Vietnamese text → English text."""
 
 
 def _from_toml(env: dict[str, str] | os._Environ[str]) -> str | None:
@@ -52,12 +51,11 @@ def language() -> Language:
     """``en`` when the language setting says so, else ``vi`` (read once per process)."""
     env = os.environ
     value = env.get("KHO_LANGUAGE") or _from_toml(env) or "vi"
-    return "en" if value.strip().lower() == "en" else "vi"
+    return "en" if value.strip() == "en" else "vi"
 
 
 def t(vi: str, en: str) -> str:
-    """The text in the command line's language (both are kept in :data:`PAIRS`)."""
-    PAIRS[vi] = en
+    """The text in the command line's language: ``vi`` (Vietnamese) or ``en`` (English)."""
     return en if language() == "en" else vi
 
 

@@ -271,7 +271,7 @@ def test_the_language_comes_from_the_setting_like_the_other_settings(tmp_path: P
     assert first_line().startswith("Cách dùng: kho")
     assert first_line(KHO_CONFIG=str(config)).startswith("Usage: kho")
     assert first_line(KHO_CONFIG=str(config), KHO_LANGUAGE="vi").startswith("Cách dùng: kho")
-    assert first_line(KHO_LANGUAGE="EN").startswith("Usage: kho")
+    assert first_line(KHO_LANGUAGE="en").startswith("Usage: kho")
     assert first_line(KHO_LANGUAGE="fr").startswith("Cách dùng: kho")
     (tmp_path / "local").mkdir()
     (tmp_path / "local" / "kho.toml").write_text('language = "en"\n', "utf-8")
