@@ -251,7 +251,7 @@ def test_an_upload_with_a_bad_file_sets_it_aside_and_keeps_the_selection(
     page.wait_for_load_state()
     assert page.inner_text("[data-field=status-label]") == "Hoàn tất – có lỗi"
     problems = page.inner_text(".problems")
-    assert "rong.jpg" in problems and "tệp rỗng" in problems
+    assert "rong.jpg" in problems and "Tệp rỗng (0 byte)" in problems and "hãy chọn lại đúng tệp" in problems
     _fits(page, "batch with a set-aside file")
     shot.doc("batch-set-aside")
     assert errors == [] or all("415" in e for e in errors), errors
