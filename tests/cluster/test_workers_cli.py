@@ -47,7 +47,7 @@ def test_up_status_down_leaves_no_process_behind() -> None:
         assert [p for p in alive if p.status() != psutil.STATUS_ZOMBIE] == []
         assert json.loads(_kho(cache, "status", "--json").stdout) == {"scheduler": None, "dashboard": None,
                                                                        "workers": []}
-        assert "nothing was running" in _kho(cache, "down").stdout
+        assert "không có gì đang chạy" in _kho(cache, "down").stdout
     finally:
         _kho(cache, "down")
         shutil.rmtree(cache, ignore_errors=True)
