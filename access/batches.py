@@ -18,8 +18,9 @@ from ingest.service import SetAsideFile, create_batch, set_aside
 from kho.backends import Backends
 from repository.catalog import Batch, BatchItem, BatchProgress
 
-__all__ = ["DONE_WITH_ERRORS", "BatchReport", "UploadedFiles", "batch_report", "batch_state",
-           "create_uploaded_batch"]
+__all__ = ["DONE_WITH_ERRORS", "BatchLine", "BatchReport", "UploadedFiles", "batch_lines", "batch_progress",
+           "batch_report", "batch_state", "batch_to_resume", "create_uploaded_batch", "problem_items",
+           "quarantined_total"]
 
 MAX_NAMES_AUDITED = 50
 UPLOAD_PURPOSE = "Số hóa lô tải lên / digitize an uploaded batch"
@@ -78,3 +79,51 @@ def batch_report(backends: Backends, ctx: AccessContext, batch_id: int, status: 
     batch = catalog.get_batch(batch_id)
     items = catalog.list_batch_items(batch_id, status, limit=limit, offset=offset)
     return BatchReport(batch, catalog.batch_progress(batch_id), items)
+
+
+@dataclass(frozen=True)
+class BatchLine:
+    """A batch in a list: its progress (read for the newest only) and its state as shown."""
+
+    batch: Batch
+    progress: BatchProgress | None
+    state: str
+
+
+def batch_lines(backends: Backends, ctx: AccessContext, *, limit: int = 100, with_progress: int = 20
+                ) -> list[BatchLine]:
+    """The batches, newest first; the ``with_progress`` newest with their live progress."""
+    require(ctx.principal, Permission.BATCH_READ)
+    catalog = backends.catalog
+    lines = []
+    for n, batch in enumerate(catalog.list_batches(limit=limit)):
+        progress = catalog.batch_progress(batch.id) if n < with_progress else None
+        lines.append(BatchLine(batch, progress, batch_state(batch.status, (progress or batch).counts)))
+    return lines
+
+
+def batch_progress(backends: Backends, ctx: AccessContext, batch_id: int) -> BatchProgress:
+    """A batch's live progress (403 without ``batch_read``; 404 if unknown)."""
+    require(ctx.principal, Permission.BATCH_READ)
+    backends.catalog.get_batch(batch_id)
+    return backends.catalog.batch_progress(batch_id)
+
+
+def problem_items(backends: Backends, ctx: AccessContext, batch_id: int) -> list[BatchItem]:
+    """The batch's items set aside (quarantined) or failed, with their reasons."""
+    require(ctx.principal, Permission.BATCH_READ)
+    catalog = backends.catalog
+    catalog.get_batch(batch_id)
+    return [item for status in ("quarantined", "failed") for item in catalog.list_batch_items(batch_id, status)]
+
+
+def batch_to_resume(backends: Backends, ctx: AccessContext, batch_id: int) -> Batch:
+    """The batch a caller may run again (``batch_create``; 404 if unknown)."""
+    require(ctx.principal, Permission.BATCH_CREATE)
+    return backends.catalog.get_batch(batch_id)
+
+
+def quarantined_total(backends: Backends, ctx: AccessContext) -> int:
+    """How many files of all batches are set aside (quarantined)."""
+    require(ctx.principal, Permission.BATCH_READ)
+    return backends.catalog.quarantine_count()

@@ -141,3 +141,24 @@ def test_the_review_queue_is_for_reviewers_and_the_next_task_wraps(backends: Bac
             open_review_tasks(backends, _ctx(role), limit=10)
         with pytest.raises(PermissionDeniedError):
             next_review_task(backends, _ctx(role))
+
+
+def test_batch_reads_are_for_batch_roles_and_an_unknown_batch_is_not_found(backends: Backends) -> None:
+    from access.batches import batch_lines, batch_progress, batch_to_resume, problem_items, quarantined_total
+    from kho.errors import NotFoundError
+
+    batch = backends.catalog.create_batch("lô thử", ["/scans"])
+    [line] = batch_lines(backends, _ctx("archivist"))
+    assert line.batch.id == batch.id and line.progress is not None and line.state == "queued"
+    assert batch_progress(backends, _ctx("archivist"), batch.id).batch_id == batch.id
+    assert problem_items(backends, _ctx("archivist"), batch.id) == []
+    assert quarantined_total(backends, _ctx("archivist")) == 0
+    assert batch_to_resume(backends, _ctx("archivist"), batch.id).id == batch.id
+    with pytest.raises(NotFoundError):
+        batch_progress(backends, _ctx("archivist"), batch.id + 99)
+    for read in (lambda ctx: batch_lines(backends, ctx), lambda ctx: batch_progress(backends, ctx, batch.id),
+                 lambda ctx: problem_items(backends, ctx, batch.id), lambda ctx: quarantined_total(backends, ctx)):
+        with pytest.raises(PermissionDeniedError):
+            read(_ctx("official"))
+    with pytest.raises(PermissionDeniedError):
+        batch_to_resume(backends, _ctx("official"), batch.id)

@@ -92,7 +92,9 @@ def test_a_failed_batch_can_be_resumed(
 
 
 def test_unknown_batches_answer_404(as_user: Callable[..., FlaskClient]) -> None:
-    assert as_user("luu-tru").get("/batches/999").status_code == 404
+    client = as_user("luu-tru")
+    assert client.get("/batches/999").status_code == 404
+    assert client.get("/batches/999/progress").status_code == 404    # not a progress of zeros
 
 
 def test_officials_cannot_upload(as_user: Callable[..., FlaskClient]) -> None:

@@ -16,7 +16,15 @@ from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from access.batches import batch_report, batch_state, create_uploaded_batch
+from access.batches import (
+    batch_lines,
+    batch_report,
+    batch_state,
+    batch_to_resume,
+    create_uploaded_batch,
+    problem_items,
+)
+from access.batches import batch_progress as batch_progress_of
 from access.permissions import Permission
 from ingest.progress import estimate_eta, format_seconds
 from ingest.reasons import explain
@@ -78,11 +86,10 @@ def _eta_text(finished: bool, total: int, eta: float | None) -> str:
 @require_page(Permission.BATCH_READ)
 def batches() -> ResponseReturnValue:
     """The batches, newest first, with their status and counts."""
-    catalog = state().backends.catalog
-    found = catalog.list_batches(limit=100)
-    progress = {b.id: catalog.batch_progress(b.id) for b in found[:20]}
-    states = {b.id: batch_state(b.status, progress[b.id].counts if b.id in progress else b.counts) for b in found}
-    return render_template("batches.html", batches=found, progress=progress, states=states)
+    lines = batch_lines(state().backends, access_context())
+    return render_template("batches.html", batches=[line.batch for line in lines],
+                           progress={line.batch.id: line.progress for line in lines if line.progress},
+                           states={line.batch.id: line.state for line in lines})
 
 
 @pages.route("/batches/new", methods=["GET", "POST"])
@@ -118,10 +125,9 @@ def batch_new() -> ResponseReturnValue:
 def batch(batch_id: int) -> ResponseReturnValue:
     """A batch's live progress and report: items, quarantined files and their reasons."""
     backends = state().backends
-    catalog = backends.catalog
     report = batch_report(backends, access_context(), batch_id, limit=ITEMS_SHOWN)
     found, progress, items = report.batch, report.progress, report.items
-    problems = [i for status in ("quarantined", "failed") for i in catalog.list_batch_items(batch_id, status)]
+    problems = problem_items(backends, access_context(), batch_id)
     review = [i for i in items if (i.fields or {}).get("review_state") == "needs_review"]
     return render_template(
         "batch.html", batch=found, progress=progress, live=progress_json(progress), items=items,
@@ -133,7 +139,7 @@ def batch(batch_id: int) -> ResponseReturnValue:
 @require_page(Permission.BATCH_READ)
 def batch_progress(batch_id: int) -> ResponseReturnValue:
     """The batch's progress as JSON (polled by the batch page)."""
-    response = jsonify(progress_json(state().backends.catalog.batch_progress(batch_id)))
+    response = jsonify(progress_json(batch_progress_of(state().backends, access_context(), batch_id)))
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -142,7 +148,7 @@ def batch_progress(batch_id: int) -> ResponseReturnValue:
 @require_page(Permission.BATCH_CREATE)
 def batch_resume(batch_id: int) -> ResponseReturnValue:
     """Run a stopped (failed or interrupted) batch again; finished items are kept."""
-    found = state().backends.catalog.get_batch(batch_id)
+    found = batch_to_resume(state().backends, access_context(), batch_id)
     batch_runner().start(found.id)
     flash(_("Đã xếp lô vào hàng chạy tiếp."), "success")
     return redirect(url_for("pages.batch", batch_id=batch_id))

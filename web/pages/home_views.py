@@ -7,16 +7,14 @@ showing them is an audited read like a results page; the counts carry no persona
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from flask import render_template
 from flask.typing import ResponseReturnValue
 
-from access.batches import batch_state
+from access.batches import BatchLine, batch_lines, quarantined_total
 from access.permissions import Permission
 from access.reads import search_documents
 from access.review import open_review_tasks
-from repository.catalog import Batch, BatchProgress, ReviewTask
+from repository.catalog import ReviewTask
 from search.index import SearchHit, SearchQuery
 from web.context import state
 from web.pages.base import REVIEW_PURPOSE, access_context, may, pages, signed_in
@@ -28,15 +26,6 @@ TASKS = 5
 RUNNING = ("queued", "running")
 
 
-@dataclass(frozen=True)
-class BatchLine:
-    """A batch as the start page lists it: the batch, its shown state and its progress."""
-
-    batch: Batch
-    state: str
-    progress: BatchProgress
-
-
 def _newest() -> tuple[int, list[SearchHit]]:
     web = state()
     query = SearchQuery(sort="date", limit=NEWEST, with_facets=False)
@@ -45,12 +34,10 @@ def _newest() -> tuple[int, list[SearchHit]]:
 
 
 def _batches() -> list[BatchLine]:
-    catalog = state().backends.catalog
     lines: list[BatchLine] = []
-    for b in catalog.list_batches(limit=20):
-        if b.status in RUNNING or len(lines) < BATCHES:
-            progress = catalog.batch_progress(b.id)
-            lines.append(BatchLine(b, batch_state(b.status, progress.counts), progress))
+    for line in batch_lines(state().backends, access_context(), limit=20, with_progress=20):
+        if line.batch.status in RUNNING or len(lines) < BATCHES:
+            lines.append(line)
     return lines
 
 
@@ -69,5 +56,5 @@ def home() -> ResponseReturnValue:
     return render_template(
         "home.html", total=total, newest=newest, backlog=backlog, tasks=tasks, titles=titles, batches=batches,
         running=[b for b in batches if b.batch.status in RUNNING],
-        quarantined=state().backends.catalog.quarantine_count() if batches else 0,
+        quarantined=quarantined_total(state().backends, access_context()) if batches else 0,
     )
