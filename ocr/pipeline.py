@@ -408,8 +408,9 @@ def _never_worse_than_plain(prepared: PreparedPage, rec: Recognition, task: Page
     """The cleaned reading, or the plain grey page's when the cheap check fires and it finds more.
 
     When only a region looks lost, that region of the plain page is read first (a fraction of a
-    reading); the whole plain page is read only if the region gives more good words than the
-    cleaned reading found there. The reading kept then gets the words of regions it left unread
+    reading); the whole plain page is read only if the region's lost tiles give clearly more good
+    words than the cleaned reading found there (:data:`PLAIN_MARGIN`). The reading kept then gets the
+    words of regions it left unread
     (:func:`read_unread_regions`). Returns the reading kept and whether it is the plain one.
     """
     found = lost_text(prepared, rec)
