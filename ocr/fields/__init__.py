@@ -65,7 +65,7 @@ def _header(texts: Sequence[str], page_words: Sequence[Sequence[BoxedWord]],
     """Header fields from the layout of the first page that has a Decree-30 header (None: no layout)."""
     document_text = "\n".join(texts)
     cited = latest_cited_date(texts)
-    day = DayEvidence(fill_ins, signing_dates([*texts, *side_texts]),
+    day = DayEvidence(fill_ins, signing_dates([*texts, *side_texts], today=dt.date.today()),
                       None if cited is None else dt.date.fromisoformat(cited))
     for index, words in enumerate(page_words[: len(texts)]):
         layout = page_layout(words) if words else None

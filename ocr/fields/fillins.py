@@ -167,15 +167,20 @@ def find_fill_in_regions(words: Sequence[BoxedWord]) -> tuple[FillInRegion, ...]
 _SIGNED = re.compile(r"thoi\s*gian\s*ky\s*:?\s*(\d{1,2})\s*[./-]\s*(\d{1,2})\s*[./-]\s*(\d{4})")
 
 
-def signing_dates(texts: Iterable[str]) -> list[dt.date]:
-    """The dates of the digital-signature stamps printed on the pages (``Thời gian ký: 08.04.2026``)."""
+def signing_dates(texts: Iterable[str], today: dt.date | None = None) -> list[dt.date]:
+    """The dates of the digital-signature stamps printed on the pages (``Thời gian ký: 08.04.2026``).
+
+    A date after ``today`` is a misreading of the stamp (``20/12/5003``) and is left out.
+    """
     found = []
     for text in texts:
         for m in _SIGNED.finditer(fold(text).lower()):
             try:
-                found.append(dt.date(int(m.group(3)), int(m.group(2)), int(m.group(1))))
+                date = dt.date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
             except ValueError:
                 continue
+            if today is None or date <= today:
+                found.append(date)
     return found
 
 

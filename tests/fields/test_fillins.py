@@ -96,6 +96,8 @@ def test_an_agreed_day_is_refused_after_the_signature_or_before_a_cited_document
 def test_signing_dates_are_read_from_the_signature_stamp_text() -> None:
     text = "Ký bởi: Sở Y tế\nThời gian ký: 09.02.2021 12:16:11 +07:00\nThời gian ký: 32/13/2021"
     assert signing_dates([text]) == [dt.date(2021, 2, 9)]
+    misread = "Thời gian ký: 20/12/5003 16:39:20\nThời gian ký: 20/12/2024 16:32:29"
+    assert signing_dates([misread], today=dt.date(2026, 12, 5)) == [dt.date(2024, 12, 20)]
 
 
 def _header_words() -> list[Word]:
