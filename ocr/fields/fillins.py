@@ -11,7 +11,8 @@ independent sources agree on it (:func:`agreed_day`):
 
 * both models read it, and most readings give it, or
 * a reading gives the day of the document's digital-signature time (``Thời gian ký: 08.04.2026``,
-  printed by the signing software on every e-signed copy), in the printed month and year;
+  printed by the signing software on every e-signed copy), in the printed month and year — or, when
+  the month is unreadable too, in the printed year (the date is then the signature's);
 
 and the date is neither later than the latest signature time nor more than a month before it, nor
 earlier than a document the text cites.
@@ -226,3 +227,15 @@ def agreed_day(readings: Sequence[Sequence[str]], month: int, year: int, signed:
     if not_before is not None and date < not_before:
         return None
     return date
+
+
+def signed_date(readings: Sequence[Sequence[str]], year: int, signed: Sequence[dt.date],
+                not_before: dt.date | None = None) -> dt.date | None:
+    """For a date line whose month is unreadable too: the signature's date, when a reading of the day
+    gives its day and the printed year is its year (the only signature that fits), else None."""
+    days = {d for crops in readings for d in (_day(r) for r in crops) if d is not None}
+    fits = {s for s in signed if s.year == year and s.day in days}
+    if len(fits) != 1:
+        return None
+    date = fits.pop()
+    return None if not_before is not None and date < not_before else date

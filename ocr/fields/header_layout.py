@@ -30,7 +30,7 @@ from dataclasses import dataclass
 
 from kho.core.citizen_id import PROVINCE_NAMES
 from ocr.fields.doctype import DOCUMENT_TYPES
-from ocr.fields.fillins import FillInReading, agreed_day
+from ocr.fields.fillins import FillInReading, agreed_day, signed_date
 from ocr.fields.header import DateLine, find_date_line, find_document_number
 from ocr.fields.layout import HeaderBlocks, Segment
 from ocr.fields.model import Evidence, FieldValue
@@ -492,14 +492,29 @@ def _printed_month_year(segment: Segment) -> tuple[int, int] | None:
     return int(m.group(1)), int(m.group(2))
 
 
+def _printed_year(segment: Segment) -> int | None:
+    """The year that ends a date line (``… năm 2026``), when it was read with confidence."""
+    words = segment.text.split(" ")
+    m = re.fullmatch(r"(\d{4})[.,]?", words[-1]) if words else None
+    if m is None or not any(fold(w).lower().startswith("nam") for w in words[-3:-1]):
+        return None
+    if len(words) == len(segment.confidences) and segment.confidences[-1] < MIN_DIGIT_CONFIDENCE:
+        return None
+    return int(m.group(1))
+
+
 def _filled_in_date(segment: Segment, page_text: str, page: int, evidence: DayEvidence) -> DateLine | None:
     """The date line with its handwritten day, when two sources agree on it (:func:`agreed_day`)."""
     month_year = _printed_month_year(segment)
     reading = next((r for r in evidence.fill_ins
                     if r.page == page and r.top <= segment.center_y <= r.bottom), None)
-    if month_year is None or reading is None:
+    if reading is None:
         return None
-    date = agreed_day(reading.readings, *month_year, evidence.signed, evidence.not_before)
+    if month_year is not None:
+        date = agreed_day(reading.readings, *month_year, evidence.signed, evidence.not_before)
+    else:
+        year = _printed_year(segment)
+        date = None if year is None else signed_date(reading.readings, year, evidence.signed, evidence.not_before)
     if date is None:
         return None
     folded = fold(segment.text).lower()

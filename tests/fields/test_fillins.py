@@ -162,3 +162,28 @@ def test_the_blank_is_read_again_by_two_models_on_a_real_image() -> None:
     assert len(readings[0].readings) == 2 and all(len(crops) == 3 for crops in readings[0].readings)
     assert readings[0].readings[0][1] == "23" and readings[0].readings[1][1] == "23"   # the exact gap, both models
     assert readings[0].top < 405 < 450 < readings[0].bottom
+
+
+def test_with_the_month_unreadable_too_a_day_reading_of_the_signature_gives_its_date() -> None:
+    from ocr.fields.fillins import signed_date
+
+    signed = [dt.date(2026, 4, 8)]
+    assert signed_date((("", "", "8"), ("0", "0", "")), 2026, signed) == dt.date(2026, 4, 8)
+    assert signed_date((("", "", "9"), ("0", "0", "")), 2026, signed) is None          # not its day
+    assert signed_date((("", "", "8"), ("", "", "")), 2025, signed) is None            # not its year
+    assert signed_date((("8", "", ""), ("", "", "")), 2026, signed, not_before=dt.date(2026, 5, 1)) is None
+    two = [dt.date(2026, 4, 8), dt.date(2026, 5, 8)]
+    assert signed_date((("8", "", ""), ("", "", "")), 2026, two) is None               # which one?
+
+
+def test_a_date_line_with_an_unreadable_month_takes_the_signature_date_its_day_reading_gives() -> None:
+    words = [w for w in _header_words() if w.line != (3, 2, 1)]
+    words += _line([("Quảng", 96), ("Ngãi,", 96), ("ngày", 93), ("08", 40), ("tháng", 93), ("?#", 30), ("năm", 97),
+                    ("2026", 97)], top=400, line=(3, 2, 1), left=1250)
+    text = _text(words) + "\nThời gian ký: 08.04.2026 17:35"
+    reading = FillInReading(1, "day", 370, 470, "08", (("", "", "8"), ("0", "0", "")))
+    fields = extract_fields([text], [words], fill_ins=[reading])
+    assert fields.issued_on is not None and fields.issued_on.value == "2026-04-08"
+    assert fields.issued_on.confidence < 0.8
+    no_signature = _text(words)
+    assert extract_fields([no_signature], [words], fill_ins=[reading]).issued_on is None
