@@ -193,6 +193,9 @@ def _day(text: str) -> int | None:
 #: registered, on the day it is signed or shortly after); a signature much later is of a later copy, and a
 #: day read that far from it is not taken.
 SIGNED_WITHIN_DAYS = 31
+#: A signature more than this many days after the printed month is of a later copy (an old paper
+#: document signed when it was digitized): it bounds nothing.
+LATER_COPY_DAYS = 366
 #: A day is taken when this many of the readings (every crop by every reader) give it.
 MIN_SUPPORT = 3
 
@@ -205,7 +208,8 @@ def agreed_day(readings: Sequence[Sequence[str]], month: int, year: int, signed:
     reads it in some crop, at least :data:`MIN_SUPPORT` readings give it and no other day has as
     many; or when some reading gives the day of a signature time of the printed month and year. The
     date must be valid, within :data:`SIGNED_WITHIN_DAYS` before the latest signature time (when there
-    is one) and not earlier than ``not_before``.
+    is one of the document itself: not a later copy's, see :data:`LATER_COPY_DAYS`) and not earlier
+    than ``not_before``.
     """
     per_reader = [[d for d in (_day(r) for r in crops) if d is not None] for crops in readings]
     days = [d for reader in per_reader for d in reader]
@@ -222,7 +226,8 @@ def agreed_day(readings: Sequence[Sequence[str]], month: int, year: int, signed:
         date = dt.date(year, month, candidates.pop())
     except ValueError:
         return None
-    if signed and not max(signed) - dt.timedelta(days=SIGNED_WITHIN_DAYS) <= date <= max(signed):
+    near = [s for s in signed if s <= dt.date(year, month, 1) + dt.timedelta(days=LATER_COPY_DAYS)]
+    if near and not max(near) - dt.timedelta(days=SIGNED_WITHIN_DAYS) <= date <= max(near):
         return None
     if not_before is not None and date < not_before:
         return None

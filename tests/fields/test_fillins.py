@@ -88,6 +88,7 @@ def test_an_agreed_day_is_refused_after_the_signature_or_before_a_cited_document
     assert agreed_day(both, 1, 2025, [dt.date(2025, 1, 28)]) == dt.date(2025, 1, 28)
     assert agreed_day(both, 1, 2025, [dt.date(2025, 2, 20)]) == dt.date(2025, 1, 28)
     assert agreed_day(both, 12, 2024, [dt.date(2025, 1, 31)]) is None      # signed over a month later
+    assert agreed_day(both, 1, 2011, [dt.date(2024, 6, 3)]) == dt.date(2011, 1, 28)   # a later copy's signature
     assert agreed_day((("31", "31", "31"), ("31", "31", "31")), 2, 2025, []) is None   # no 31 February
     assert agreed_day((("0", "0", "0"), ("0", "0", "0")), 2, 2025, []) is None
     assert agreed_day((("", "", ""), ("", "", "")), 2, 2025, []) is None
