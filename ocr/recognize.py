@@ -213,6 +213,20 @@ def strip_texts(words: Sequence[Word], spans: Sequence[tuple[int, int]]) -> list
     return ["".join(w.text for w in sorted(found, key=lambda w: w.left)) for found in texts]
 
 
+def read_digit_strip(strip: np.ndarray, spans: Sequence[tuple[int, int]], model: str, *, dpi: int,
+                     timeout: float, subject: str) -> list[str]:
+    """The digits ``model`` reads in each span of a strip of stacked crops (one ``--psm 6`` run, digits
+    only); :class:`ServiceUnavailableError` when the run fails (e.g. the model is not installed)."""
+    with tempfile.TemporaryDirectory(prefix="kho-digits-") as tmp:
+        folder = Path(tmp)
+        job = runner.TesseractJob(lang=model, psm=6, dpi=dpi, outputs=("tsv",),
+                                  variables=(("tessedit_char_whitelist", DIGITS),))
+        done = runner.tesseract(_write_image(strip, folder), folder / "out", job, timeout=timeout, subject=subject)
+        if not done.ok:
+            raise ServiceUnavailableError(f"tesseract failed: {done.error}", subject=subject)
+        return strip_texts(parse_tsv(_read(folder, "out.tsv")), spans)
+
+
 def read_id_regions(
     image: np.ndarray, words: Sequence[Word], *, to_image: float, page: int, dpi: int, lang: str,
     timeout: float, subject: str,
@@ -223,39 +237,28 @@ def read_id_regions(
     page before any photometric step (the archive image, ``to_image`` of its pixels per
     recognition pixel, ``dpi`` its resolution). Each candidate region
     (:func:`ocr.fields.idcheck.find_id_regions`) is cropped, cleaned and enlarged :data:`ID_SCALE`
-    times; the crops are stacked into one strip that Tesseract reads once (``--psm 6``, digits
-    only, :data:`ID_LANG` model, else ``lang``), and the words it finds go back to their region by
-    their position. No run at all on a
-    page without candidates.
+    times; the crops are stacked into one strip that Tesseract reads once (:func:`read_digit_strip`,
+    :data:`ID_LANG` model, else ``lang``), and the words it finds go back to their region by
+    their position. No run at all on a page without candidates.
     """
     regions = find_id_regions(words)
     if not regions:
         return ()
     strip, spans = stack_crops([crop_region(image, r, to_image=to_image, scale=ID_SCALE) for r in regions])
-    with tempfile.TemporaryDirectory(prefix="kho-ids-") as tmp:
-        folder = Path(tmp)
-        source = _write_image(strip, folder)
-        for model in dict.fromkeys((ID_LANG, lang)):   # the page's language if ID_LANG is not installed
-            job = runner.TesseractJob(lang=model, psm=6, dpi=round(dpi * ID_SCALE), outputs=("tsv",),
-                                      variables=(("tessedit_char_whitelist", DIGITS),))
-            done = runner.tesseract(source, folder / "out", job, timeout=timeout, subject=subject)
-            if done.ok:
-                break
-        if not done.ok:
-            raise ServiceUnavailableError(f"tesseract failed: {done.error}", subject=subject)
-        found = parse_tsv(_read(folder, "out.tsv"))
-    seconds = strip_texts(found, spans)
+    models = list(dict.fromkeys((ID_LANG, lang)))   # the page's language if ID_LANG is not installed
+    for model in models:
+        try:
+            seconds = read_digit_strip(strip, spans, model, dpi=round(dpi * ID_SCALE), timeout=timeout,
+                                       subject=subject)
+            break
+        except ServiceUnavailableError:
+            if model == models[-1]:
+                raise
     return tuple(IdReading(page, r.first, second, r.label) for r, second in zip(regions, seconds, strict=True))
 
 
 #: The models of the fill-in readings: readers that err differently (agreement is the test).
 FILL_IN_MODELS = ("eng", "vie")
-
-
-def fill_in_readers(regions: int) -> list[tuple[str, int]]:
-    """(model, page segmentation) of each fill-in reader: a single line (7) when the strip holds one
-    blank, else a block (6)."""
-    return [(model, 6) for model in FILL_IN_MODELS]
 #: The blank's box already has its margins (a wider one only adds printed letters).
 FILL_IN_MARGIN = 0.0
 
@@ -266,9 +269,10 @@ def read_fill_in_regions(
 ) -> tuple[FillInReading, ...]:
     """Digit-only readings, by two models, of the hand-filled day of the page's date line.
 
-    The blanks come from :func:`ocr.fields.fillins.find_fill_in_regions` (none: no run). Their crops
-    are stacked into one strip, as for IDs, and each model reads the strip once. A model that is not
-    installed gives no reading (the fields then need the other source to agree).
+    The blanks come from :func:`ocr.fields.fillins.find_fill_in_regions` (none: no run). Each is cut
+    in the crops of :data:`~ocr.fields.fillins.CROP_SIDES`, all stacked into one strip, as for IDs,
+    and each model reads the strip once. A model that is not installed gives no reading (the
+    fields then need the other source to agree).
     """
     regions = find_fill_in_regions(words)
     if not regions:
@@ -276,16 +280,13 @@ def read_fill_in_regions(
     crops = [crop_region(image, r.widened(side), to_image=to_image, scale=ID_SCALE, margin=FILL_IN_MARGIN)
              for r in regions for side in CROP_SIDES]
     strip, spans = stack_crops(crops)
-    per_model: list[list[str]] = []
-    with tempfile.TemporaryDirectory(prefix="kho-fill-") as tmp:
-        folder = Path(tmp)
-        source = _write_image(strip, folder)
-        for n, (model, psm) in enumerate(fill_in_readers(len(regions))):
-            job = runner.TesseractJob(lang=model, psm=psm, dpi=round(dpi * ID_SCALE), outputs=("tsv",),
-                                      variables=(("tessedit_char_whitelist", DIGITS),))
-            done = runner.tesseract(source, folder / f"r{n}", job, timeout=timeout, subject=subject)
-            if done.ok:
-                per_model.append(strip_texts(parse_tsv(_read(folder, f"r{n}.tsv")), spans))
+    per_model = []
+    for model in FILL_IN_MODELS:
+        try:
+            per_model.append(read_digit_strip(strip, spans, model, dpi=round(dpi * ID_SCALE), timeout=timeout,
+                                              subject=subject))
+        except ServiceUnavailableError:
+            continue
     per_crop = len(CROP_SIDES)
     return tuple(
         FillInReading(page, r.label, r.top, r.top + r.height, r.first,

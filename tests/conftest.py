@@ -16,6 +16,7 @@ import socket
 from pathlib import Path
 
 import pytest
+from shared_material import require_shared
 
 from kho.services.endpoints import REDIS_PORT, Endpoints, endpoints
 from kho.settings import Settings, load_settings
@@ -86,17 +87,3 @@ def settings(tmp_path: Path) -> Settings:
 def real_scans() -> Path:
     """The real Vietnamese scans in ../shared/real-scans (read-only, never copied into the repo)."""
     return require_shared(REAL_SCANS)
-
-
-def require_shared(path: Path) -> Path:
-    """``path`` in ../shared (dev material kept beside the clone, never in it).
-
-    A user's clone has no ../shared: the test is skipped with a one-line reason; under ``CI=true``
-    it FAILS instead, so CI never passes without the material.
-    """
-    if path.exists():
-        return path
-    message = f"{path} not found: the shared dev material is not beside this clone"
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(message)
-    pytest.skip(message)

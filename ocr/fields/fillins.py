@@ -71,11 +71,6 @@ class FillInReading:
     first: str
     readings: tuple[tuple[str, ...], ...]   # per reader (model), its reading of each crop
 
-    def to_json(self) -> dict[str, object]:
-        """A JSON-ready form (no personal data: a day of a month)."""
-        return {"page": self.page, "label": self.label, "top": self.top, "bottom": self.bottom,
-                "first": self.first, "readings": [list(r) for r in self.readings]}
-
 
 def _lines(words: Sequence[BoxedWord]) -> list[list[BoxedWord]]:
     grouped: dict[tuple[int, int, int], list[BoxedWord]] = {}

@@ -4,28 +4,17 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from shared_material import SHARED, require_shared
 
 from ocr.corpus import CorpusItem
 
-SHARED = Path(__file__).resolve().parents[2].parent / "shared"
 SCORER = SHARED / "tools" / "score_fields.py"
 REAL_ADMIN_TRUTH = SHARED / "real-admin" / "fields.jsonl"
-
-
-def _shared_file(path: Path) -> Path:
-    """``path`` inside ../shared; skipped with a reason when absent, failed under CI=true."""
-    if path.is_file():
-        return path
-    message = f"{path} not found (the shared dev material is not beside this clone)"
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(message)
-    pytest.skip(message)
 
 
 def _write_outputs(folder: Path, lines: list[dict[str, object]], use_alt: bool) -> None:
@@ -44,7 +33,7 @@ def _write_outputs(folder: Path, lines: list[dict[str, object]], use_alt: bool) 
 def test_score_fields_gives_full_marks_to_the_truth(
     use_alt: bool, corpus_dir: Path, corpus_items: list[CorpusItem], tmp_path: Path
 ) -> None:
-    scorer = _shared_file(SCORER)
+    scorer = require_shared(SCORER)
     truth = corpus_dir / "truth.jsonl"
     lines = [json.loads(line) for line in truth.read_text(encoding="utf-8").splitlines()]
     _write_outputs(tmp_path, lines, use_alt)
@@ -63,7 +52,7 @@ def test_score_fields_gives_full_marks_to_the_truth(
 
 
 def test_truth_lines_carry_every_real_admin_field(corpus_dir: Path) -> None:
-    real = _shared_file(REAL_ADMIN_TRUTH)
+    real = require_shared(REAL_ADMIN_TRUTH)
     real_keys = set(json.loads(real.read_text(encoding="utf-8").splitlines()[0])) - {"notes"}
     ours = json.loads((corpus_dir / "truth.jsonl").read_text(encoding="utf-8").splitlines()[0])
     assert real_keys <= set(ours), real_keys - set(ours)

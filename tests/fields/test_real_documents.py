@@ -10,37 +10,30 @@ from __future__ import annotations
 
 import json
 import multiprocessing
-import os
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pytest
+from shared_material import SHARED, require_shared
 
-from ocr.fields import extract_fields
 from ocr.fields.evaluate import combined, score_real_documents
 
-SHARED = Path(__file__).resolve().parents[2].parent / "shared"
 # ~37 documents, ~80 pages read with the real pipeline: a few minutes on an idle 2-core machine.
 pytestmark = pytest.mark.timeout(1800)
 
 
 def _dev_set(name: str) -> Path:
-    folder = SHARED / name
-    if (folder / "fields.jsonl").is_file():
-        return folder
-    message = f"real dev set not found at {folder} (a user's clone has no ../shared)"
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(message)
-    pytest.skip(message)
+    return require_shared(SHARED / name / "fields.jsonl").parent
 
 
-def _read(path: str) -> tuple[list[str], list[tuple], list, list[str]]:
+def _read(path: str) -> dict:
+    """The fields of one real document, read by the pipeline (in a spawned worker)."""
     from kho.settings import load_settings
     from ocr.pipeline import OcrOptions, SerialExecutor, ocr_document
+    from ocr.understand import document_fields
 
     pages = ocr_document(Path(path), OcrOptions.from_settings(load_settings(environ={})), SerialExecutor()).pages
-    return ([p.text for p in pages], [tuple(p.words) for p in pages], [r for p in pages for r in p.fill_ins],
-            [p.layer_text for p in pages if p.layer_text])
+    return document_fields(pages).values()
 
 
 @pytest.fixture(scope="module")
@@ -52,9 +45,8 @@ def scored() -> dict[str, object]:
             encoding="utf-8").splitlines()) if r]
     # spawned, not forked: earlier tests leave threads in this process, and a fork can inherit their locks
     with ProcessPoolExecutor(max_workers=2, mp_context=multiprocessing.get_context("spawn")) as pool:
-        readings = list(pool.map(_read, [str(path) for path, _ in rows]))
-    pairs = [(row["file"], extract_fields(texts, words, fill_ins=fill_ins, side_texts=side).values(), row)
-             for (_, row), (texts, words, fill_ins, side) in zip(rows, readings, strict=True)]
+        found = list(pool.map(_read, [str(path) for path, _ in rows]))
+    pairs = [(row["file"], values, row) for (_, row), values in zip(rows, found, strict=True)]
     return {"board": score_real_documents(pairs), "count": len(pairs)}
 
 

@@ -47,6 +47,21 @@ def axis_top(value: float) -> float:
     return 40 * magnitude
 
 
+def _svg_open(chart_id: str, title: str, summary: str, width: int, height: int) -> list[str]:
+    """The opening of an accessible chart: the ``<svg>`` element, its title and its text summary."""
+    return [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" aria-labelledby="{chart_id}-t {chart_id}-d">',
+        f'<title id="{chart_id}-t">{_e(title)}</title><desc id="{chart_id}-d">{_e(summary)}</desc>',
+    ]
+
+
+def _series_summary(labels: Sequence[str], series: Sequence[Series], fmt: Callable[[float], str]) -> str:
+    """Every value of every series in words (the chart's text alternative)."""
+    return "; ".join(f"{s.name}: " + ", ".join(f"{lab} {fmt(v)}" for lab, v in zip(labels, s.values, strict=False))
+                     for s in series)
+
+
 def bar_chart(title: str, bars: Sequence[tuple[str, float]], *, fmt: Callable[[float], str] = str,
               width: int = 640, label_width: int = 230) -> Markup:
     """Horizontal bars, one row per (label, value), longest first as given."""
@@ -55,12 +70,7 @@ def bar_chart(title: str, bars: Sequence[tuple[str, float]], *, fmt: Callable[[f
     height = 30 + row * max(1, len(bars))
     top = max((v for _, v in bars), default=0.0)
     scale = (width - label_width - 70) / (top or 1)
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" viewBox="0 0 {width} {height}" '
-        f'width="{width}" height="{height}" aria-labelledby="{chart_id}-t {chart_id}-d">',
-        f'<title id="{chart_id}-t">{_e(title)}</title>',
-        f'<desc id="{chart_id}-d">{_e(", ".join(f"{name}: {fmt(v)}" for name, v in bars))}</desc>',
-    ]
+    parts = _svg_open(chart_id, title, ", ".join(f"{name}: {fmt(v)}" for name, v in bars), width, height)
     for i, (name, value) in enumerate(bars):
         y = 10 + i * row
         length = max(1.0, value * scale) if value else 0.0
@@ -109,12 +119,8 @@ def line_chart(title: str, labels: Sequence[str], series: Sequence[Series], *,
     def y(v: float) -> float:
         return y0 - plot_h * v / top
 
-    summary = "; ".join(f"{s.name}: " + ", ".join(f"{lab} {fmt(v)}" for lab, v in zip(labels, s.values, strict=False))
-                        for s in series)
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" viewBox="0 0 {width} {height}" '
-        f'width="{width}" height="{height}" aria-labelledby="{chart_id}-t {chart_id}-d">',
-        f'<title id="{chart_id}-t">{_e(title)}</title><desc id="{chart_id}-d">{_e(summary)}</desc>',
+        *_svg_open(chart_id, title, _series_summary(labels, series, fmt), width, height),
         *_y_axis(top, left, right, y0, plot_h, fmt),
         f'<line x1="{left}" x2="{right}" y1="{y0}" y2="{y0}" stroke="#57606a"/>',
         *_x_labels(labels, x, y0),
@@ -183,11 +189,7 @@ def grouped_bar_chart(title: str, series: Sequence[str], groups: Sequence[BarGro
     scale = (width - label_width - 60) / (top or 1)
     summary = "; ".join(f"{g.label}: " + ", ".join(f"{s} {fmt(b.value)}" for s, b in zip(series, g.bars, strict=False))
                         for g in groups)
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" viewBox="0 0 {width} {height}" '
-        f'width="{width}" height="{height}" aria-labelledby="{chart_id}-t {chart_id}-d">',
-        f'<title id="{chart_id}-t">{_e(title)}</title><desc id="{chart_id}-d">{_e(summary)}</desc>',
-    ]
+    parts = _svg_open(chart_id, title, summary, width, height)
     for i, group in enumerate(groups):
         y = 8 + i * group_h
         parts.append(f'<text x="{label_width - 8}" y="{y + group_h / 2:.1f}" text-anchor="end" {FONT}>'
@@ -219,12 +221,8 @@ def column_chart(title: str, labels: Sequence[str], series: Sequence[Series], *,
     top = axis_top(max((v for s in series for v in s.values), default=0.0))
     slot = (right - left) / max(1, len(labels))
     bar = min(48.0, slot * 0.7 / max(1, len(series)))
-    summary = "; ".join(f"{s.name}: " + ", ".join(f"{lab} {fmt(v)}" for lab, v in zip(labels, s.values, strict=False))
-                        for s in series)
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" viewBox="0 0 {width} {height}" '
-        f'width="{width}" height="{height}" aria-labelledby="{chart_id}-t {chart_id}-d">',
-        f'<title id="{chart_id}-t">{_e(title)}</title><desc id="{chart_id}-d">{_e(summary)}</desc>',
+        *_svg_open(chart_id, title, _series_summary(labels, series, fmt), width, height),
         *_y_axis(top, left, right, y0, plot_h, fmt),
         f'<line x1="{left}" x2="{right}" y1="{y0}" y2="{y0}" stroke="#57606a"/>',
     ]
