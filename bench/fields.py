@@ -65,7 +65,7 @@ TARGETS: dict[str, tuple[float, float]] = {
     "issuer": (0.90, 0.90),
     "holder_name": (0.90, 0.90),
 }
-CACHE_NAME = "fields-ocr-cache-v3.pickle"  # v3: readings carry the fill-in readings and set-aside layers
+CACHE_NAME = "fields-ocr-cache-v4.pickle"  # v4: fill-in readings of the number too, and the hand reading
 
 
 Reading = tuple[list[str], list[tuple], list, list[str]]  # texts, words, fill-in readings, set-aside layers
@@ -144,7 +144,7 @@ def _real_ocr(files: Sequence[Path], cache_dir: Path, jobs: int, fresh: bool) ->
     out: dict[Path, tuple] = {}
     todo = []
     for f in files:
-        cached = cache_dir / f"{keys[f]}.v3.pkl"
+        cached = cache_dir / f"{keys[f]}.v4.pkl"
         if cached.is_file() and not fresh:
             out[f] = pickle.loads(cached.read_bytes())
         else:
@@ -160,7 +160,7 @@ def _real_ocr(files: Sequence[Path], cache_dir: Path, jobs: int, fresh: bool) ->
                     print(f"OCR failed on {f.name}: {result}")
                     result = ([], [], [], [])
                 out[f] = result
-                (cache_dir / f"{keys[f]}.v3.pkl").write_bytes(pickle.dumps(result))
+                (cache_dir / f"{keys[f]}.v4.pkl").write_bytes(pickle.dumps(result))
         print(f"OCR of {len(todo)} real documents: {time.perf_counter() - started:.0f} s with {jobs} workers")
     return out
 

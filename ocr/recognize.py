@@ -20,8 +20,9 @@ import numpy as np
 
 from kho.errors import ServiceUnavailableError
 from ocr import runner
-from ocr.fields.fillins import CROP_SIDES, FillInReading, FillInRegion, find_fill_in_regions
+from ocr.fields.fillins import CROP_SIDES, VERTICAL_REACH, FillInReading, FillInRegion, find_fill_in_regions
 from ocr.fields.idcheck import IdReading, IdRegion, find_id_regions
+from ocr.handwriting import DAY_LEAD, HandReading, read_blank
 from ocr.text import normalize_text
 
 DIGITS = "0123456789"
@@ -257,6 +258,27 @@ def read_id_regions(
     return tuple(IdReading(page, r.first, second, r.label) for r, second in zip(regions, seconds, strict=True))
 
 
+#: The hand reading's crop reaches this many word heights beyond the blank on each side: a digit that
+#: overflows the blank is kept whole (:func:`ocr.handwriting.read_blank` keeps the strokes centred in it).
+HAND_REACH = 1.0
+
+
+def read_by_hand(image: np.ndarray, region: FillInRegion, *, to_image: float) -> HandReading:
+    """The handwritten-digit classifier's reading of a blank (:func:`ocr.handwriting.read_blank`)."""
+    grey = image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
+    reach = round(region.word_height * VERTICAL_REACH)
+    side = region.word_height * HAND_REACH
+    height, width = grey.shape[:2]
+    top = max(0, int(region.top * to_image))
+    bottom = min(height, int((region.top + region.height) * to_image) + 1)
+    left = max(0, int((region.left - side) * to_image))
+    right = min(width, int((region.left + region.width + side) * to_image) + 1)
+    band = (int((region.top + reach) * to_image) - top, int((region.top + region.height - reach) * to_image) - top)
+    span = (int(region.left * to_image) - left, int((region.left + region.width) * to_image) - left)
+    return read_blank(np.ascontiguousarray(grey[top:bottom, left:right]), band, span,
+                      DAY_LEAD if region.label == "day" else 0.0)
+
+
 #: The models of the fill-in readings: readers that err differently (agreement is the test).
 FILL_IN_MODELS = ("eng", "vie")
 #: The blank's box already has its margins (a wider one only adds printed letters).
@@ -267,12 +289,14 @@ def read_fill_in_regions(
     image: np.ndarray, words: Sequence[Word], *, to_image: float, page: int, dpi: int, timeout: float,
     subject: str,
 ) -> tuple[FillInReading, ...]:
-    """Digit-only readings, by two models, of the hand-filled day of the page's date line.
+    """Digit-only readings, by two Tesseract models and by the handwritten-digit classifier, of the
+    hand-filled number and day of the page's number and date lines.
 
     The blanks come from :func:`ocr.fields.fillins.find_fill_in_regions` (none: no run). Each is cut
     in the crops of :data:`~ocr.fields.fillins.CROP_SIDES`, all stacked into one strip, as for IDs,
     and each model reads the strip once. A model that is not installed gives no reading (the
-    fields then need the other source to agree).
+    fields then need the other source to agree). The classifier reads each blank once
+    (:func:`read_by_hand`), with the probability of its least likely digit.
     """
     regions = find_fill_in_regions(words)
     if not regions:
@@ -288,8 +312,10 @@ def read_fill_in_regions(
         except ServiceUnavailableError:
             continue
     per_crop = len(CROP_SIDES)
+    hands = [read_by_hand(image, r, to_image=to_image) for r in regions]
     return tuple(
         FillInReading(page, r.label, r.top, r.top + r.height, r.first,
-                      tuple(tuple(texts[i * per_crop + k] for k in range(per_crop)) for texts in per_model))
-        for i, r in enumerate(regions)
+                      tuple(tuple(texts[i * per_crop + k] for k in range(per_crop)) for texts in per_model),
+                      hand.text, hand.least)
+        for i, (r, hand) in enumerate(zip(regions, hands, strict=True))
     )

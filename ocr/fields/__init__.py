@@ -138,7 +138,7 @@ def extract_fields(
         document_type = _first(texts, lambda t, n: find_document_type(t, n))
         if document_type is None and texts:
             page = (document_number or summary or FieldValue("", 0, Evidence(1, 0, 0))).evidence.page
-            document_type = find_document_type(texts[page - 1], page, document_number, summary)
+            document_type = find_document_type(texts[page - 1], page, document_number, summary, issuer)
     locality = _first(texts, find_locality)
     if locality is None and issuer is not None:
         locality = find_locality("", issuer.evidence.page, issuer)

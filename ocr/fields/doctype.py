@@ -94,18 +94,35 @@ def _fuzzy_title(text: str, page: int) -> FieldValue | None:
     return None
 
 
+def _initials(name: str) -> str:
+    """The first letters of a name's words, folded capitals (``Cục Thuế`` → ``CT``)."""
+    return "".join(fold(word)[0].upper() for word in name.split() if word[:1].isalpha())
+
+
+def type_from_symbol(number: FieldValue | None, issuer: FieldValue | None = None) -> str | None:
+    """The kind named by the head of the number's symbol (``05/CT-UBND``: Chỉ thị), unless the head is
+    the issuer's own abbreviation (``2191/CT-CS`` of the Cục Thuế: a letter's symbol starts with its
+    issuer's, Decree 30 Appendix III)."""
+    if number is None:
+        return None
+    head = fold(number.value.rsplit("/", 1)[-1].split("-")[0]).upper()
+    if issuer is not None and len(head) >= 2 and _initials(issuer.value).startswith(head):
+        return None
+    return _BY_ABBREVIATION.get(head)
+
+
 def find_document_type(
-    text: str, page: int, number: FieldValue | None = None, summary: FieldValue | None = None
+    text: str, page: int, number: FieldValue | None = None, summary: FieldValue | None = None,
+    issuer: FieldValue | None = None,
 ) -> FieldValue | None:
-    """The normalised document type of a page, from its title, else from the number or summary."""
+    """The normalised document type of a page, from its title, else from the number (unless its symbol
+    starts with the issuer's abbreviation) or summary."""
     found = _title_matches(text, page) or _fuzzy_title(text, page)
     if found is not None:
         return found
-    if number is not None:
-        symbol = number.value.rsplit("/", 1)[-1]
-        first = fold(symbol.split("-")[0]).upper()
-        if first in _BY_ABBREVIATION:
-            return FieldValue(_BY_ABBREVIATION[first], 0.75, number.evidence)
+    from_symbol = type_from_symbol(number, issuer)
+    if from_symbol is not None and number is not None:
+        return FieldValue(from_symbol, 0.75, number.evidence)
     if summary is not None and summary.value.startswith("V/v"):
         return FieldValue("Công văn", 0.8, summary.evidence)
     return None

@@ -62,7 +62,8 @@ class FillInRegion:
 
 @dataclass(frozen=True)
 class FillInReading:
-    """The digit-only readings of one blank on page ``page`` (``top``/``bottom``: its line's extent)."""
+    """The digit-only readings of one blank on page ``page`` (``top``/``bottom``: its line's extent):
+    Tesseract's, by each model in each crop, and the handwritten-digit classifier's."""
 
     page: int
     label: str
@@ -70,6 +71,12 @@ class FillInReading:
     bottom: int
     first: str
     readings: tuple[tuple[str, ...], ...]   # per reader (model), its reading of each crop
+    hand: str = ""   # the handwritten-digit classifier's reading (:mod:`ocr.handwriting`)
+    hand_probability: float = 0.0   # the probability the classifier gives its least likely digit
+
+    def hand_at(self, probability: float) -> str:
+        """The classifier's reading when each of its digits has at least ``probability``, else ''."""
+        return self.hand if self.hand and self.hand_probability >= probability else ""
 
 
 def _lines(words: Sequence[BoxedWord]) -> list[list[BoxedWord]]:
@@ -145,8 +152,51 @@ def _day_region(line: list[BoxedWord]) -> FillInRegion | None:
                         word_height=word_height)
 
 
+#: A number line's label: ``Số:`` (also misread ``Sô:``, ``S6:``), possibly glued to what follows.
+_NUMBER_LABEL = re.compile(r"^s[o6]\s*[:;.,]?")
+#: The symbol after the number's blank: ``/TTr-UBND``, ``/2024/QĐ-UBND``.
+_SYMBOL = re.compile(r"/(?:\d{4}/)?[^\W\d_]")
+
+
+def _number_region(line: list[BoxedWord]) -> FillInRegion | None:
+    """The blank between ``Số:`` and the symbol (``/TTr-UBND``) of a number line, unless printed."""
+    folded = [fold(w.text).lower() for w in line]
+    start = next((i for i, f in enumerate(folded[:2]) if _NUMBER_LABEL.match(f)), None)
+    if start is None:
+        return None
+    end = next((j for j in range(start, min(start + 4, len(line))) if _SYMBOL.search(folded[j])), None)
+    if end is None:
+        return None
+    label_end = _NUMBER_LABEL.match(folded[start]).end()   # type: ignore[union-attr]
+    slash = _SYMBOL.search(folded[end]).start()   # type: ignore[union-attr]
+    if start == end:
+        between = [folded[start][label_end:slash]]
+    else:
+        between = [folded[start][label_end:], *folded[start + 1:end], folded[end][:slash]]
+    inside = [*([line[start]] if label_end < len(folded[start]) else []), *line[start + 1:end],
+              *([line[end]] if slash > 0 else [])]
+    first = re.sub(r"\D", "", "".join(between))
+    printed = re.fullmatch(r"\d{1,5}", "".join(between).strip())
+    if printed and inside and all(w.confidence >= CONFIDENT_DAY for w in inside):
+        return None   # a printed, confident number: nothing to read again
+    left = _cut(line[start], label_end) if label_end < len(folded[start]) else line[start].left + line[start].width
+    right = _cut(line[end], slash)
+    letter = _letter_width(line)
+    if letter is not None and label_end < len(folded[start]):
+        left = min(left, line[start].left + round(label_end * letter * WORD_SLACK))
+    if right - left < 4:
+        return None
+    top = min(w.top for w in line)
+    bottom = max(w.top + w.height for w in line)
+    word_height = sorted(w.height for w in line)[len(line) // 2]
+    reach = round(word_height * VERTICAL_REACH)
+    return FillInRegion(left, max(0, top - reach), right - left, bottom - top + 2 * reach, first, label="number",
+                        word_height=word_height)
+
+
 def find_fill_in_regions(words: Sequence[BoxedWord]) -> tuple[FillInRegion, ...]:
-    """The day blanks of date lines in the top of the page whose day was not read with confidence."""
+    """The number and day blanks of the header's number and date lines whose digits were not read with
+    confidence (handwritten fill-ins)."""
     if not words:
         return ()
     page_bottom = max(w.top + w.height for w in words)
@@ -154,9 +204,9 @@ def find_fill_in_regions(words: Sequence[BoxedWord]) -> tuple[FillInRegion, ...]
     for line in _lines(words):
         if min(w.top for w in line) > page_bottom * HEADER_FRACTION:
             continue
-        region = _day_region(line)
-        if region is not None:
-            found.append(region)
+        for region in (_day_region(line), _number_region(line)):
+            if region is not None:
+                found.append(region)
     return tuple(sorted(found, key=lambda r: r.top))
 
 
@@ -195,25 +245,55 @@ LATER_COPY_DAYS = 366
 MIN_SUPPORT = 3
 
 
-def agreed_day(readings: Sequence[Sequence[str]], month: int, year: int, signed: Sequence[dt.date],
-               not_before: dt.date | None = None) -> dt.date | None:
-    """The date whose day independent sources agree on, or None.
+def _support(readings: Sequence[Sequence[str]], hand: str) -> dict[int, int]:
+    """How many readings (every crop of every Tesseract reader, and the classifier's) give each day."""
+    days = [d for crops in [*readings, (hand,)] for d in (_day(r) for r in crops) if d is not None]
+    return {d: days.count(d) for d in set(days)}
 
-    ``readings`` holds each reader's readings of the blank's crops. A day is agreed when every reader
-    reads it in some crop, at least :data:`MIN_SUPPORT` readings give it and no other day has as
-    many; or when some reading gives the day of a signature time of the printed month and year. The
-    date must be valid, within :data:`SIGNED_WITHIN_DAYS` before the latest signature time (when there
-    is one of the document itself: not a later copy's, see :data:`LATER_COPY_DAYS`) and not earlier
-    than ``not_before``.
+
+def agreed_days(readings: Sequence[Sequence[str]], hand: str = "") -> set[int]:
+    """The days that independent readers agree on (more than one means they disagree).
+
+    ``readings`` holds each Tesseract reader's readings of the blank's crops, ``hand`` the
+    handwritten-digit classifier's confident reading. A day is agreed when every Tesseract reader
+    (two at least) reads it in some crop, at least :data:`MIN_SUPPORT` readings give it and no other
+    day has as many; or when the classifier reads it and so does some Tesseract reading.
     """
     per_reader = [[d for d in (_day(r) for r in crops) if d is not None] for crops in readings]
     days = [d for reader in per_reader for d in reader]
     support = {d: days.count(d) for d in set(days)}
-    candidates = {d for d, n in support.items()
-                  if n >= MIN_SUPPORT and all(d in reader for reader in per_reader)
-                  and all(m < n for e, m in support.items() if e != d)}
-    if len(readings) < 2:
-        candidates = set()   # one reader cannot agree with itself
+    agreed = {d for d, n in support.items()
+              if len(readings) >= 2 and n >= MIN_SUPPORT and all(d in reader for reader in per_reader)
+              and all(m < n for e, m in support.items() if e != d)}
+    by_hand = _day(hand)
+    if by_hand is not None and by_hand in support:
+        agreed.add(by_hand)
+    return agreed
+
+
+def _own_signatures(signed: Sequence[dt.date], year: int, month: int = 1) -> list[dt.date]:
+    """The signature times of the document itself: not those of a later copy (:data:`LATER_COPY_DAYS`)."""
+    return [s for s in signed if s <= dt.date(year, month, 1) + dt.timedelta(days=LATER_COPY_DAYS)]
+
+
+def _within_limits(date: dt.date, own: Sequence[dt.date], not_before: dt.date | None) -> bool:
+    """True when ``date`` is at most :data:`SIGNED_WITHIN_DAYS` before the latest signature and not after
+    it, and not before ``not_before``."""
+    if own and not max(own) - dt.timedelta(days=SIGNED_WITHIN_DAYS) <= date <= max(own):
+        return False
+    return not_before is None or date >= not_before
+
+
+def agreed_day(readings: Sequence[Sequence[str]], month: int, year: int, signed: Sequence[dt.date],
+               not_before: dt.date | None = None, hand: str = "") -> dt.date | None:
+    """The date whose day independent sources agree on (:func:`agreed_days`), or None.
+
+    A reading that gives the day of a signature time of the printed month and year agrees with the
+    signature. Sources that agree on different days agree on none. The date must be valid and
+    :func:`_within_limits` of the document's own signatures and ``not_before``.
+    """
+    support = _support(readings, hand)
+    candidates = agreed_days(readings, hand)
     candidates |= {s.day for s in signed if (s.year, s.month) == (year, month) and s.day in support}
     if len(candidates) != 1:
         return None
@@ -221,21 +301,49 @@ def agreed_day(readings: Sequence[Sequence[str]], month: int, year: int, signed:
         date = dt.date(year, month, candidates.pop())
     except ValueError:
         return None
-    near = [s for s in signed if s <= dt.date(year, month, 1) + dt.timedelta(days=LATER_COPY_DAYS)]
-    if near and not max(near) - dt.timedelta(days=SIGNED_WITHIN_DAYS) <= date <= max(near):
-        return None
-    if not_before is not None and date < not_before:
-        return None
-    return date
+    return date if _within_limits(date, _own_signatures(signed, year, month), not_before) else None
 
 
 def signed_date(readings: Sequence[Sequence[str]], year: int, signed: Sequence[dt.date],
-                not_before: dt.date | None = None) -> dt.date | None:
-    """For a date line whose month is unreadable too: the signature's date, when a reading of the day
-    gives its day and the printed year is its year (the only signature that fits), else None."""
-    days = {d for crops in readings for d in (_day(r) for r in crops) if d is not None}
-    fits = {s for s in signed if s.year == year and s.day in days}
+                not_before: dt.date | None = None, hand: str = "") -> dt.date | None:
+    """For a date line whose month is unreadable too, the date the signature fixes, or None.
+
+    The document's signatures (in the printed year) fix the month: the date is a signature's own when
+    a reading gives its day, or a day readers agree on (:func:`agreed_days`) in the latest signature's
+    month or the month before, within the limits (:func:`_within_limits`). Only one date may fit.
+    """
+    own = [s for s in _own_signatures(signed, year) if s.year == year]
+    if not own:
+        return None
+    latest = max(own)
+    support = _support(readings, hand)
+    fits = {s for s in own if s.day in support}
+    for day in agreed_days(readings, hand):
+        for month_start in (latest.replace(day=1), (latest.replace(day=1) - dt.timedelta(days=1)).replace(day=1)):
+            try:
+                date = month_start.replace(day=day)
+            except ValueError:
+                continue
+            if date.year == year and _within_limits(date, own, not_before):
+                fits.add(date)
     if len(fits) != 1:
         return None
     date = fits.pop()
     return None if not_before is not None and date < not_before else date
+
+
+#: The classifier's reading alone is taken (a number) when every digit has at least this probability.
+HAND_ALONE = 0.8
+#: A day the classifier reads with at least this probability is taken when a Tesseract reading (or a
+#: signature time) gives it too: two readers that err differently agree.
+HAND_CONFIRMED = 0.35
+
+
+def agreed_number(reading: FillInReading) -> str | None:
+    """The handwritten number of a ``Số:`` blank, or None: the classifier's reading when every digit of
+    it is sure (:data:`HAND_ALONE`).
+
+    (Tesseract's digit readings of handwriting agree on wrong digits too often to confirm it or stand
+    for it: ``01`` read ``04`` in every crop by both models.)
+    """
+    return (reading.hand_at(HAND_ALONE) or None) if reading.label == "number" else None

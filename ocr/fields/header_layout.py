@@ -29,8 +29,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from kho.core.citizen_id import PROVINCE_NAMES
-from ocr.fields.doctype import DOCUMENT_TYPES
-from ocr.fields.fillins import FillInReading, agreed_day, signed_date
+from ocr.fields.doctype import DOCUMENT_TYPES, type_from_symbol
+from ocr.fields.fillins import HAND_CONFIRMED, FillInReading, agreed_day, agreed_number, signed_date
 from ocr.fields.header import DateLine, find_date_line, find_document_number
 from ocr.fields.layout import HeaderBlocks, Segment
 from ocr.fields.model import Evidence, FieldValue
@@ -392,24 +392,14 @@ def type_from_title(lines: Sequence[str]) -> tuple[str, bool] | None:
     return kind.name, score == 1.0
 
 
-_ABBREVIATIONS = {fold(d.abbreviation).upper(): d.name for d in DOCUMENT_TYPES if d.abbreviation}
-
-
-def _type_from_symbol(number: FieldValue | None) -> str | None:
-    if number is None:
-        return None
-    symbol = number.value.rsplit("/", 1)[-1]
-    return _ABBREVIATIONS.get(fold(symbol.split("-")[0]).upper())
-
-
-def _document_type(blocks: HeaderBlocks, number: FieldValue | None, page_text: str, page: int
-                   ) -> FieldValue | None:
+def _document_type(blocks: HeaderBlocks, number: FieldValue | None, page_text: str, page: int,
+                   issuer: FieldValue | None = None) -> FieldValue | None:
     for group in blocks.title_groups[:3]:
         found = type_from_title([s.text for s in group])
         if found is not None:
             name, exact = found
             return FieldValue(name, 0.96 if exact else 0.9, _span(page_text, group[0], page))
-    from_symbol = _type_from_symbol(number)
+    from_symbol = type_from_symbol(number, issuer)
     if blocks.summary_line is not None and from_symbol is None:
         return FieldValue("Công văn", 0.9, _span(page_text, blocks.summary_line, page))
     if from_symbol is not None and number is not None:
@@ -446,8 +436,17 @@ def _digits_legible(segment: Segment, value: str) -> bool:
     return True
 
 
-def _number(blocks: HeaderBlocks, page_text: str, page: int) -> FieldValue | None:
-    """The ``Số:`` line's number, or None when its digits are an unreadable handwritten fill-in."""
+#: A number whose handwritten digits only the handwritten-digit classifier read is kept, but a person
+#: should confirm it.
+FILLED_IN_NUMBER_CONFIDENCE = 0.6
+#: The number's symbol after its blank: ``/TTr-UBND``, ``/2024/QĐ-UBND`` (a slash, then a letter or a year).
+_SYMBOL_AFTER_BLANK = re.compile(r"/\s*((?:\d{4}\s*/\s*)?[^\W\d_][^\s,;]*)")
+
+
+def _number(blocks: HeaderBlocks, page_text: str, page: int,
+            fill_ins: Sequence[FillInReading] = ()) -> FieldValue | None:
+    """The ``Số:`` line's number; for a handwritten one Tesseract could not read, the handwritten-digit
+    classifier's reading of its blank (:func:`_filled_in_number`), else None."""
     segment = blocks.number_line
     if segment is None:
         return None
@@ -456,8 +455,23 @@ def _number(blocks: HeaderBlocks, page_text: str, page: int) -> FieldValue | Non
     text = re.sub(r"^[^\d/]*?\b(?:S[ốốôoóồổ6]|SỐ|SÔ|SỔ|SỒ|S6)\s*[:;.,]?\s*", "Số: ", text, count=1, flags=re.IGNORECASE)
     found = find_document_number(text, page)
     if found is None or not _digits_legible(segment, found.value.split("/")[0]):
-        return None
+        return _filled_in_number(segment, page_text, page, fill_ins)
     return _shift(found, page_text, segment)
+
+
+def _filled_in_number(segment: Segment, page_text: str, page: int,
+                      fill_ins: Sequence[FillInReading]) -> FieldValue | None:
+    """The number with the classifier's reading of its handwritten digits and the printed symbol."""
+    reading = next((r for r in fill_ins
+                    if r.label == "number" and r.page == page and r.top <= segment.center_y <= r.bottom), None)
+    digits = None if reading is None else agreed_number(reading)
+    symbol = _SYMBOL_AFTER_BLANK.search(segment.text)
+    if digits is None or symbol is None:
+        return None
+    found = find_document_number(f"Số: {digits}/{''.join(symbol.group(1).split())}", page)
+    if found is None:
+        return None
+    return FieldValue(found.value, FILLED_IN_NUMBER_CONFIDENCE, _span(page_text, segment, page))
 
 
 #: A date whose handwritten day two readers agreed on is kept, but a person should confirm it.
@@ -507,14 +521,16 @@ def _filled_in_date(segment: Segment, page_text: str, page: int, evidence: DayEv
     """The date line with its handwritten day, when two sources agree on it (:func:`agreed_day`)."""
     month_year = _printed_month_year(segment)
     reading = next((r for r in evidence.fill_ins
-                    if r.page == page and r.top <= segment.center_y <= r.bottom), None)
+                    if r.label == "day" and r.page == page and r.top <= segment.center_y <= r.bottom), None)
     if reading is None:
         return None
+    hand = reading.hand_at(HAND_CONFIRMED)   # it must agree with another reader: see agreed_days
     if month_year is not None:
-        date = agreed_day(reading.readings, *month_year, evidence.signed, evidence.not_before)
+        date = agreed_day(reading.readings, *month_year, evidence.signed, evidence.not_before, hand)
     else:
         year = _printed_year(segment)
-        date = None if year is None else signed_date(reading.readings, year, evidence.signed, evidence.not_before)
+        date = None if year is None else signed_date(reading.readings, year, evidence.signed, evidence.not_before,
+                                                     hand)
     if date is None:
         return None
     folded = fold(segment.text).lower()
@@ -549,9 +565,9 @@ def read_header(blocks: HeaderBlocks, page_text: str, document_text: str, page: 
     """Every header field of a page from its blocks (``document_text``: all pages, for spellings;
     ``day``: what else is known of a hand-filled day)."""
     issuer, parent = _issuer(blocks, page_text, document_text, page)
-    number = _number(blocks, page_text, page)
+    number = _number(blocks, page_text, page, (day or DayEvidence()).fill_ins)
     date_line = _date_line(blocks, page_text, page, day or DayEvidence())
-    return HeaderFields(issuer, parent, number, date_line, _document_type(blocks, number, page_text, page),
+    return HeaderFields(issuer, parent, number, date_line, _document_type(blocks, number, page_text, page, issuer),
                         date_line_seen=blocks.date_line is not None)
 
 

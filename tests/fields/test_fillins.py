@@ -188,3 +188,78 @@ def test_a_date_line_with_an_unreadable_month_takes_the_signature_date_its_day_r
     assert fields.issued_on.confidence < 0.8
     no_signature = _text(words)
     assert extract_fields([no_signature], [words], fill_ins=[reading]).issued_on is None
+
+
+# ------------------------------------------------------------------ the number's blank, and the hand reader
+NUMBER_LINE = [("Số:", 96), ("2#", 24), ("/CT-UBND", 92)]
+
+
+def test_the_blank_between_so_and_the_symbol_is_found_on_a_number_line() -> None:
+    words = _line(NUMBER_LINE, left=250) + BODY
+    [region] = find_fill_in_regions(words)
+    label, symbol = words[0], words[2]
+    assert region.label == "number" and region.first == "2"
+    assert region.left == label.left + label.width and region.left + region.width == symbol.left
+    glued = _line([("Số:575", 40), ("/UBND-KTTH", 90)], left=250)
+    [region] = find_fill_in_regions(glued + BODY)
+    assert region.left == glued[0].left + round(glued[0].width * 3 / 6) and region.first == "575"
+    printed = _line([("Số:", 96), ("1135/TB-BTP", 95)], left=250)
+    assert find_fill_in_regions(printed + BODY) == ()          # printed and read with confidence
+    cited = _line([("Căn", 96), ("cứ", 96), ("Quyết", 96), ("định", 96), ("số", 96), ("2#", 30), ("/QĐ-UBND", 90)])
+    assert find_fill_in_regions(cited + BODY) == ()            # "số" that does not start the line
+
+
+def test_a_day_the_hand_reader_and_one_tesseract_reading_give_is_agreed() -> None:
+    lone = (("", "", "5"), ("", "", ""))
+    assert agreed_day(lone, 4, 2020, []) is None                       # one Tesseract reading alone
+    assert agreed_day(lone, 4, 2020, [], hand="5") == dt.date(2020, 4, 5)
+    assert agreed_day(lone, 4, 2020, [], hand="15") is None            # the readers disagree
+    majority = (("04", "04", "04"), ("04", "04", "04"))
+    assert agreed_day(majority, 2, 2025, [], hand="09") == dt.date(2025, 2, 4)   # a lone hand reading adds nothing
+    assert agreed_day((("", "", ""), ("", "", "")), 2, 2021, [dt.date(2021, 2, 9)], hand="9") == dt.date(2021, 2, 9)
+
+
+def test_with_the_month_unreadable_a_day_agreed_in_the_signature_month_gives_the_date() -> None:
+    from ocr.fields.fillins import signed_date
+
+    signed = [dt.date(2025, 1, 24)]
+    readings = (("23", "23", ""), ("3", "2", ""))
+    assert signed_date(readings, 2025, signed) is None                   # two Tesseract readings of one model
+    assert signed_date(readings, 2025, signed, hand="23") == dt.date(2025, 1, 23)
+    assert signed_date(readings, 2025, signed, hand="23", not_before=dt.date(2025, 1, 24)) is None
+    assert signed_date((("28", "", ""), ("", "", "")), 2025, signed, hand="28") is None   # after the signature
+    december = [dt.date(2025, 1, 5)]
+    assert signed_date((("28", "", ""), ("", "", "")), 2025, december, hand="28") is None  # 28 Dec is in 2024
+
+
+def _number_words(number: tuple[str, float]) -> list[Word]:
+    words = [w for w in _header_words() if w.line != (3, 1, 1)]
+    return words + _line([("Số:", 96), number, ("/UBND-KTTH", 90)], top=400, line=(3, 1, 1), left=250)
+
+
+def test_a_handwritten_number_is_taken_from_a_sure_hand_reading_and_stays_for_review() -> None:
+    from ocr.fields.fillins import HAND_ALONE
+
+    words = _number_words(("5#", 20))
+    text = _text(words)
+    assert extract_fields([text], [words]).document_number is None       # Tesseract's reading is not guessed
+    sure = FillInReading(1, "number", 370, 470, "5", (("", "", "4"), ("", "", "")), "575", HAND_ALONE)
+    number = extract_fields([text], [words], fill_ins=[sure]).document_number
+    assert number is not None and number.value == "575/UBND-KTTH" and number.confidence < 0.8
+    unsure = FillInReading(1, "number", 370, 470, "5", (("575", "575", "575"), ("575", "", "")), "575", 0.6)
+    assert extract_fields([text], [words], fill_ins=[unsure]).document_number is None
+    a_day = FillInReading(1, "day", 370, 470, "5", (), "575", 1.0)
+    assert extract_fields([text], [words], fill_ins=[a_day]).document_number is None
+
+
+def test_a_symbol_that_starts_with_the_issuers_initials_names_no_kind() -> None:
+    from ocr.fields.doctype import type_from_symbol
+    from ocr.fields.model import Evidence, FieldValue
+
+    def value(text: str) -> FieldValue:
+        return FieldValue(text, 0.9, Evidence(1, 0, 0))
+
+    assert type_from_symbol(value("05/CT-UBND"), value("UBND tỉnh Quảng Ngãi")) == "Chỉ thị"
+    assert type_from_symbol(value("2191/CT-CS"), value("Cục Thuế")) is None          # the Cục Thuế's letter
+    assert type_from_symbol(value("12/TB-BTP"), value("Bộ Tư pháp")) == "Thông báo"
+    assert type_from_symbol(value("12/TB-BTP")) == "Thông báo"
