@@ -107,3 +107,54 @@ def test_the_blank_of_a_number_line_is_found_and_read_by_hand() -> None:
     [region] = find_fill_in_regions(words)
     assert region.label == "number" and region.first == "5"
     assert read_by_hand(page, region, to_image=1.0).text == "575"
+
+
+def _header_page(number: str, day: str) -> np.ndarray:
+    """An A4 page (300 dpi) with a Decree-30 header whose number and day are written by hand."""
+    image = Image.new("L", (2480, 3508), 255)
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.truetype(FONT, 50)
+    bold = ImageFont.truetype(FONT.replace("Regular", "Bold"), 50)
+    for text, x, y, face in (("ỦY BAN NHÂN DÂN", 260, 200, font), ("TỈNH QUẢNG NGÃI", 260, 270, bold),
+                             ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 1150, 200, bold),
+                             ("Độc lập - Tự do - Hạnh phúc", 1350, 270, bold),
+                             ("QUYẾT ĐỊNH", 1050, 650, bold),
+                             ("Về việc công nhận kết quả thực hiện nhiệm vụ năm 2024", 560, 730, bold),
+                             ("CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI", 720, 900, bold),
+                             ("Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015;", 300, 1000, font),
+                             ("Theo đề nghị của Giám đốc Sở Nội vụ tại Tờ trình số 12/TTr-SNV.", 300, 1080, font),
+                             ("QUYẾT ĐỊNH:", 1050, 1200, bold),
+                             ("Điều 1. Công nhận kết quả thực hiện nhiệm vụ năm 2024 của các đơn vị.", 300, 1300, font),
+                             ("Điều 2. Quyết định này có hiệu lực kể từ ngày ký.", 300, 1380, font)):
+        draw.text((x, y), text, font=face, fill=0)
+    draw.text((300, 420), "Số:", font=font, fill=0)
+    draw.text((620, 420), "/QĐ-UBND", font=font, fill=0)
+    draw.text((1250, 420), "Quảng Ngãi, ngày", font=font, fill=0)
+    draw.text((1780, 420), "tháng 01 năm 2025", font=font, fill=0)
+    page = np.asarray(image).copy()
+    for digits, x in ((number, 420), (day, 1640)):
+        for n, ch in enumerate(digits):
+            pen = cv2.resize(_digit(int(ch), n), (80, 80), interpolation=cv2.INTER_CUBIC)
+            region = page[405:485, x:x + 80]
+            np.minimum(region, (255 - pen * 0.85).astype(np.uint8), out=region)   # blue-black ink
+            x += 55
+    return page
+
+
+@pytest.mark.slow
+def test_a_page_with_a_handwritten_number_gets_it_from_the_hand_reader_for_review(tmp_path: Path) -> None:
+    """The whole way: the page is read, the blanks found, read again, and the number taken; the date is
+    right or missing, never wrong."""
+    from ocr.pipeline import OcrOptions, SerialExecutor, ocr_document
+    from ocr.understand import document_fields
+
+    path = tmp_path / "decision.png"
+    Image.fromarray(_header_page("57", "23")).save(path, dpi=(300, 300))
+    document = ocr_document(path, OcrOptions(), SerialExecutor())
+    [page] = document.pages
+    assert {r.label for r in page.fill_ins} == {"number", "day"}
+    fields = document_fields(document.pages)
+    assert fields.document_number is not None and fields.document_number.value == "57/QĐ-UBND"
+    assert fields.document_number.confidence < 0.8                      # a person confirms it
+    assert fields.issued_on is None or fields.issued_on.value == "2025-01-23"
+    assert fields.issuer is not None and fields.issuer.value == "Ủy ban nhân dân tỉnh Quảng Ngãi"
