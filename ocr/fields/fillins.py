@@ -137,19 +137,28 @@ def _day_region(line: list[BoxedWord]) -> FillInRegion | None:
         between = [folded[start][4:folded[start].index("thang")]]
     else:
         between = [folded[start][4:], *folded[start + 1:end], folded[end][:folded[end].index("thang")]]
-    first = re.sub(r"\D", "", "".join(between))
-    printed = re.fullmatch(r"\d{1,2}", "".join(between).strip())
-    if printed and inside and all(w.confidence >= CONFIDENT_DAY for w in inside):
+    if _printed(between, inside, 2):
         return None   # a printed, confident day: nothing to read again
     left, right = _blank_edges(line, start, end, folded)
+    return _blank(line, left, right, between, "day")
+
+
+def _printed(between: list[str], inside: list[BoxedWord], digits: int) -> bool:
+    """True when the blank's text is up to ``digits`` digits in words all read with confidence."""
+    printed = re.fullmatch(rf"\d{{1,{digits}}}", "".join(between).strip())
+    return bool(printed) and bool(inside) and all(w.confidence >= CONFIDENT_DAY for w in inside)
+
+
+def _blank(line: list[BoxedWord], left: int, right: int, between: list[str], label: str) -> FillInRegion | None:
+    """The region of the blank from ``left`` to ``right`` on ``line``, reaching above and below it."""
     if right - left < 4:
         return None
     top = min(w.top for w in line)
     bottom = max(w.top + w.height for w in line)
     word_height = sorted(w.height for w in line)[len(line) // 2]
     reach = round(word_height * VERTICAL_REACH)
-    return FillInRegion(left, max(0, top - reach), right - left, bottom - top + 2 * reach, first,
-                        word_height=word_height)
+    return FillInRegion(left, max(0, top - reach), right - left, bottom - top + 2 * reach,
+                        re.sub(r"\D", "", "".join(between)), label=label, word_height=word_height)
 
 
 #: A number line's label: ``Số:`` (also misread ``Sô:``, ``S6:``), possibly glued to what follows.
@@ -175,23 +184,13 @@ def _number_region(line: list[BoxedWord]) -> FillInRegion | None:
         between = [folded[start][label_end:], *folded[start + 1:end], folded[end][:slash]]
     inside = [*([line[start]] if label_end < len(folded[start]) else []), *line[start + 1:end],
               *([line[end]] if slash > 0 else [])]
-    first = re.sub(r"\D", "", "".join(between))
-    printed = re.fullmatch(r"\d{1,5}", "".join(between).strip())
-    if printed and inside and all(w.confidence >= CONFIDENT_DAY for w in inside):
+    if _printed(between, inside, 5):
         return None   # a printed, confident number: nothing to read again
     left = _cut(line[start], label_end) if label_end < len(folded[start]) else line[start].left + line[start].width
-    right = _cut(line[end], slash)
     letter = _letter_width(line)
     if letter is not None and label_end < len(folded[start]):
         left = min(left, line[start].left + round(label_end * letter * WORD_SLACK))
-    if right - left < 4:
-        return None
-    top = min(w.top for w in line)
-    bottom = max(w.top + w.height for w in line)
-    word_height = sorted(w.height for w in line)[len(line) // 2]
-    reach = round(word_height * VERTICAL_REACH)
-    return FillInRegion(left, max(0, top - reach), right - left, bottom - top + 2 * reach, first, label="number",
-                        word_height=word_height)
+    return _blank(line, left, _cut(line[end], slash), between, "number")
 
 
 def find_fill_in_regions(words: Sequence[BoxedWord]) -> tuple[FillInRegion, ...]:
