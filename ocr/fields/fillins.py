@@ -333,16 +333,23 @@ def signed_date(readings: Sequence[Sequence[str]], year: int, signed: Sequence[d
 
 #: The classifier's reading alone is taken (a number) when every digit has at least this probability.
 HAND_ALONE = 0.8
-#: A day the classifier reads with at least this probability is taken when a Tesseract reading (or a
-#: signature time) gives it too: two readers that err differently agree.
+#: A reading of the classifier's with every digit at least this likely is taken when a Tesseract
+#: reading (or, for a day, a signature time) gives it too: two readers that err differently agree.
 HAND_CONFIRMED = 0.35
 
 
 def agreed_number(reading: FillInReading) -> str | None:
-    """The handwritten number of a ``Số:`` blank, or None: the classifier's reading when every digit of
-    it is sure (:data:`HAND_ALONE`).
+    """The handwritten number of a ``Số:`` blank, or None.
 
-    (Tesseract's digit readings of handwriting agree on wrong digits too often to confirm it or stand
-    for it: ``01`` read ``04`` in every crop by both models.)
+    The classifier's reading when every digit of it is sure (:data:`HAND_ALONE`), or when every digit
+    is fairly likely (:data:`HAND_CONFIRMED`) and a Tesseract reading of some crop is the same number.
+    Tesseract alone never gives it: both models agree on wrong digits too often (``01`` read ``04`` in
+    every crop).
     """
-    return (reading.hand_at(HAND_ALONE) or None) if reading.label == "number" else None
+    if reading.label != "number":
+        return None
+    sure = reading.hand_at(HAND_ALONE)
+    if sure:
+        return sure
+    likely = reading.hand_at(HAND_CONFIRMED)
+    return likely if likely and any(likely == r for crops in reading.readings for r in crops) else None

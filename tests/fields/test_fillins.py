@@ -237,8 +237,8 @@ def _number_words(number: tuple[str, float]) -> list[Word]:
     return words + _line([("Số:", 96), number, ("/UBND-KTTH", 90)], top=400, line=(3, 1, 1), left=250)
 
 
-def test_a_handwritten_number_is_taken_from_a_sure_hand_reading_and_stays_for_review() -> None:
-    from ocr.fields.fillins import HAND_ALONE
+def test_a_handwritten_number_is_taken_from_the_hand_reader_sure_or_confirmed_and_stays_for_review() -> None:
+    from ocr.fields.fillins import HAND_ALONE, HAND_CONFIRMED
 
     words = _number_words(("5#", 20))
     text = _text(words)
@@ -246,8 +246,13 @@ def test_a_handwritten_number_is_taken_from_a_sure_hand_reading_and_stays_for_re
     sure = FillInReading(1, "number", 370, 470, "5", (("", "", "4"), ("", "", "")), "575", HAND_ALONE)
     number = extract_fields([text], [words], fill_ins=[sure]).document_number
     assert number is not None and number.value == "575/UBND-KTTH" and number.confidence < 0.8
-    unsure = FillInReading(1, "number", 370, 470, "5", (("575", "575", "575"), ("575", "", "")), "575", 0.6)
-    assert extract_fields([text], [words], fill_ins=[unsure]).document_number is None
+    likely = FillInReading(1, "number", 370, 470, "5", (("", "575", "57"), ("", "", "")), "575", HAND_CONFIRMED)
+    number = extract_fields([text], [words], fill_ins=[likely]).document_number
+    assert number is not None and number.value == "575/UBND-KTTH"      # Tesseract read the same in one crop
+    alone = FillInReading(1, "number", 370, 470, "5", (("", "57", "57"), ("", "5", "")), "575", 0.6)
+    assert extract_fields([text], [words], fill_ins=[alone]).document_number is None
+    tesseract = FillInReading(1, "number", 370, 470, "5", (("575", "575", "575"), ("575", "575", "575")), "", 0.0)
+    assert extract_fields([text], [words], fill_ins=[tesseract]).document_number is None
     a_day = FillInReading(1, "day", 370, 470, "5", (), "575", 1.0)
     assert extract_fields([text], [words], fill_ins=[a_day]).document_number is None
 
