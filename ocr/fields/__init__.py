@@ -14,7 +14,7 @@ from ocr.fields.consensus import reconcile_issuer_and_place
 from ocr.fields.doctype import find_document_type, find_summary
 from ocr.fields.fillins import FillInReading, signing_dates
 from ocr.fields.header import DateLine, find_date_line, find_document_number, find_issuer
-from ocr.fields.header_layout import DayEvidence, HeaderFields, latest_cited_date, read_header
+from ocr.fields.header_layout import FillInEvidence, HeaderFields, latest_cited_date, read_header
 from ocr.fields.idcheck import IdConflict, IdReading, check_ids
 from ocr.fields.idscan import scan_ids
 from ocr.fields.layout import BoxedWord, find_header_blocks, page_layout
@@ -65,13 +65,13 @@ def _header(texts: Sequence[str], page_words: Sequence[Sequence[BoxedWord]],
     """Header fields from the layout of the first page that has a Decree-30 header (None: no layout)."""
     document_text = "\n".join(texts)
     cited = latest_cited_date(texts)
-    day = DayEvidence(fill_ins, signing_dates([*texts, *side_texts], today=dt.date.today()),
-                      None if cited is None else dt.date.fromisoformat(cited))
+    fill_in = FillInEvidence(fill_ins, signing_dates([*texts, *side_texts], today=dt.date.today()),
+                             None if cited is None else dt.date.fromisoformat(cited))
     for index, words in enumerate(page_words[: len(texts)]):
         layout = page_layout(words) if words else None
         blocks = find_header_blocks(layout) if layout is not None else None
         if blocks is not None:
-            return read_header(blocks, texts[index], document_text, index + 1, day)
+            return read_header(blocks, texts[index], document_text, index + 1, fill_in)
     return None
 
 

@@ -436,8 +436,8 @@ def _digits_legible(segment: Segment, value: str) -> bool:
     return True
 
 
-#: A number whose handwritten digits only the handwritten-digit classifier read is kept, but a person
-#: should confirm it.
+#: A number whose handwritten digits were read from its blank (:func:`agreed_number`) is kept, but a
+#: person should confirm it.
 FILLED_IN_NUMBER_CONFIDENCE = 0.6
 #: The number's symbol after its blank: ``/TTr-UBND``, ``/2024/QĐ-UBND`` (a slash, then a letter or a year).
 _SYMBOL_AFTER_BLANK = re.compile(r"/\s*((?:\d{4}\s*/\s*)?[^\W\d_][^\s,;]*)")
@@ -479,8 +479,9 @@ FILLED_IN_CONFIDENCE = 0.7
 
 
 @dataclass(frozen=True)
-class DayEvidence:
-    """What else is known of a date line's hand-filled day: the second readings and the limits."""
+class FillInEvidence:
+    """What else is known of the hand-filled number and day: their second readings, and the limits of
+    the date (the signature times, the latest cited date)."""
 
     fill_ins: Sequence[FillInReading] = ()
     signed: Sequence[dt.date] = ()
@@ -517,7 +518,7 @@ def _printed_year(segment: Segment) -> int | None:
     return int(m.group(1))
 
 
-def _filled_in_date(segment: Segment, page_text: str, page: int, evidence: DayEvidence) -> DateLine | None:
+def _filled_in_date(segment: Segment, page_text: str, page: int, evidence: FillInEvidence) -> DateLine | None:
     """The date line with its handwritten day, when two sources agree on it (:func:`agreed_day`)."""
     month_year = _printed_month_year(segment)
     reading = next((r for r in evidence.fill_ins
@@ -540,7 +541,7 @@ def _filled_in_date(segment: Segment, page_text: str, page: int, evidence: DayEv
     return DateLine(FieldValue(date.isoformat(), FILLED_IN_CONFIDENCE, _span(page_text, segment, page)), place)
 
 
-def _date_line(blocks: HeaderBlocks, page_text: str, page: int, evidence: DayEvidence) -> DateLine | None:
+def _date_line(blocks: HeaderBlocks, page_text: str, page: int, evidence: FillInEvidence) -> DateLine | None:
     segment = blocks.date_line
     if segment is None:
         return None
@@ -561,12 +562,13 @@ def _province_spelt(place: FieldValue | None) -> FieldValue | None:
 
 
 def read_header(blocks: HeaderBlocks, page_text: str, document_text: str, page: int,
-                day: DayEvidence | None = None) -> HeaderFields:
+                fill_in: FillInEvidence | None = None) -> HeaderFields:
     """Every header field of a page from its blocks (``document_text``: all pages, for spellings;
-    ``day``: what else is known of a hand-filled day)."""
+    ``fill_in``: what else is known of a hand-filled number and day)."""
     issuer, parent = _issuer(blocks, page_text, document_text, page)
-    number = _number(blocks, page_text, page, (day or DayEvidence()).fill_ins)
-    date_line = _date_line(blocks, page_text, page, day or DayEvidence())
+    evidence = fill_in or FillInEvidence()
+    number = _number(blocks, page_text, page, evidence.fill_ins)
+    date_line = _date_line(blocks, page_text, page, evidence)
     return HeaderFields(issuer, parent, number, date_line, _document_type(blocks, number, page_text, page, issuer),
                         date_line_seen=blocks.date_line is not None)
 
