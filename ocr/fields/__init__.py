@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 
 from ocr.fields.consensus import reconcile_issuer_and_place
 from ocr.fields.doctype import find_document_type, find_summary
-from ocr.fields.fillins import FillInReading, signing_dates
+from ocr.fields.fillins import FillInReading, handwritten_note, signing_dates
 from ocr.fields.header import DateLine, find_date_line, find_document_number, find_issuer
 from ocr.fields.header_layout import FillInEvidence, HeaderFields, latest_cited_date, read_header
 from ocr.fields.idcheck import IdConflict, IdReading, check_ids
@@ -123,6 +123,9 @@ def extract_fields(
         cited = latest_cited_date(texts)
         if date_line is not None and cited is not None and date_line.issued_on.value < cited:
             date_line = None  # earlier than a document it cites: one of the two dates was misread
+        kept = {"document_number": document_number, "issued_on": None if date_line is None else date_line.issued_on}
+        notes.extend(handwritten_note(name, value.evidence.page) for name in header.handwritten
+                     if (value := kept.get(name)) is not None)
         issuer, issuer_parent = header.issuer, header.issuer_parent
         place = None if date_line is None else date_line.place
         document_type = header.document_type

@@ -353,3 +353,9 @@ def agreed_number(reading: FillInReading) -> str | None:
         return sure
     likely = reading.hand_at(HAND_CONFIRMED)
     return likely if likely and any(likely == r for crops in reading.readings for r in crops) else None
+
+
+def handwritten_note(field: str, page: int) -> str:
+    """The review reason of a field whose handwritten digits were read again and taken: a person should
+    compare it with the page image (bilingual, as every reason; no value in it)."""
+    return f"chữ số viết tay do máy đọc / handwritten digits read by machine: {field} (trang/page {page})"

@@ -90,6 +90,7 @@ class HeaderFields:
     date_line: DateLine | None
     document_type: FieldValue | None
     date_line_seen: bool = False
+    handwritten: tuple[str, ...] = ()   # fields whose digits were handwritten and read again (fillins)
 
 
 def _offset(page_text: str, segment: Segment) -> int:
@@ -443,10 +444,9 @@ FILLED_IN_NUMBER_CONFIDENCE = 0.6
 _SYMBOL_AFTER_BLANK = re.compile(r"/\s*((?:\d{4}\s*/\s*)?[^\W\d_][^\s,;]*)")
 
 
-def _number(blocks: HeaderBlocks, page_text: str, page: int,
-            fill_ins: Sequence[FillInReading] = ()) -> FieldValue | None:
-    """The ``Số:`` line's number; for a handwritten one Tesseract could not read, the handwritten-digit
-    classifier's reading of its blank (:func:`_filled_in_number`), else None."""
+def _number(blocks: HeaderBlocks, page_text: str, page: int) -> FieldValue | None:
+    """The ``Số:`` line's printed number, or None when its digits are an unreadable handwritten fill-in
+    (then :func:`_filled_in_number` may read it)."""
     segment = blocks.number_line
     if segment is None:
         return None
@@ -455,7 +455,7 @@ def _number(blocks: HeaderBlocks, page_text: str, page: int,
     text = re.sub(r"^[^\d/]*?\b(?:S[ốốôoóồổ6]|SỐ|SÔ|SỔ|SỒ|S6)\s*[:;.,]?\s*", "Số: ", text, count=1, flags=re.IGNORECASE)
     found = find_document_number(text, page)
     if found is None or not _digits_legible(segment, found.value.split("/")[0]):
-        return _filled_in_number(segment, page_text, page, fill_ins)
+        return None
     return _shift(found, page_text, segment)
 
 
@@ -541,17 +541,20 @@ def _filled_in_date(segment: Segment, page_text: str, page: int, evidence: FillI
     return DateLine(FieldValue(date.isoformat(), FILLED_IN_CONFIDENCE, _span(page_text, segment, page)), place)
 
 
-def _date_line(blocks: HeaderBlocks, page_text: str, page: int, evidence: FillInEvidence) -> DateLine | None:
+def _date_line(blocks: HeaderBlocks, page_text: str, page: int, evidence: FillInEvidence
+               ) -> tuple[DateLine | None, bool]:
+    """The header's date line, and whether its day was handwritten (read by :func:`_filled_in_date`)."""
     segment = blocks.date_line
     if segment is None:
-        return None
+        return None, False
     found = find_date_line(segment.text, page)
     if found is None or not _digits_legible(segment, found.issued_on.value):
-        return _filled_in_date(segment, page_text, page, evidence)
+        filled = _filled_in_date(segment, page_text, page, evidence)
+        return filled, filled is not None
     issued_on = _shift(found.issued_on, page_text, segment)
     if issued_on is None:
-        return None
-    return DateLine(issued_on, _province_spelt(_shift(found.place, page_text, segment)))
+        return None, False
+    return DateLine(issued_on, _province_spelt(_shift(found.place, page_text, segment))), False
 
 
 def _province_spelt(place: FieldValue | None) -> FieldValue | None:
@@ -567,10 +570,15 @@ def read_header(blocks: HeaderBlocks, page_text: str, document_text: str, page: 
     ``fill_in``: what else is known of a hand-filled number and day)."""
     issuer, parent = _issuer(blocks, page_text, document_text, page)
     evidence = fill_in or FillInEvidence()
-    number = _number(blocks, page_text, page, evidence.fill_ins)
-    date_line = _date_line(blocks, page_text, page, evidence)
+    number = _number(blocks, page_text, page)
+    handwritten = []
+    if number is None and blocks.number_line is not None:
+        number = _filled_in_number(blocks.number_line, page_text, page, evidence.fill_ins)
+        handwritten += ["document_number"] if number is not None else []
+    date_line, day_by_hand = _date_line(blocks, page_text, page, evidence)
+    handwritten += ["issued_on"] if day_by_hand else []
     return HeaderFields(issuer, parent, number, date_line, _document_type(blocks, number, page_text, page, issuer),
-                        date_line_seen=blocks.date_line is not None)
+                        date_line_seen=blocks.date_line is not None, handwritten=tuple(handwritten))
 
 
 # A cited document: "số 4724/TB-LĐTBXH ngày 11 tháng 12 năm 2014", "số 1418/QĐ-UBND ngày 14/11/2024".

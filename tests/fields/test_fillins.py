@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from ocr.fields import extract_fields
+from ocr.fields import extract_fields, needs_review
 from ocr.fields.fillins import FillInReading, agreed_day, find_fill_in_regions, signing_dates
 from ocr.recognize import Word, read_fill_in_regions
 
@@ -135,6 +135,8 @@ def test_the_header_date_takes_an_agreed_handwritten_day_and_stays_for_review() 
     fields = extract_fields([text], [words], fill_ins=[agreed])
     assert fields.issued_on is not None and fields.issued_on.value == "2025-02-04"
     assert fields.issued_on.confidence < 0.8                        # a person confirms it
+    assert [n for n in fields.notes if "handwritten" in n] == [
+        "chữ số viết tay do máy đọc / handwritten digits read by machine: issued_on (trang/page 1)"]
     assert fields.place is not None and fields.place.value == "Quảng Ngãi"
     split = FillInReading(1, "day", 370, 470, "04", (("04", "04", "04"), ("01", "01", "")))
     assert extract_fields([text], [words], fill_ins=[split]).issued_on is None
@@ -244,8 +246,12 @@ def test_a_handwritten_number_is_taken_from_the_hand_reader_sure_or_confirmed_an
     text = _text(words)
     assert extract_fields([text], [words]).document_number is None       # Tesseract's reading is not guessed
     sure = FillInReading(1, "number", 370, 470, "5", (("", "", "4"), ("", "", "")), "575", HAND_ALONE)
-    number = extract_fields([text], [words], fill_ins=[sure]).document_number
+    fields = extract_fields([text], [words], fill_ins=[sure])
+    number = fields.document_number
     assert number is not None and number.value == "575/UBND-KTTH" and number.confidence < 0.8
+    assert "chữ số viết tay do máy đọc / handwritten digits read by machine: document_number (trang/page 1)" \
+        in needs_review(fields)                                      # the reviewer is told why
+    assert not any("575" in reason for reason in needs_review(fields))
     likely = FillInReading(1, "number", 370, 470, "5", (("", "575", "57"), ("", "", "")), "575", HAND_CONFIRMED)
     number = extract_fields([text], [words], fill_ins=[likely]).document_number
     assert number is not None and number.value == "575/UBND-KTTH"      # Tesseract read the same in one crop

@@ -207,3 +207,20 @@ def test_a_record_from_before_the_ocr_reading_was_kept_shows_its_sources_without
     issuer = page[page.index('id="r-issuer"'):]
     assert issuer.startswith('id="r-issuer">Nguồn: nhận dạng chữ (OCR) · độ tin cậy 73% · trang 1 · <q>UBND HUYỆN')
     assert 'id="r-holder_name"' not in page  # no evidence, not corrected: nothing to say
+
+
+def test_a_handwritten_number_read_by_machine_is_explained_in_the_page_language(
+    as_user: Callable[..., FlaskClient], make_doc: Callable[..., Doc], backends: Backends
+) -> None:
+    from ocr.fields.fillins import handwritten_note
+
+    reason = handwritten_note("document_number", 1)
+    doc = make_doc(review_state="needs_review", review_reasons=(reason,))
+    task = backends.catalog.open_review_task(doc.record_id, [reason])
+    client = as_user("luu-tru")
+    page = text_of(client.get(f"/review/{task.id}"))
+    assert "Ô “Số văn bản” viết tay (trang 1): máy đã đọc lại các chữ số; hãy đối chiếu với ảnh trang" in page
+    assert "handwritten" not in page and "document_number (" not in page
+    client.post("/language", data={"lang": "en", "csrf_token": csrf_token(text_of(client.get("/review")))})
+    page = text_of(client.get(f"/review/{task.id}"))
+    assert "is handwritten (page 1): its digits were read by machine; compare them with the page image" in page

@@ -53,6 +53,9 @@ _RULES: tuple[_Rule, ...] = (
                  "đối chiếu với ảnh trang.", field=label(m[1], "field"))),
     (re.compile(r"^thiếu trường / missing field: (\w+)$"),
      lambda m: _("Không đọc được ô “%(field)s”.", field=label(m[1], "field"))),
+    (re.compile(r"^chữ số viết tay do máy đọc / .*?: (\w+) \(trang/page (\S+)\)$"),
+     lambda m: _("Ô “%(field)s” viết tay (trang %(page)s): máy đã đọc lại các chữ số; hãy đối chiếu với ảnh trang "
+                 "rồi xác nhận hoặc sửa.", field=label(m[1], "field"), page=m[2])),
     (re.compile(r"^độ tin cậy thấp / low confidence: (\w+) \(([\d.]+) < ([\d.]+), trang/page (\S+)\)$"),
      lambda m: _("Ô “%(field)s” đọc chưa chắc chắn (trang %(page)s): độ tin cậy %(got)s%%, cần từ %(need)s%%.",
                  field=label(m[1], "field"), page=m[4], got=_percent(m[2]), need=_percent(m[3]))),
