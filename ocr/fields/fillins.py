@@ -161,8 +161,9 @@ def _blank(line: list[BoxedWord], left: int, right: int, between: list[str], lab
                         re.sub(r"\D", "", "".join(between)), label=label, word_height=word_height)
 
 
-#: A number line's label: ``Số:`` (also misread ``Sô:``, ``S6:``), possibly glued to what follows.
-_NUMBER_LABEL = re.compile(r"^s[o6]\s*[:;.,]?")
+#: A number line's label: ``Số:`` (also misread ``Sô:``, ``S6:``), possibly glued to what follows
+#: (``Số:575``), never the start of a longer word (``Soạn``).
+_NUMBER_LABEL = re.compile(r"^s[o6](?:$|[:;.,]|(?=\d))")
 #: The symbol after the number's blank: ``/TTr-UBND``, ``/2024/QĐ-UBND``.
 _SYMBOL = re.compile(r"/(?:\d{4}/)?[^\W\d_]")
 
