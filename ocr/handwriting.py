@@ -84,8 +84,6 @@ class Stroke:
 
 def ink_mask(grey: np.ndarray) -> np.ndarray:
     """Ink (255) on paper (0): Otsu's threshold, but never one that takes light paper for ink."""
-    if grey.size == 0:
-        return np.zeros_like(grey)
     threshold, _ = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     low, high = np.percentile(grey, (1, 99))
     threshold = min(float(threshold), (float(low) + float(high)) / 2)
@@ -233,6 +231,8 @@ def classify(images: np.ndarray) -> np.ndarray:
 def read_blank(grey: np.ndarray, band: tuple[int, int], span: tuple[int, int], lead: float = 0.0) -> HandReading:
     """The handwritten digits in the blank that spans columns ``span`` of the crop ``grey`` (the blank
     and some of the printed words around it), on the printed line that spans rows ``band``."""
+    if grey.size == 0:
+        return HandReading("", ())
     mask = ink_mask(grey)
     labels, strokes = line_strokes(mask, band, span, lead)
     ink = 255 - grey

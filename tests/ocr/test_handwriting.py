@@ -158,3 +158,11 @@ def test_a_page_with_a_handwritten_number_gets_it_from_the_hand_reader_for_revie
     assert fields.document_number.confidence < 0.8                      # a person confirms it
     assert fields.issued_on is None or fields.issued_on.value == "2025-01-23"
     assert fields.issuer is not None and fields.issuer.value == "Ủy ban nhân dân tỉnh Quảng Ngãi"
+
+
+def test_an_empty_crop_a_blank_page_edge_or_noise_give_no_reading() -> None:
+    assert read_blank(np.zeros((0, 10), np.uint8), (0, 5), (0, 5)) == HandReading("", ())   # off the page
+    assert read_blank(np.full((30, 40), 255, np.uint8), (5, 25), (0, 40)) == HandReading("", ())
+    assert read_blank(np.zeros((30, 40), np.uint8), (5, 25), (0, 40)) == HandReading("", ())  # all ink
+    noise = np.random.default_rng(1).integers(0, 256, (60, 400)).astype(np.uint8)
+    assert read_blank(noise, (10, 50), (0, 400)).least < HAND_ALONE
