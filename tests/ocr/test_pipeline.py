@@ -238,6 +238,19 @@ def test_a_region_lost_by_cleaning_is_read_from_the_plain_grey_page(tmp_path: Pa
     assert plain and "TÀI NGUYÊN" in kept.text and _good_words(kept.words) > _good_words(ours.words)
 
 
+def _count_readings(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, ...]]:
+    """The shapes of the images Tesseract reads from now on (each reading still runs for real)."""
+    calls: list[tuple[int, ...]] = []
+    real = recognize.recognize
+
+    def counting(image: np.ndarray, **kwargs: Any) -> Recognition:
+        calls.append(image.shape)
+        return real(image, **kwargs)
+
+    monkeypatch.setattr(recognize, "recognize", counting)
+    return calls
+
+
 def test_a_shadow_that_cleaning_removed_costs_a_region_reading_not_a_page_reading(
     tmp_path: Path, page: np.ndarray, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -253,14 +266,7 @@ def test_a_shadow_that_cleaning_removed_costs_a_region_reading_not_a_page_readin
     assert found and not found.page and found.region is not None
     top, bottom, left, right = found.region
     assert top >= 800 and right <= 1100                       # the corner, not the page
-    calls: list[tuple[int, ...]] = []
-    real = recognize.recognize
-
-    def counting(image: np.ndarray, **kwargs: Any) -> Recognition:
-        calls.append(image.shape)
-        return real(image, **kwargs)
-
-    monkeypatch.setattr(recognize, "recognize", counting)
+    calls = _count_readings(monkeypatch)
     task = PageTask(inspect_source(_tiff(tmp_path / "s.tif", [shadowed]), OPTIONS.limits), 0, OPTIONS)
     kept, plain = pipeline._never_worse_than_plain(prepared, ours, task)
     assert kept is ours and not plain
@@ -277,14 +283,7 @@ def test_text_the_reading_left_unread_is_read_alone_and_put_back_in_place(
     below = tuple(w for w in whole.words if w.top > 360)          # Tesseract took the header for a picture
     dropped = replace(whole, words=below, text="\n".join(w.text for w in below))
     task = PageTask(inspect_source(_tiff(tmp_path / "t.tif", [tilted]), OPTIONS.limits), 0, OPTIONS)
-    calls: list[tuple[int, ...]] = []
-    real = recognize.recognize
-
-    def counting(image: np.ndarray, **kwargs: Any) -> Recognition:
-        calls.append(image.shape)
-        return real(image, **kwargs)
-
-    monkeypatch.setattr(recognize, "recognize", counting)
+    calls = _count_readings(monkeypatch)
     assert pipeline.read_unread_regions(prepared, whole, task) is whole and calls == []   # read whole: no run
     mended = pipeline.read_unread_regions(prepared, dropped, task)
     assert len(calls) == 1 and calls[0][0] < tilted.shape[0] // 2     # one run on a region, not the page
