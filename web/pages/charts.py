@@ -102,15 +102,37 @@ def _x_labels(labels: Sequence[str], x: Callable[[int], float], y0: int) -> list
             for i, label in enumerate(labels) if i % every == 0 or i == len(labels) - 1]
 
 
+@dataclass(frozen=True)
+class _PlotFrame:
+    """The plot area of a chart over labels, with a legend of its series under it."""
+
+    width: int
+    height: int
+    left: int
+    right: int
+    y0: int          # the baseline
+    plot_h: int
+    top: float       # the value at the top of the y axis
+
+    def opening(self, title: str, summary: str, fmt: Callable[[float], str]) -> list[str]:
+        """The SVG's head, the y axis and the baseline."""
+        return [*_svg_open(f"chart{next(_ids)}", title, summary, self.width, self.height),
+                *_y_axis(self.top, self.left, self.right, self.y0, self.plot_h, fmt),
+                f'<line x1="{self.left}" x2="{self.right}" y1="{self.y0}" y2="{self.y0}" stroke="#57606a"/>']
+
+
+def _plot_frame(series: Sequence[Series], width: int, height: int, *, y_top: int) -> _PlotFrame:
+    """The frame of a ``width`` x ``height`` chart whose plot starts ``y_top`` px down."""
+    y0 = height - 36 - 18 * ((len(series) + 1) // 2)
+    return _PlotFrame(width, height, 56, width - 16, y0, y0 - y_top,
+                      axis_top(max((v for s in series for v in s.values), default=0.0)))
+
+
 def line_chart(title: str, labels: Sequence[str], series: Sequence[Series], *,
                fmt: Callable[[float], str] = str, width: int = 680, height: int = 300) -> Markup:
     """Lines over ``labels`` (e.g. months), one per series, with a legend under the plot."""
-    chart_id = f"chart{next(_ids)}"
-    left, right, y_top = 56, width - 16, 12
-    legend_rows = (len(series) + 1) // 2
-    y0 = height - 36 - 18 * legend_rows
-    plot_h = y0 - y_top
-    top = axis_top(max((v for s in series for v in s.values), default=0.0))
+    frame = _plot_frame(series, width, height, y_top=12)
+    left, right, y0, plot_h, top = frame.left, frame.right, frame.y0, frame.plot_h, frame.top
     span = max(1, len(labels) - 1)
 
     def x(i: int) -> float:
@@ -119,12 +141,7 @@ def line_chart(title: str, labels: Sequence[str], series: Sequence[Series], *,
     def y(v: float) -> float:
         return y0 - plot_h * v / top
 
-    parts = [
-        *_svg_open(chart_id, title, _series_summary(labels, series, fmt), width, height),
-        *_y_axis(top, left, right, y0, plot_h, fmt),
-        f'<line x1="{left}" x2="{right}" y1="{y0}" y2="{y0}" stroke="#57606a"/>',
-        *_x_labels(labels, x, y0),
-    ]
+    parts = [*frame.opening(title, _series_summary(labels, series, fmt), fmt), *_x_labels(labels, x, y0)]
     for n, s in enumerate(series):
         colour, dash = COLOURS[n % len(COLOURS)], DASHES[n % len(DASHES)]
         points = " ".join(f"{x(i):.1f},{y(v):.1f}" for i, v in enumerate(s.values))
@@ -213,19 +230,11 @@ def grouped_bar_chart(title: str, series: Sequence[str], groups: Sequence[BarGro
 def column_chart(title: str, labels: Sequence[str], series: Sequence[Series], *,
                  fmt: Callable[[float], str] = str, width: int = 680, height: int = 300) -> Markup:
     """Vertical bars side by side for each label (e.g. month), one colour per series, legend below."""
-    chart_id = f"chart{next(_ids)}"
-    left, right, y_top = 56, width - 16, 18
-    legend_rows = (len(series) + 1) // 2
-    y0 = height - 36 - 18 * legend_rows
-    plot_h = y0 - y_top
-    top = axis_top(max((v for s in series for v in s.values), default=0.0))
+    frame = _plot_frame(series, width, height, y_top=18)
+    left, right, y0, plot_h, top = frame.left, frame.right, frame.y0, frame.plot_h, frame.top
     slot = (right - left) / max(1, len(labels))
     bar = min(48.0, slot * 0.7 / max(1, len(series)))
-    parts = [
-        *_svg_open(chart_id, title, _series_summary(labels, series, fmt), width, height),
-        *_y_axis(top, left, right, y0, plot_h, fmt),
-        f'<line x1="{left}" x2="{right}" y1="{y0}" y2="{y0}" stroke="#57606a"/>',
-    ]
+    parts = frame.opening(title, _series_summary(labels, series, fmt), fmt)
     for i, label in enumerate(labels):
         centre = left + slot * (i + 0.5)
         x0 = centre - bar * len(series) / 2
