@@ -10,7 +10,7 @@ import csv
 import io
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +24,7 @@ __all__ = [
     "MANIFEST_COLUMNS",
     "encode_pages",
     "manifest_rows",
+    "manifest_text",
     "truth_line",
     "write_bytes",
     "write_corpus_index",
@@ -168,12 +169,17 @@ def manifest_rows(items: Sequence[CorpusItem]) -> list[dict[str, str]]:
     return rows
 
 
+def manifest_text(rows: Sequence[Mapping[str, str]], columns: Sequence[str] = MANIFEST_COLUMNS) -> str:
+    """A manifest's CSV text: a header row of ``columns``, then ``rows`` (``\n`` line ends)."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(columns), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue()
+
+
 def write_manifest(folder: Path, items: Sequence[CorpusItem]) -> Path:
     """Write ``manifest.csv`` (UTF-8 without BOM, header row, the ingest manifest columns)."""
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=MANIFEST_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(manifest_rows(items))
     path = folder / "manifest.csv"
-    write_bytes(path, out.getvalue().encode("utf-8"))
+    write_bytes(path, manifest_text(manifest_rows(items)).encode("utf-8"))
     return path

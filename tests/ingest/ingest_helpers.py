@@ -11,6 +11,7 @@ from pathlib import Path
 from PIL import Image
 
 from ocr.corpus.generate import load_corpus
+from ocr.corpus.writer import manifest_text
 
 REPO = Path(__file__).resolve().parents[2]
 RES = REPO / "tests" / "resources" / "ingest"
@@ -30,11 +31,7 @@ def copy_subset(corpus: Path, target: Path, count: int) -> Path:
     target.mkdir(parents=True)
     for row in rows:
         shutil.copy(corpus / row["file"], target / row["file"])
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    (target / "manifest.csv").write_text(out.getvalue(), encoding="utf-8")
+    (target / "manifest.csv").write_text(manifest_text(rows, list(rows[0])), encoding="utf-8")
     return target
 
 def blank_png(path: Path, width: int) -> Path:

@@ -3,9 +3,7 @@ case and abbreviations aside, and a disagreement is a review reason naming the f
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from pathlib import Path
 
 import pytest
@@ -16,6 +14,7 @@ from ingest.quality import QualityVerdict, assess, compare_readings, manifest_re
 from ingest.records import build_metadata
 from ingest.service import create_batch, run_batch
 from kho.backends import Backends
+from ocr.corpus.writer import manifest_text
 from ocr.fields import Evidence, ExtractedFields, FieldValue
 from ocr.pipeline import PageOcr
 from repository.schema import FieldEvidence, RecordMetadata
@@ -122,11 +121,7 @@ def _with_number(folder: Path, number: str) -> str:
     rows = manifest_rows(folder)
     true_number = rows[0]["document_number"]
     rows[0]["document_number"] = number
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    (folder / "manifest.csv").write_text(out.getvalue(), encoding="utf-8")
+    (folder / "manifest.csv").write_text(manifest_text(rows, list(rows[0])), encoding="utf-8")
     return true_number
 
 

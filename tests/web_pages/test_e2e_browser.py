@@ -22,6 +22,7 @@ from werkzeug.serving import make_server
 from kho.backends import Backends
 from kho.settings import Settings
 from ocr.corpus.generate import generate_corpus
+from ocr.corpus.writer import manifest_text
 from web.app import create_app
 
 pytestmark = pytest.mark.slow
@@ -145,12 +146,8 @@ def _tiny_batch(folder: Path) -> tuple[list[Path], Path, dict[str, str]]:
     rows = list(csv.DictReader(io.StringIO((folder / "manifest.csv").read_text("utf-8"))))
     truth = dict(rows[0])
     rows[0]["document_number"] = "9999/SAI"
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
     manifest = folder / "bang-ke.csv"
-    manifest.write_text(out.getvalue(), encoding="utf-8")
+    manifest.write_text(manifest_text(rows, list(rows[0])), encoding="utf-8")
     return [folder / row["file"] for row in rows], manifest, truth
 
 

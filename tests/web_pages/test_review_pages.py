@@ -15,6 +15,7 @@ from pages_helpers import Doc, csrf_token, text_of
 from ingest.service import create_batch, run_batch
 from kho.backends import Backends
 from ocr.corpus.generate import generate_corpus
+from ocr.corpus.writer import manifest_text
 from repository.catalog import ReviewTask
 from repository.schema import FieldEvidence
 
@@ -137,11 +138,7 @@ def _scan_with_wrong_number(folder: Path) -> str:
     rows = list(csv.DictReader(io.StringIO(manifest.read_text("utf-8"))))
     printed = rows[0]["document_number"]
     rows[0]["document_number"] = "999/QĐ-UBND"
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    manifest.write_text(out.getvalue(), encoding="utf-8")
+    manifest.write_text(manifest_text(rows, list(rows[0])), encoding="utf-8")
     return printed
 
 
